@@ -1,0 +1,34 @@
+# ThuKy — set-up, main job and tests. `make run` and `make test` are the README's two commands.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test test-fast bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0          # CPU build from local disk, before anything that needs torch
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The main job on the embedded default: ingest the 208 statutes into SQLite under THUKY_HOME and show what was stored.
+run: setup
+	$(BIN)/thuky ingest --corpus statutes ../shared/data/statutes
+	$(BIN)/thuky documents --corpus statutes --limit 20
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: setup
+	$(BIN)/python benchmarks/ingest_speed.py
+	$(BIN)/python benchmarks/structure_agreement.py
+
+clean:
+	rm -rf $(VENV) *.egg-info

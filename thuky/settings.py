@@ -1,0 +1,34 @@
+"""One settings object for the whole product, overridable by ``THUKY_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="THUKY_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".thuky", description="All state lives here")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite under home")
+    data_dir: Path = Field(default=REPO_ROOT.parent / "shared" / "data", description="The shared real data sets")
+    default_corpus: str = "statutes"
+    max_file_mb: int = Field(default=100, description="Files larger than this are refused at ingest")
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'thuky.db'}"
+
+    @property
+    def statutes_dir(self) -> Path:
+        return self.data_dir / "statutes"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
