@@ -69,8 +69,8 @@ def ingest(
     t = report.totals()
     stored = store.totals(name)
     table = Table(title=f"Corpus '{name}' — this run", show_lines=False)
-    for col in ("files ingested", "replaced", "unchanged", "skipped", "documents", "articles", "clauses", "points"):
-        table.add_column(col, justify="right")
+    for col in ("new files", "replaced", "unchanged", "skipped", "văn bản", "điều", "khoản", "điểm"):
+        table.add_column(col, justify="right", no_wrap=True)
     table.add_row(*(str(x) for x in (report.count("ingested"), report.count("replaced"), report.count("unchanged"),
                                      report.count("skipped"), t["documents"], t["articles"], t["clauses"],
                                      t["points"])))
