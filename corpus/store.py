@@ -353,6 +353,21 @@ class Store:
             views.append(self.get_unit(corpus, doc_id, c.article, c.clause, c.point))
         return views
 
+    def article_rows(self, corpus: str) -> list[dict]:
+        """Every article of a corpus with its document's fields, in document and article order (for indexing)."""
+        with self.session() as s:
+            rows = s.execute(
+                select(DocumentRow.doc_id, DocumentRow.title, DocumentRow.doc_type, DocumentRow.status,
+                       DocumentRow.number, DocumentRow.issued_date, DocumentRow.effective_date,
+                       DocumentRow.expiry_date, UnitRow.article_no, UnitRow.title, UnitRow.text, UnitRow.path)
+                .join(UnitRow, UnitRow.document_pk == DocumentRow.pk)
+                .where(DocumentRow.corpus == corpus, UnitRow.kind == "article")
+                .order_by(DocumentRow.pk, UnitRow.ordinal)
+            ).all()
+        keys = ("doc_id", "doc_title", "doc_type", "status", "number", "issued_date", "effective_date",
+                "expiry_date", "article_no", "title", "text", "path")
+        return [dict(zip(keys, r)) for r in rows]
+
     def links_from(self, corpus: str, doc_id: str, article: str) -> list[dict]:
         with self.session() as s:
             doc = self._document_row(s, corpus, doc_id)

@@ -13,10 +13,14 @@ from rich.table import Table
 
 from thuky.settings import get_settings
 
+from thuky.cli_models import models_app  # noqa: E402
+
 app = typer.Typer(help="ThuKy (Thư Ký) — trợ lý pháp lý cho Tòa án: nạp văn bản, tra cứu, hỏi đáp.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console()
 err = Console(stderr=True)
+
+app.add_typer(models_app, name="models")
 
 CorpusOpt = Annotated[str | None, typer.Option("--corpus", "-c", help="Corpus name (default: the statutes corpus)")]
 
@@ -101,11 +105,14 @@ def documents(
         print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1))
         return
     table = Table(title=f"{len(rows)} documents" + (f" in '{corpus}'" if corpus else ""))
-    for col in ("corpus", "id", "title", "type", "date", "status", "điều", "khoản", "điểm"):
-        table.add_column(col, overflow="fold")
+    cols = ([] if corpus else ["corpus"]) + ["id", "type", "năm", "điều", "khoản", "điểm"]
+    for col in cols:
+        table.add_column(col, no_wrap=True)
+    table.add_column("title", overflow="fold")
     for r in rows[: limit or None]:
-        table.add_row(r.corpus, r.doc_id, r.title, r.doc_type, r.issued_date or "", r.status, str(r.articles),
-                      str(r.clauses), str(r.points))
+        cells = ([] if corpus else [r.corpus]) + [r.doc_id, r.doc_type, (r.issued_date or "")[:4], str(r.articles),
+                                                  str(r.clauses), str(r.points), r.title]
+        table.add_row(*cells)
     console.print(table)
     if limit and len(rows) > limit:
         console.print(f"… and {len(rows) - limit} more (use --limit 0 to see all)")
