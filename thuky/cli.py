@@ -13,6 +13,7 @@ from rich.table import Table
 
 from thuky.settings import get_settings
 
+from thuky.cli_index import index_app, search  # noqa: E402
 from thuky.cli_models import models_app  # noqa: E402
 
 app = typer.Typer(help="ThuKy (Thư Ký) — trợ lý pháp lý cho Tòa án: nạp văn bản, tra cứu, hỏi đáp.",
@@ -21,6 +22,8 @@ console = Console()
 err = Console(stderr=True)
 
 app.add_typer(models_app, name="models")
+app.add_typer(index_app, name="index")
+app.command()(search)
 
 CorpusOpt = Annotated[str | None, typer.Option("--corpus", "-c", help="Corpus name (default: the statutes corpus)")]
 

@@ -19,10 +19,19 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=REPO_ROOT.parent / "shared" / "data", description="The shared real data sets")
     default_corpus: str = "statutes"
     max_file_mb: int = Field(default=100, description="Files larger than this are refused at ingest")
+    embedding_model: Path | None = Field(default=None, description="A sentence-transformers directory; default: "
+                                         "the e5-small rebuilt by `thuky models build` under home")
+    dense: bool = Field(default=True, description="Use the dense (embedding) side of retrieval")
+    dense_max_seq: int = Field(default=256, description="Tokens of each article piece the encoder reads")
+    embed_batch_size: int = 16
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'thuky.db'}"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.embedding_model or self.home / "models" / "multilingual-e5-small"
 
     @property
     def statutes_dir(self) -> Path:

@@ -1,0 +1,342 @@
+"""The persisted index of one corpus: BM25 + FAISS + manifest, built into a new directory and switched atomically.
+
+Layout under ``THUKY_HOME/indexes/<corpus>/``::
+
+    CURRENT                 the name of the live build (replaced with os.replace: readers never see half an index)
+    build-<timestamp>/      manifest.json, bm25/, dense.faiss, dense_keys.json
+    segments.jsonl          word-segmentation cache (content hash → tokens)
+    vectors-<model>.sqlite  passage-vector cache (content hash → vector)
+
+A rebuild after documents were added or removed re-segments and re-embeds only the articles whose text changed; the
+caches make everything else a lookup, so an incremental update costs seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corpus.citations import parse_citations, resolve_citation
+from indexing.bm25 import BM25Index
+from indexing.dense import DenseIndex, choose_index_kind
+from indexing.fusion import HybridRetriever
+from indexing.pieces import split_article
+from indexing.query import QueryAnalyzer
+from indexing.segment import Segmenter
+from indexing.types import ArticleRecord, Filters, Hit, snippet
+from indexing.vector_cache import VectorCache
+
+FORMAT_VERSION = 1
+MAX_QUERY_CHARS = 20_000
+
+
+class IndexError(Exception):  # noqa: A001 - the domain name reads best here
+    """The index cannot be used as it is; the message says how to rebuild it."""
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched (empty, too long); the message says what is wrong."""
+
+
+@dataclass
+class IndexConfig:
+    """Everything that shapes an index; saved in its manifest."""
+
+    model_dir: str | None = None  # None: lexical only
+    dense_max_seq: int = 256
+    piece_chars: int = 900
+    max_pieces: int = 4
+    # defaults measured best on the ALQAC dev questions (benchmarks/retrieval_dev.py)
+    bm25_k1: float = 0.8
+    bm25_b: float = 0.75
+    title_weight: int = 2
+    fusion: str = "minmax"
+    weights: tuple[float, float] = (1.0, 0.5)
+    rrf_k: float = 60.0
+    depth: int = 100
+    law_boost: float = 1.5
+
+
+@dataclass
+class BuildReport:
+    corpus: str
+    directory: Path
+    articles: int
+    pieces: int
+    segmented: int
+    embedded: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def model_fingerprint(model_dir: str | None) -> str | None:
+    """A short id of a model directory's weights (its manifest if it has one, else its config and weight sizes)."""
+    if not model_dir:
+        return None
+    d = Path(model_dir)
+    h = hashlib.sha1()
+    for name in ("thuky_manifest.json", "config.json"):
+        if (d / name).exists():
+            h.update((d / name).read_bytes())
+    for w in sorted(d.glob("*.safetensors")) + sorted(d.glob("*.bin")):
+        h.update(f"{w.name}:{w.stat().st_size}".encode())
+    return h.hexdigest()[:16]
+
+
+def records_from_store(store, corpus: str) -> list[ArticleRecord]:
+    rows = store.article_rows(corpus)
+    return [
+        ArticleRecord(key=(r["doc_id"], r["article_no"]), doc_title=r["doc_title"], doc_type=r["doc_type"],
+                      title=r["title"] or "", text=r["text"] or "", path=list(r["path"] or []), status=r["status"],
+                      effective_date=r["effective_date"], expiry_date=r["expiry_date"])
+        for r in rows
+    ]
+
+
+def corpus_root(home: Path, corpus: str) -> Path:
+    return Path(home) / "indexes" / corpus
+
+
+def _heading(r: ArticleRecord) -> str:
+    head = f"Điều {r.article_no}. {r.title}".strip().rstrip(".") if r.title else f"Điều {r.article_no}"
+    return f"{r.doc_title} — {head}"
+
+
+def article_pieces(records: list[ArticleRecord], config: IndexConfig):
+    out = []
+    for r in records:
+        out.extend(split_article(r.key, _heading(r), r.text, max_chars=config.piece_chars,
+                                 max_pieces=config.max_pieces))
+    return out
+
+
+class IndexBuilder:
+    """Builds the index of a corpus from the store. Cheap to construct; the embedder loads on first use."""
+
+    def __init__(self, home: Path, config: IndexConfig, embedder=None):
+        self.home = Path(home)
+        self.config = config
+        self.embedder = embedder
+
+    def build(self, store, corpus: str, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
+        progress = progress or (lambda stage, done, total: None)
+        t0 = time.perf_counter()
+        records = records_from_store(store, corpus)
+        if not records:
+            raise IndexError(f"corpus {corpus!r} has no articles: ingest documents first (`thuky ingest --corpus "
+                             f"{corpus} PATH`)")
+        root = corpus_root(self.home, corpus)
+        root.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        tmp = root / f".tmp-build-{stamp}"
+        final = root / f"build-{stamp}"
+        tmp.mkdir()
+        seconds: dict[str, float] = {}
+        try:
+            # lexical side
+            t = time.perf_counter()
+            segmenter = Segmenter(cache_path=root / "segments.jsonl")
+            bm25 = BM25Index(k1=self.config.bm25_k1, b=self.config.bm25_b, title_weight=self.config.title_weight,
+                             segmenter=segmenter)
+            progress("segment", 0, len(records))
+            bm25.build(records)
+            bm25.save(tmp / "bm25")
+            segmented = segmenter.misses
+            progress("segment", len(records), len(records))
+            seconds["segment+bm25"] = time.perf_counter() - t
+            # dense side
+            pieces, embedded, kind = [], 0, None
+            if self.config.model_dir:
+                t = time.perf_counter()
+                pieces = article_pieces(records, self.config)
+                emb = self.embedder
+                cache = VectorCache(root / f"vectors-{model_fingerprint(self.config.model_dir)}"
+                                    f"-{self.config.dense_max_seq}.sqlite", emb.dim)
+                done = 0
+
+                def tick(n: int) -> None:
+                    nonlocal done
+                    done += n
+                    progress("embed", done, len(pieces))
+
+                progress("embed", 0, len(pieces))
+                vectors, embedded = cache.embed([p.text for p in pieces], emb.embed_passages, on_progress=tick)
+                cache.close()
+                progress("embed", len(pieces), len(pieces))
+                dense = DenseIndex(vectors, [p.key for p in pieces])
+                dense.save(tmp)
+                kind = dense.kind
+                seconds["embed+faiss"] = time.perf_counter() - t
+            manifest = {
+                "format": FORMAT_VERSION,
+                "corpus": corpus,
+                "built_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                "config": asdict(self.config),
+                "model": {"dir": self.config.model_dir, "fingerprint": model_fingerprint(self.config.model_dir)},
+                "counts": {"articles": len(records), "documents": len({r.doc_id for r in records}),
+                           "pieces": len(pieces)},
+                "dense_index": kind,
+                "corpus_hash": _corpus_hash(records),
+                "files": _file_sums(tmp),
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+            tmp.rename(final)
+            _switch(root, final.name)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _prune(root, keep=2)
+        seconds["total"] = time.perf_counter() - t0
+        return BuildReport(corpus, final, len(records), len(pieces), segmented, embedded, seconds)
+
+
+def _corpus_hash(records: list[ArticleRecord]) -> str:
+    h = hashlib.sha1()
+    for r in records:
+        h.update(f"{r.key}\x00{r.title}\x00{r.text}\x01".encode())
+    return h.hexdigest()
+
+
+def _file_sums(directory: Path) -> dict[str, dict]:
+    out = {}
+    for p in sorted(directory.rglob("*")):
+        if p.is_file():
+            out[str(p.relative_to(directory))] = {"bytes": p.stat().st_size,
+                                                 "sha1": hashlib.sha1(p.read_bytes()).hexdigest()}
+    return out
+
+
+def _switch(root: Path, name: str) -> None:
+    tmp = root / "CURRENT.tmp"
+    tmp.write_text(name)
+    os.replace(tmp, root / "CURRENT")
+
+
+def _prune(root: Path, keep: int) -> None:
+    live = (root / "CURRENT").read_text().strip()
+    builds = sorted(p for p in root.glob("build-*") if p.is_dir())
+    for old in builds[:-keep]:
+        if old.name != live:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class CorpusIndex:
+    """A loaded, read-only index of one corpus: hybrid search with named-unit lookup first.
+
+    ``CorpusIndex.load(home, corpus, embedder=...)`` checks the manifest (format, model, files) and raises
+    ``IndexError`` saying how to rebuild when anything is off.
+    """
+
+    def __init__(self, corpus: str, directory: Path, manifest: dict, bm25: BM25Index, dense: DenseIndex | None,
+                 embedder=None, resolver=None, aliases: dict[str, list[str]] | None = None):
+        self.corpus, self.directory, self.manifest = corpus, directory, manifest
+        self.bm25, self.dense, self.embedder, self.resolver = bm25, dense, embedder, resolver
+        cfg = manifest["config"]
+        self.config = IndexConfig(**{**cfg, "weights": tuple(cfg["weights"])})
+        self.records = {r.key: r for r in bm25.records}
+        titles = {r.doc_id: r.doc_title for r in bm25.records}
+        self.analyzer = QueryAnalyzer.from_titles(titles, aliases, with_choices=True)
+        self.hybrid = HybridRetriever(bm25, self._dense_search if dense is not None else None, self.analyzer,
+                                      fusion=self.config.fusion, weights=self.config.weights,
+                                      rrf_k=self.config.rrf_k, depth=self.config.depth,
+                                      law_boost=self.config.law_boost)
+
+    @classmethod
+    def load(cls, home: Path, corpus: str, *, embedder=None, model_dir: str | None = None,
+             resolver=None, aliases: dict[str, list[str]] | None = None) -> "CorpusIndex":
+        root = corpus_root(home, corpus)
+        hint = f"rebuild it with `thuky index build --corpus {corpus}`"
+        current = root / "CURRENT"
+        if not current.exists():
+            raise IndexError(f"no index for corpus {corpus!r} under {root}: {hint}")
+        directory = root / current.read_text().strip()
+        try:
+            manifest = json.loads((directory / "manifest.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise IndexError(f"index of {corpus!r} at {directory} has no readable manifest ({exc}): {hint}") from exc
+        if manifest.get("format") != FORMAT_VERSION:
+            raise IndexError(f"index of {corpus!r} has format {manifest.get('format')}, expected {FORMAT_VERSION}: "
+                             f"{hint}")
+        for name, meta in manifest.get("files", {}).items():
+            p = directory / name
+            if not p.is_file() or p.stat().st_size != meta["bytes"]:
+                raise IndexError(f"index file {p} is missing or has the wrong size: {hint}")
+        built_with = manifest["model"]["fingerprint"]
+        if built_with and model_dir is not None and model_fingerprint(model_dir) != built_with:
+            raise IndexError(f"index of {corpus!r} was built with the model at {manifest['model']['dir']} "
+                             f"({built_with}), but the configured model is {model_dir} "
+                             f"({model_fingerprint(model_dir)}): {hint}")
+        try:
+            bm25 = BM25Index.load(directory / "bm25", segmenter=Segmenter(cache_path=None))
+            dense = DenseIndex.load(directory, manifest["dense_index"]) if manifest["dense_index"] else None
+        except Exception as exc:  # corrupt files: numpy/faiss/json errors of many kinds
+            raise IndexError(f"index of {corpus!r} at {directory} is corrupt ({type(exc).__name__}: {exc}): "
+                             f"{hint}") from exc
+        if dense is not None and embedder is None:
+            raise IndexError(f"index of {corpus!r} has a dense part but no embedding model was given")
+        return cls(corpus, directory, manifest, bm25, dense, embedder, resolver, aliases)
+
+    # -- searching ------------------------------------------------------------------------------------------------
+    def _dense_search(self, text: str, n: int, filters: Filters | None):
+        vec = self.embedder.embed_queries([text])[0]
+        allowed = None
+        mask = self.bm25.mask(filters)
+        if mask is not None:
+            allowed = {self.bm25.records[i].key for i in np.flatnonzero(mask)}
+        return self.dense.search(vec, n, allowed)
+
+    def named_units(self, query: str, filters: Filters | None = None) -> list[tuple[str, str]]:
+        """Articles the query names outright ("Điều 51 BLHS", "khoản 2 Điều 35 Bộ luật Tố tụng dân sự")."""
+        if self.resolver is None:
+            return []
+        keys = []
+        for c in parse_citations(query):
+            if not c.article or c.relative:
+                continue
+            doc_id = resolve_citation(c, self.resolver, None)
+            key = (doc_id, c.article)
+            if doc_id and key in self.records and key not in keys:
+                if filters is None or filters.matches(self.records[key]):
+                    keys.append(key)
+        return keys
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None,
+               choices: dict[str, str] | None = None) -> list[Hit]:
+        query = check_query(query)
+        k = max(1, min(int(k), 1000))
+        named = self.named_units(query, filters)
+        hits = self.hybrid.search(query, k + len(named), filters, choices) if _has_words(query) else []
+        out: list[Hit] = []
+        top = max((h.score for h in hits), default=0.0) + 1.0
+        for key in named:
+            r = self.records[key]
+            out.append(Hit(key=key, score=top, rank=0, doc_title=r.doc_title, title=r.title,
+                           snippet=snippet(r.text), scores={"citation": 1.0}))
+        out.extend(h for h in hits if h.key not in named)
+        out = out[:k]
+        for i, h in enumerate(out, 1):
+            h.rank = i
+        return out
+
+
+def _has_words(query: str) -> bool:
+    return any(ch.isalnum() for ch in query)
+
+
+def check_query(query: str) -> str:
+    """Refuse what cannot be searched; return the query NFC-normalised and trimmed."""
+    from corpus.text import nfc
+
+    if query is None or not query.strip():
+        raise QueryError("the query is empty: type a question or keywords")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    return nfc(query).strip()

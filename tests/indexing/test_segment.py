@@ -1,0 +1,50 @@
+from indexing.segment import Segmenter, normalize_tones, text_key, tokenize
+
+
+def test_tone_placement_variants_normalise_to_one_form():
+    assert normalize_tones("hoà bình") == "hòa bình"
+    assert normalize_tones("khoẻ") == "khỏe"
+    assert normalize_tones("thuỷ sản") == "thủy sản"
+    assert normalize_tones("Uỷ ban") == "Ủy ban"
+    assert normalize_tones("HOÀ") == "HÒA"
+    # a final consonant fixes the placement; "qu" is a consonant
+    for word in ("hoàn thành", "thuyền", "quý", "khuỷu tay"):
+        assert normalize_tones(word) == word
+    assert tokenize("thuỷ") == tokenize("thủy")
+
+
+def test_nfd_input_gives_the_same_tokens():
+    import unicodedata
+
+    text = "Người nghiện ma túy"
+    assert tokenize(unicodedata.normalize("NFD", text)) == tokenize(text)
+
+
+def test_tokens_lowercase_joined_keep_single_letters_drop_punctuation():
+    toks = tokenize("Tòa án áp dụng điểm a) khoản 1 Điều 5; quản lý nhà nước!")
+    assert "tòa_án" in toks
+    assert "a" in toks and "1" in toks and "5" in toks
+    assert all(any(c.isalnum() for c in t) for t in toks)
+    assert all(t == t.lower() for t in toks)
+    assert ";" not in toks and ")" not in toks
+
+
+def test_cache_hits_and_disk_persistence(tmp_path):
+    path = tmp_path / "seg.jsonl"
+    seg = Segmenter(cache_path=path)
+    a = seg.segment("Luật Viên chức")
+    assert seg.misses == 1
+    assert seg.segment("Luật Viên chức") == a and seg.hits == 1
+    again = Segmenter(cache_path=path)
+    assert len(again) == 1
+    assert again.segment("Luật Viên chức") == a and again.misses == 0
+    assert text_key("Luật") == text_key("Luật")
+
+
+def test_segment_many_in_order_and_parallel_equals_serial():
+    texts = ["Quyền của viên chức", "Nghĩa vụ của công dân", "Quyền của viên chức", "Tòa án nhân dân"] * 10
+    serial = Segmenter().segment_many(texts, workers=1)
+    parallel = Segmenter(parallel_threshold=2).segment_many(texts, workers=2)
+    assert serial == parallel
+    assert serial[0] == serial[2]
+    assert len(serial) == len(texts)
