@@ -54,7 +54,7 @@ class Embedder:
 
     def __init__(self, model_dir: Path | str, device: str = "cpu", batch_size: int = 32,
                  max_seq_length: int | None = 512, *, query_prefix: str = QUERY_PREFIX,
-                 passage_prefix: str = PASSAGE_PREFIX, num_threads: int | None = None):
+                 passage_prefix: str = PASSAGE_PREFIX, num_threads: int | None = None, quantize: bool = False):
         self.model_dir = Path(model_dir).expanduser()
         self.device = device
         self.batch_size = int(batch_size)
@@ -62,6 +62,7 @@ class Embedder:
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.num_threads = num_threads or cpu_count()
+        self.quantize = quantize  # dynamic int8 Linear layers: ~2.5x faster on CPU at 128 tokens, cos ~0.96 to fp32
         self._model = None
         self._lock = threading.Lock()
 
@@ -93,6 +94,12 @@ class Embedder:
         if self.max_seq_length:
             model.max_seq_length = int(self.max_seq_length)
         model.eval()
+        if self.quantize:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         return model
 
     @property

@@ -52,9 +52,10 @@ class IndexConfig:
     """Everything that shapes an index; saved in its manifest."""
 
     model_dir: str | None = None  # None: lexical only
-    dense_max_seq: int = 256
-    piece_chars: int = 900
-    max_pieces: int = 4
+    dense_max_seq: int = 128
+    dense_int8: bool = True
+    piece_chars: int = 600
+    max_pieces: int = 1
     # defaults measured best on the ALQAC dev questions (benchmarks/retrieval_dev.py)
     bm25_k1: float = 0.8
     bm25_b: float = 0.75
@@ -158,8 +159,9 @@ class IndexBuilder:
                 t = time.perf_counter()
                 pieces = article_pieces(records, self.config)
                 emb = self.embedder
-                cache = VectorCache(root / f"vectors-{model_fingerprint(self.config.model_dir)}"
-                                    f"-{self.config.dense_max_seq}.sqlite", emb.dim)
+                variant = f"{self.config.dense_max_seq}{'-int8' if self.config.dense_int8 else ''}"
+                cache = VectorCache(root / f"vectors-{model_fingerprint(self.config.model_dir)}-{variant}.sqlite",
+                                    emb.dim)
                 done = 0
 
                 def tick(n: int) -> None:
@@ -282,6 +284,10 @@ class CorpusIndex:
                              f"{hint}") from exc
         if dense is not None and embedder is None:
             raise IndexError(f"index of {corpus!r} has a dense part but no embedding model was given")
+        int8 = manifest["config"].get("dense_int8", False)
+        if dense is not None and getattr(embedder, "quantize", int8) != int8:
+            raise IndexError(f"index of {corpus!r} was built with int8={int8} but the encoder is configured with "
+                             f"int8={embedder.quantize} (THUKY_DENSE_INT8): {hint}")
         return cls(corpus, directory, manifest, bm25, dense, embedder, resolver, aliases)
 
     # -- searching ------------------------------------------------------------------------------------------------

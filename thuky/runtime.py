@@ -26,14 +26,15 @@ def embedder():
     s = get_settings()
     if not s.dense:
         return None
-    return Embedder(s.model_dir, batch_size=s.embed_batch_size, max_seq_length=s.dense_max_seq)
+    return Embedder(s.model_dir, batch_size=s.embed_batch_size, max_seq_length=s.dense_max_seq, quantize=s.dense_int8)
 
 
 def index_config(settings: Settings | None = None):
     from indexing.index import IndexConfig
 
     s = settings or get_settings()
-    return IndexConfig(model_dir=str(s.model_dir) if s.dense else None, dense_max_seq=s.dense_max_seq)
+    return IndexConfig(model_dir=str(s.model_dir) if s.dense else None, dense_max_seq=s.dense_max_seq,
+                       dense_int8=s.dense_int8, max_pieces=s.dense_max_pieces)
 
 
 def corpus_index(corpus: str):

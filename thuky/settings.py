@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     embedding_model: Path | None = Field(default=None, description="A sentence-transformers directory; default: "
                                          "the e5-small rebuilt by `thuky models build` under home")
     dense: bool = Field(default=True, description="Use the dense (embedding) side of retrieval")
-    dense_max_seq: int = Field(default=256, description="Tokens of each article piece the encoder reads")
+    dense_max_seq: int = Field(default=128, description="Tokens of each article piece the encoder reads")
+    dense_int8: bool = Field(default=True, description="Dynamic int8 quantisation of the encoder (CPU speed)")
+    dense_max_pieces: int = Field(default=1, description="Pieces (runs of whole clauses) embedded per article")
     embed_batch_size: int = 16
 
     @property
