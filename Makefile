@@ -15,10 +15,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job on the embedded default: ingest the 208 statutes into SQLite under THUKY_HOME and show what was stored.
+# The main job on the embedded default: ingest the 208 statutes into SQLite under THUKY_HOME, build the embedding
+# model and the hybrid index (BM25 + FAISS), then answer a first search.
 run: setup
 	$(BIN)/thuky ingest --corpus statutes ../shared/data/statutes
-	$(BIN)/thuky documents --corpus statutes --limit 20
+	$(BIN)/thuky documents --corpus statutes --limit 10
+	$(BIN)/thuky models build
+	$(BIN)/thuky index build --corpus statutes
+	$(BIN)/thuky search "người phạm tội tự thú thì có được giảm nhẹ trách nhiệm hình sự không" --k 5
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -29,6 +33,8 @@ test-fast: setup
 bench: setup
 	$(BIN)/python benchmarks/ingest_speed.py
 	$(BIN)/python benchmarks/structure_agreement.py
+	$(BIN)/python benchmarks/retrieval_product.py
+	$(BIN)/python benchmarks/index_build.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -16,7 +16,6 @@ import json
 import os
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from corpus.ingest import ingest  # noqa: E402
 from corpus.store import Store  # noqa: E402
 from indexing.index import CorpusIndex, IndexBuilder, IndexConfig  # noqa: E402
+from eval.retrieval import run_alqac_questions  # noqa: E402
 from indexing.metrics import evaluate  # noqa: E402
 from thuky.settings import get_settings  # noqa: E402
 
@@ -79,15 +79,8 @@ def main(argv=None) -> dict:
                              aliases={d.doc_id: d.aliases for d in store.documents("alqac")})
     questions = json.loads((data / "alqac" / "questions.json").read_text(encoding="utf-8"))
     index.search("khởi động", 1)  # warm-up: segmenter and encoder loaded
-    runs, by_type, latencies = [], defaultdict(list), []
-    for q in questions:
-        gold = {(resolver.resolve(r["law_id"]) or r["law_id"], str(r["article_id"])) for r in q["relevant_articles"]}
-        t = time.perf_counter()
-        hits = index.search(q["text"], 10, choices=q.get("choices"))
-        latencies.append((time.perf_counter() - t) * 1000)
-        ranked = [h.key for h in hits]
-        runs.append((ranked, gold))
-        by_type[q["question_type"]].append((ranked, gold))
+    result = run_alqac_questions(index, questions, resolver)
+    runs, by_type, latencies = result.runs, result.by_type, result.latencies_ms
     metrics = evaluate(runs)
     lat = np.array(latencies)
     print(f"config: {json.dumps({k: v for k, v in vars(config).items() if k != 'model_dir'})}")

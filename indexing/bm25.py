@@ -48,7 +48,7 @@ class BM25Index:
                  doc_title_weight: int = 0, segmenter: Segmenter | None = None, workers: int = 2):
         self.k1, self.b, self.method = k1, b, method
         self.title_weight, self.doc_title_weight = title_weight, doc_title_weight
-        self.segmenter = segmenter or Segmenter()
+        self.segmenter = segmenter if segmenter is not None else Segmenter()
         self.workers = workers
         self.records: list[ArticleRecord] = []
         self._bm25: bm25s.BM25 | None = None

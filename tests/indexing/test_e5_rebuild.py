@@ -169,18 +169,8 @@ def test_source_file_header():
 
 # ------------------------------------------------------------------------------------------------ slow tests
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory) -> Path:
-    from thuky.settings import get_settings
-
-    home_dir = get_settings().home / "models" / "multilingual-e5-small"
-    try:
-        from indexing.e5_rebuild import _manifest_matches, _sha256
-
-        if _manifest_matches(home_dir, _sha256(default_source())):
-            return home_dir
-    except OSError:
-        pass
-    return build_e5_model(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
+def model_dir(e5_model_dir) -> Path:
+    return e5_model_dir
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,71 @@
+"""The answer object: one pydantic model that the CLI, the API and the evaluation harness all use as is."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class AnswerForm(StrEnum):
+    """The form a question asks to be answered in."""
+
+    TRUE_FALSE = "true_false"  # "…, đúng hay sai?" → "Đúng" / "Sai"
+    MULTIPLE_CHOICE = "multiple_choice"  # options A–D → the letter
+    SHORT_ANSWER = "short_answer"  # a short value ("03 tháng", "Tòa án nhân dân cấp tỉnh")
+    OPEN = "open"  # a free question: an explained answer
+
+
+class Citation(BaseModel):
+    """A unit the answer relies on: document, Điều, khoản, điểm, and the exact text quoted from it."""
+
+    document_id: str
+    document_title: str = ""
+    article: str
+    clause: str | None = None
+    point: str | None = None
+    quote: str = Field("", description="Text quoted from the unit; must occur in it after normalisation")
+    verified: bool = False
+    document_status: str | None = None
+
+    @property
+    def label(self) -> str:
+        parts = [f"điểm {self.point}" if self.point else "", f"khoản {self.clause}" if self.clause else "",
+                 f"Điều {self.article}"]
+        return " ".join(p for p in parts if p) + (f" {self.document_title}" if self.document_title else "")
+
+
+class Source(BaseModel):
+    """A retrieved article offered to the composer, with its retrieval scores."""
+
+    document_id: str
+    document_title: str = ""
+    article: str
+    title: str = ""
+    text: str = ""
+    score: float = 0.0
+    rank: int = 0
+    scores: dict[str, float] = Field(default_factory=dict)
+    document_status: str | None = None
+
+
+class Answer(BaseModel):
+    """What the assistant says, and everything needed to check it."""
+
+    question: str
+    standalone_question: str | None = Field(None, description="The question rewritten from the conversation")
+    text: str = Field(..., description="The answer in Vietnamese, with its citations named in the text")
+    form: AnswerForm = AnswerForm.OPEN
+    value: str | None = Field(None, description='"Đúng"/"Sai", the option letter, or the short value')
+    citations: list[Citation] = Field(default_factory=list, description="Verified citations only")
+    sources: list[Source] = Field(default_factory=list, description="Retrieved articles, best first")
+    confidence: float = Field(0.0, ge=0.0, le=1.0)
+    abstained: bool = False
+    composer: str = "extractive"
+    fallback_reason: str | None = Field(None, description="Why a generated answer fell back to extractive")
+    removed_citations: int = Field(0, description="Citations dropped because they did not verify")
+    warnings: list[str] = Field(default_factory=list, description="e.g. a cited document superseded or of "
+                                                                    "unknown status")
+    session_id: str | None = None
+    timings_ms: dict[str, float] = Field(default_factory=dict, description="Per stage: understand, retrieve, "
+                                                                          "compose, verify, total")
