@@ -61,7 +61,7 @@ class IndexConfig:
     bm25_b: float = 0.75
     title_weight: int = 2
     fusion: str = "minmax"
-    weights: tuple[float, float] = (1.0, 0.5)
+    weights: tuple[float, float] = (1.0, 0.2)
     rrf_k: float = 60.0
     depth: int = 100
     law_boost: float = 1.5

@@ -1,0 +1,138 @@
+"""Understand a question: what form of answer it asks for, its options, and the units of law it names.
+
+``understand("Người từ đủ 16 tuổi … , đúng hay sai?")`` gives a :class:`Question` with ``form`` ``TRUE_FALSE`` and
+``text`` the bare statement; options written inside the text ("A. … B. …", "A) …") are parsed out when they are not
+given separately; "bao nhiêu", "bao lâu", "là gì", "cơ quan nào", "ai có thẩm quyền" make a short-answer question,
+anything else an open one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer import AnswerForm
+from corpus.citations import Citation, parse_citations
+from corpus.text import fold, nfc
+
+__all__ = ["Question", "understand", "parse_choices", "is_negative_question"]
+
+# on folded text (lowercase, no diacritics)
+_TF_TAIL = re.compile(r"[\s,.;:–-]*(la\s+)?(dung\s+hay\s+sai|dung\s+hoac\s+sai|dung\s*/\s*sai|dung\s+khong|"
+                      r"phai\s+khong|co\s+dung\s+khong)\s*[?.!]*\s*$")
+_TF_HEAD = re.compile(r"^\s*(khang\s+dinh\s+sau\s+)?(dung\s+hay\s+sai|dung\s+hoac\s+sai)\s*[:?.]\s*")
+_CHOOSE = re.compile(r"[\s.]*(hay\s+)?chon\s+(cau\s+tra\s+loi|dap\s+an|phuong\s+an|y)\s+(dung|chinh\s+xac)"
+                     r"(\s+nhat)?\s*[.:?!]*")
+_SHORT = re.compile(r"\b(bao\s+nhieu|bao\s+lau|la\s+gi|la\s+ai|co\s+quan\s+nao|ai\s+co\s+tham\s+quyen|"
+                    r"toa\s+an\s+nao|cap\s+nao|khi\s+nao|luc\s+nao|thoi\s+han|may\s+(ngay|thang|nam)|"
+                    r"do\s+tuoi\s+nao|ben\s+nao|nguoi\s+nao|ai\s+la|ai\s+chiu)\b")
+_QUESTION_WORD = re.compile(r"\b(nao|gi|bao\s+nhieu|bao\s+lau|ai|sao|the\s+nao|nhu\s+the\s+nao|khong\s*\?|"
+                            r"hay\s+khong|ra\s+sao)\b")
+# "A. …", "A) …", "A: …", "a) …" (a letter A–D at a line start or after whitespace)
+_OPTION = re.compile(r"(?:^|(?<=\s))([A-Da-d])\s*[.):]\s+")
+_NEGATIVE = re.compile(r"\b(khong|chua|tru|ngoai\s+tru|sai)\b")
+
+
+@dataclass
+class Question:
+    """A question as the composer sees it. ``text`` is the statement or question without exam boilerplate and
+    without options; ``choices`` maps the option letter to its text; ``units`` are the citations it names."""
+
+    raw: str
+    text: str
+    form: AnswerForm
+    choices: dict[str, str] | None = None
+    units: list[Citation] = field(default_factory=list)
+
+    @property
+    def negative(self) -> bool:
+        """True for "… không phải là …", "… trừ …", "điều nào sau đây KHÔNG đúng" multiple-choice questions."""
+        return is_negative_question(self.text)
+
+
+def _cut(text: str, pattern: re.Pattern) -> str:
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    out, last = [], 0
+    for m in pattern.finditer(folded):
+        out.append(text[last:m.start()])
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def parse_choices(text: str) -> tuple[str, dict[str, str] | None]:
+    """Split "stem A. x B. y C. z" into the stem and ``{"A": "x", …}``; options must run A, B, (C, D) in order."""
+    marks = [m for m in _OPTION.finditer(text)]
+    # keep the longest run A, B, C, … of markers in order
+    best: list[re.Match] = []
+    for i, m in enumerate(marks):
+        if m.group(1).upper() != "A":
+            continue
+        run = [m]
+        for n in marks[i + 1:]:
+            if ord(n.group(1).upper()) == ord(run[-1].group(1).upper()) + 1:
+                run.append(n)
+        if len(run) > len(best):
+            best = run
+    if len(best) < 2:
+        return text, None
+    choices = {}
+    for j, m in enumerate(best):
+        end = best[j + 1].start() if j + 1 < len(best) else len(text)
+        choices[m.group(1).upper()] = text[m.end():end].strip()
+    return text[:best[0].start()].strip(), choices
+
+
+_NEG_Q = re.compile(r"(không\s+phải|không\s+thuộc|không\s+đúng|không\s+được\s+coi|không\s+bao\s+gồm|"
+                    r"không\s+có\s+(?:nhiệm\s+vụ|quyền|nghĩa\s+vụ|trách\s+nhiệm|thẩm\s+quyền)|không\s+là|"
+                    r"không\s+nằm|không\s+chính\s+xác|không\s+được\s+quy\s+định|không\s+thuộc\s+trường\s+hợp|"
+                    r"ngoại\s+trừ|(?<!\w)trừ(?!\w)|(?<!\w)sai\s*\?|là\s+sai|nào\s+sai|đâu\s+không|nào\s+không|"
+                    r"không\s+phù\s+hợp|không\s+bắt\s+buộc|không\s+được\s+(?:thực\s+hiện|làm))")
+
+
+def is_negative_question(text: str) -> bool:
+    """A multiple-choice stem that asks for the option the law does *not* support ("không phải", "trừ", "KHÔNG
+    đúng", "sai")."""
+    t = re.sub(r"\([^)]*\)", " ", nfc(text))  # "(trừ trường hợp …)" is not what the question asks
+    if re.search(r"(?<!\w)(KHÔNG|TRỪ|SAI)(?!\w)", t):
+        return True
+    low = t.lower()
+    return bool(_NEG_Q.search(low) or re.search(r"(?<!\w)không\s+(?:\w+\s+){0,10}nào\s+(?:sau|dưới)\s+đây", low))
+
+
+def understand(text: str, choices: dict[str, str] | None = None, form: AnswerForm | str | None = None,
+               known_names=None) -> Question:
+    """Read a question. ``choices`` given separately win over options found in the text; ``form`` forces the form
+    (a benchmark that carries the question type)."""
+    raw = text
+    text = " ".join(nfc(text).split())
+    folded = fold(text)
+    tf = bool(_TF_TAIL.search(folded) or _TF_HEAD.search(folded))
+    clean = _cut(text, _CHOOSE)
+    clean = _cut(clean, _TF_TAIL)
+    clean = _cut(clean, _TF_HEAD)
+    clean = clean.strip(" ,;:")
+    if choices:
+        choices = {str(k).strip().upper(): " ".join(nfc(v).split()) for k, v in choices.items()}
+    else:
+        stem, found = parse_choices(clean)
+        if found:
+            clean, choices = stem, found
+    units = [c for c in parse_citations(clean, known_names=known_names) if c.article]
+    if form is not None:
+        f = AnswerForm(form)
+    elif choices:
+        f = AnswerForm.MULTIPLE_CHOICE
+    elif tf:
+        f = AnswerForm.TRUE_FALSE
+    else:
+        fc = fold(clean)
+        if _SHORT.search(fc):
+            f = AnswerForm.SHORT_ANSWER
+        elif "?" not in clean and not _QUESTION_WORD.search(fc) and len(fc.split()) >= 6:
+            f = AnswerForm.TRUE_FALSE  # a bare statement: the user asks whether it holds
+        else:
+            f = AnswerForm.OPEN
+    return Question(raw=raw, text=clean, form=f, choices=choices or None, units=units)

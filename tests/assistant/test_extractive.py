@@ -1,0 +1,155 @@
+import json
+
+import pytest
+
+from assistant.answer import AnswerForm, Source
+from assistant.extractive import ExtractiveComposer, aggregate_option, quantities, should_abstain, split_units
+from assistant.understand import understand
+from assistant.verify import verify_citations
+
+LAW_82 = ("1. Cha, mẹ không trực tiếp nuôi con có nghĩa vụ tôn trọng quyền của con được sống chung với người trực "
+          "tiếp nuôi.\n2. Cha, mẹ không trực tiếp nuôi con có nghĩa vụ cấp dưỡng cho con.\n3. Sau khi ly hôn, người "
+          "không trực tiếp nuôi con có quyền, nghĩa vụ thăm nom con mà không ai được cản trở.")
+LAW_206 = ("1. Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là 15 ngày, kể từ ngày tuyên án.\n"
+           "2. Người phạm tội bị phạt tù từ 01 năm đến 05 năm.")
+LAW_CARD = ("1. Điều kiện cấp thẻ hướng dẫn viên du lịch nội địa bao gồm:\na) Có quốc tịch Việt Nam, thường trú tại "
+            "Việt Nam;\nb) Có năng lực hành vi dân sự đầy đủ;\nc) Không mắc bệnh truyền nhiễm, không sử dụng chất ma "
+            "túy;\nd) Tốt nghiệp trung cấp trở lên chuyên ngành hướng dẫn du lịch.")
+LAW_VC = ("Viên chức không được tham gia đình công.")
+
+
+def _src(text, article="82", title="Nghĩa vụ của cha mẹ", rank=1, doc="luat-hngd", doc_title="Luật Hôn nhân và gia đình"):
+    return Source(document_id=doc, document_title=doc_title, article=article, title=title, text=text, score=0.9,
+                  rank=rank)
+
+
+SOURCES = [_src(LAW_82), _src(LAW_206, "206", "Thời hạn kháng cáo", 2, "bltths", "Bộ luật Tố tụng hình sự"),
+           _src(LAW_CARD, "59", "Điều kiện cấp thẻ", 3, "luat-du-lich", "Luật Du lịch"),
+           _src(LAW_VC, "19", "Những việc viên chức không được làm", 4, "luat-vc", "Luật Viên chức")]
+
+
+def _units():
+    return {(u.source.document_id, u.source.article, u.clause, u.point): u.quote for s in SOURCES
+            for u in split_units(s)}
+
+
+def _unit_text(doc, art, cl, pt):
+    from corpus.statute_parser import parse_article_body
+
+    s = next((s for s in SOURCES if (s.document_id, s.article) == (doc, art)), None)
+    if s is None:
+        return None
+    if cl is None and pt is None:
+        return s.text
+    clauses, points = parse_article_body(s.text)
+    if cl is None:
+        return next((p.text for p in points if p.letter == pt), None)
+    c = next((c for c in clauses if c.number == cl), None)
+    if c is None or pt is None:
+        return c.text if c else None
+    return next((p.text for p in c.points if p.letter == pt), None)
+
+
+def _ask(text, choices=None):
+    a = ExtractiveComposer().compose(understand(text, choices), SOURCES)
+    return verify_citations(a, SOURCES, _unit_text)
+
+
+def test_quantities_normalised():
+    assert ("3", "tháng") in quantities("trong thời hạn 03 tháng")
+    assert quantities("từ 01 năm đến 05 năm") == {("1", "năm"), ("5", "năm")}
+    assert ("15", "ngày") in quantities("mười lăm ngày")
+    assert not quantities("theo Điều 45 của Luật này")
+
+
+def test_units_quote_verbatim():
+    for (doc, art, cl, pt), quote in _units().items():
+        assert quote in _unit_text(doc, art, cl, pt)
+
+
+def test_true_statement():
+    a = _ask("Cha, mẹ không trực tiếp nuôi con có nghĩa vụ cấp dưỡng cho con, đúng hay sai?")
+    assert a.form == AnswerForm.TRUE_FALSE and a.value == "Đúng"
+    assert a.citations and all(c.verified for c in a.citations)
+    assert a.citations[0].clause == "2" and "Theo khoản 2 Điều 82" in a.text
+
+
+def test_negated_statement_is_false():
+    a = _ask("Khi ly hôn, cha, mẹ không trực tiếp nuôi con không có nghĩa vụ cấp dưỡng cho con, đúng hay sai?")
+    assert a.value == "Sai"
+
+
+def test_negation_kept_is_true():
+    # a statement that keeps the law's own negation is not penalised for it
+    assert _ask("Viên chức không được tham gia đình công, đúng hay sai?").value == "Đúng"
+
+
+def test_numbers_with_leading_zeros():
+    assert _ask("Thời hạn kháng cáo đối với bản án sơ thẩm là 15 ngày kể từ ngày tuyên án, đúng hay sai?").value == "Đúng"
+    assert _ask("Thời hạn kháng cáo đối với bản án sơ thẩm là 30 ngày kể từ ngày tuyên án, đúng hay sai?").value == "Sai"
+    assert _ask("Người phạm tội bị phạt tù từ 1 năm đến 5 năm, đúng hay sai?").value == "Đúng"
+    assert _ask("Người phạm tội bị phạt tù từ 1 năm đến 7 năm, đúng hay sai?").value == "Sai"
+
+
+def test_multiple_choice_and_negative_stem():
+    choices = {"A": "Có quốc tịch Việt Nam, thường trú tại Việt Nam.", "B": "Có năng lực hành vi dân sự đầy đủ.",
+               "C": "Tốt nghiệp đại học trở lên chuyên ngành kế toán.", "D": "Không mắc bệnh truyền nhiễm."}
+    a = _ask("Đâu không phải là điều kiện cấp thẻ hướng dẫn viên du lịch nội địa?", choices)
+    assert a.value == "C" and a.citations and all(c.verified for c in a.citations)
+
+
+def test_all_of_the_above():
+    choices = {"A": "Có quốc tịch Việt Nam, thường trú tại Việt Nam", "B": "Có năng lực hành vi dân sự đầy đủ",
+               "C": "Không mắc bệnh truyền nhiễm, không sử dụng chất ma túy", "D": "Cả 3 phương án trên"}
+    a = _ask("Điều kiện cấp thẻ hướng dẫn viên du lịch nội địa bao gồm những gì?", choices)
+    assert a.value == "D"
+    assert aggregate_option("Cả A, B, C đều đúng", "ABCD") == ("all", ["A", "B", "C"])
+    assert aggregate_option("Cả A và B đều sai.", "ABCD") == ("none", ["A", "B"])
+    assert aggregate_option("Tất cả các phương án trên.", "ABCD") == ("all", [])
+    assert aggregate_option("Cấp dưỡng cho con", "ABCD") is None
+
+
+def test_short_answer_is_a_span_of_the_law():
+    a = _ask("Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là bao lâu?")
+    assert a.form == AnswerForm.SHORT_ANSWER and a.value == "15 ngày"
+    assert a.citations[0].article == "206"
+
+
+def test_answer_text_is_templates_and_quotes():
+    a = _ask("Cha, mẹ không trực tiếp nuôi con có nghĩa vụ gì?")
+    for c in a.citations:
+        assert f"“{' '.join(c.quote.split())}”" in a.text
+    assert a.composer == "extractive" and 0.0 <= a.confidence <= 1.0
+
+
+def test_embedding_optional():
+    import numpy as np
+
+    def embed(texts):
+        v = np.ones((len(texts), 4), dtype=np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    q = understand("Cha, mẹ không trực tiếp nuôi con không có nghĩa vụ cấp dưỡng cho con, đúng hay sai?")
+    assert ExtractiveComposer(embed=embed).compose(q, SOURCES).value == "Sai"
+
+
+def test_abstain_without_evidence():
+    q = understand("Quy trình phóng tàu vũ trụ lên sao Hỏa gồm mấy bước?")
+    assert should_abstain(q, [], None)
+    assert should_abstain(q, SOURCES, None, threshold=0.5)
+    a = ExtractiveComposer().compose(q, [])
+    assert a.abstained and not a.citations
+
+
+@pytest.mark.slow
+def test_dev_set_bars(tmp_path):
+    from tests.conftest import data_path
+
+    data_path("alqac", "questions.json")
+    from benchmarks import answers_dev
+
+    out = answers_dev.main(["--home", str(tmp_path / "home"), "--no-cache"])
+    assert out["Đúng/Sai"]["accuracy"] >= 0.75
+    assert out["Trắc nghiệm"]["accuracy"] >= 0.70
+    assert out["gold_cited_all"] >= 0.90
+    assert out["citations_verified"] == 1.0
