@@ -13,6 +13,7 @@ from rich.table import Table
 
 from thuky.settings import get_settings
 
+from thuky.cli_assistant import ask, chat  # noqa: E402
 from thuky.cli_index import index_app, search  # noqa: E402
 from thuky.cli_models import models_app  # noqa: E402
 
@@ -24,6 +25,8 @@ err = Console(stderr=True)
 app.add_typer(models_app, name="models")
 app.add_typer(index_app, name="index")
 app.command()(search)
+app.command()(ask)
+app.command()(chat)
 
 CorpusOpt = Annotated[str | None, typer.Option("--corpus", "-c", help="Corpus name (default: the statutes corpus)")]
 

@@ -55,3 +55,24 @@ def corpus_index(corpus: str):
 def forget_index(corpus: str) -> None:
     with _lock:
         _indexes.pop(corpus, None)
+
+
+@lru_cache
+def assistant():
+    """The assistant over the configured store and indexes, with conversations persisted in the same database."""
+    from assistant.conversation import ConversationStore
+    from assistant.pipeline import Assistant
+
+    st = store()
+    return Assistant(st, corpus_index, ConversationStore(st.engine), llm=llm())
+
+
+@lru_cache
+def llm():
+    """The optional LLM composer when THUKY_LLM_URL is set (an OpenAI-compatible endpoint), else None."""
+    s = get_settings()
+    if not s.llm_url:
+        return None
+    from assistant.llm import LLMComposer
+
+    return LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s)

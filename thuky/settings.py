@@ -22,10 +22,14 @@ class Settings(BaseSettings):
     embedding_model: Path | None = Field(default=None, description="A sentence-transformers directory; default: "
                                          "the e5-small rebuilt by `thuky models build` under home")
     dense: bool = Field(default=True, description="Use the dense (embedding) side of retrieval")
-    dense_max_seq: int = Field(default=128, description="Tokens of each article piece the encoder reads")
+    dense_max_seq: int = Field(default=96, description="Tokens of each article piece the encoder reads")
     dense_int8: bool = Field(default=True, description="Dynamic int8 quantisation of the encoder (CPU speed)")
     dense_max_pieces: int = Field(default=1, description="Pieces (runs of whole clauses) embedded per article")
     embed_batch_size: int = 16
+    llm_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (vLLM, llama.cpp server), "
+                                "e.g. http://127.0.0.1:8080/v1; unset: extractive answers only")
+    llm_model: str = "qwen2.5-coder-1.5b-instruct"
+    llm_timeout_s: float = 60.0
 
     @property
     def db_url(self) -> str:

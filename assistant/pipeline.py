@@ -1,0 +1,194 @@
+"""The assistant: understand → retrieve → compose → verify → answer, with conversations and abstention.
+
+``Assistant.answer`` is the one entry point the CLI, the API and the evaluation harness share.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.answer import Answer, AnswerForm, Source
+from assistant.conversation import ConversationError, ConversationStore, Turn
+from assistant.extractive import ExtractiveComposer, should_abstain
+from assistant.understand import understand
+from assistant.verify import verify_citations
+from corpus.store import Store, StoreError
+
+MAX_QUESTION_CHARS = 10_000
+ABSTAIN_TEXT = "Không tìm thấy quy định phù hợp trong cơ sở dữ liệu."
+# Calibrated with benchmarks/abstention.py: the dev questions' signal has its 5th percentile near 0.31; the
+# out-of-corpus questions in tests/assistant/data/out_of_corpus.jsonl fall below this.
+DEFAULT_ABSTAIN_THRESHOLD = 0.25
+
+_FOLLOW_UP = re.compile(
+    r"^(còn|vậy|thế|thế còn|vậy còn|nếu|trường hợp|còn trường hợp|và|nhưng)\b|thì sao\s*\??$|(trường hợp|điều|quy định|"
+    r"khoản|việc) (đó|này|trên)\b|như vậy", re.IGNORECASE)
+
+
+class AssistantError(ValueError):
+    """A question the assistant cannot take (empty, too long, unknown session); the message says why."""
+
+
+@dataclass
+class AssistantConfig:
+    k: int = 8
+    abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
+    history_turns: int = 4
+
+
+def sources_from_hits(index, hits) -> list[Source]:
+    out = []
+    for h in hits:
+        r = index.records.get(h.key)
+        if r is None:
+            continue
+        out.append(Source(document_id=r.doc_id, document_title=r.doc_title, article=r.article_no, title=r.title,
+                          text=r.text, score=float(h.score), rank=int(h.rank), scores=dict(h.scores),
+                          document_status=r.status))
+    return out
+
+
+def standalone_question(question: str, history: list[Turn]) -> str | None:
+    """Rewrite a follow-up ("còn người dưới 18 tuổi thì sao?") into a standalone question from the last turn.
+
+    Extractive and offline: the previous standalone question gives the topic; the follow-up gives what changes.
+    Returns None when the question already stands alone.
+    """
+    if not history:
+        return None
+    q = question.strip()
+    short = len(q.split()) <= 12
+    if not (_FOLLOW_UP.search(q) or (short and not re.search(r"\b(luật|bộ luật|nghị định|điều)\b", q, re.I))):
+        return None
+    previous = history[-1].standalone or history[-1].question
+    previous = re.sub(r"[?.!\s]+$", "", previous)
+    follow = re.sub(r"^(còn|vậy|thế|thế còn|vậy còn|và|nhưng)\s+", "", q, flags=re.I)
+    return f"{previous}; {follow}"
+
+
+class Assistant:
+    """Cheap to construct; the store, indexes and models it is given load lazily on first use."""
+
+    def __init__(self, store: Store, index_for: Callable[[str], object],
+                 conversations: ConversationStore | None = None, composer=None, llm=None,
+                 config: AssistantConfig | None = None):
+        self.store = store
+        self.index_for = index_for
+        self.conversations = conversations
+        self.composer = composer or ExtractiveComposer()
+        self.llm = llm
+        self.config = config or AssistantConfig()
+        self._superseded: dict[str, dict[str, str]] = {}
+
+    # -- helpers --------------------------------------------------------------------------------------------------
+    def _unit_text(self, corpus: str):
+        def unit_text(doc_id: str, article: str, clause: str | None, point: str | None) -> str | None:
+            try:
+                return self.store.get_unit(corpus, doc_id, article, clause, point).text
+            except StoreError:
+                return None
+
+        return unit_text
+
+    def superseded(self, corpus: str) -> dict[str, str]:
+        """doc id → the newer document of the same title in this corpus (the older one is presumably replaced)."""
+        if corpus not in self._superseded:
+            by_title: dict[str, list] = {}
+            for d in self.store.documents(corpus):
+                by_title.setdefault(d.title.lower(), []).append(d)
+            out = {}
+            for docs in by_title.values():
+                docs.sort(key=lambda d: d.issued_date or "")
+                for old in docs[:-1]:
+                    out[old.doc_id] = f"{docs[-1].title} ({docs[-1].doc_id})"
+            self._superseded[corpus] = out
+        return self._superseded[corpus]
+
+    def _status_warnings(self, answer: Answer, corpus: str) -> list[str]:
+        warnings, seen = [], set()
+        newer = self.superseded(corpus)
+        for c in answer.citations:
+            if c.document_id in seen:
+                continue
+            seen.add(c.document_id)
+            if c.document_id in newer:
+                warnings.append(f"{c.document_title} ({c.document_id}) có thể đã được thay thế bởi "
+                                f"{newer[c.document_id]}; hãy kiểm tra hiệu lực trước khi áp dụng.")
+            elif c.document_status and c.document_status != "Còn hiệu lực":
+                warnings.append(f"Tình trạng hiệu lực của {c.document_title} ({c.document_id}): "
+                                f"{c.document_status.lower()} — hãy kiểm tra trước khi áp dụng.")
+        return warnings
+
+    # -- answering ------------------------------------------------------------------------------------------------
+    def answer(self, question: str, *, corpus: str, session_id: str | None = None, owner: str | None = None,
+               choices: dict[str, str] | None = None, form: AnswerForm | str | None = None, filters=None,
+               use_llm: bool = False, k: int | None = None) -> Answer:
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        if question is None or not question.strip():
+            raise AssistantError("the question is empty: ask something about the law")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise AssistantError(f"the question is {len(question):,} characters long; the limit is "
+                                 f"{MAX_QUESTION_CHARS:,}")
+        history: list[Turn] = []
+        if session_id is not None:
+            if self.conversations is None:
+                raise AssistantError("conversations are not available here")
+            try:
+                history = self.conversations.history(session_id, owner, last=self.config.history_turns)
+                corpus = self.conversations.corpus_of(session_id, owner)
+            except ConversationError as exc:
+                raise AssistantError(str(exc)) from exc
+
+        t = time.perf_counter()
+        standalone = standalone_question(question, history)
+        q = understand(standalone or question, choices, form)
+        timings["understand"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        index = self.index_for(corpus)
+        hits = index.search(q.raw, k or self.config.k, filters, choices=q.choices) if any(
+            ch.isalnum() for ch in q.raw) else []
+        sources = sources_from_hits(index, hits)
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        if should_abstain(q, sources, threshold=self.config.abstain_threshold):
+            answer = self._abstention(question, q.form, sources)
+        else:
+            answer = self._compose(q, sources, use_llm, corpus)
+        timings["compose+verify"] = (time.perf_counter() - t) * 1000
+
+        answer.question = question
+        answer.standalone_question = standalone
+        answer.warnings = [*answer.warnings, *self._status_warnings(answer, corpus)]
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        answer.timings_ms = {**answer.timings_ms, **{k_: round(v, 2) for k_, v in timings.items()}}
+        if self.conversations is not None:
+            if session_id is None:
+                session_id = self.conversations.create(corpus, owner, title=question)
+            answer.session_id = session_id
+            self.conversations.append(session_id, question, standalone, answer.model_dump(mode="json"), owner)
+        return answer
+
+    def _compose(self, q, sources: list[Source], use_llm: bool, corpus: str) -> Answer:
+        unit_text = self._unit_text(corpus)
+        if use_llm and self.llm is not None:
+            from assistant.llm import compose_with_fallback
+
+            return compose_with_fallback(q, sources, self.composer,
+                                         lambda a: verify_citations(a, sources, unit_text), llm=self.llm)
+        draft = self.composer.compose(q, sources)
+        return verify_citations(draft, sources, unit_text)
+
+    @staticmethod
+    def _abstention(question: str, form: AnswerForm, sources: list[Source]) -> Answer:
+        leads = [f"Điều {s.article} {s.document_title}" + (f" ({s.title})" if s.title else "") for s in sources[:3]]
+        text = ABSTAIN_TEXT
+        if leads:
+            text += " Các điều luật gần nhất (chỉ để tham khảo, không phải câu trả lời): " + "; ".join(leads) + "."
+        return Answer(question=question, text=text, form=form, value=None, sources=sources, confidence=0.0,
+                      abstained=True, composer="extractive")

@@ -1,0 +1,88 @@
+"""Calibrate abstention: the evidence signal on the 729 dev questions vs the out-of-corpus questions we wrote.
+
+    .venv/bin/python benchmarks/abstention.py [--lexical-only]
+
+Prints the signal's percentiles on both sets, then for a range of thresholds the share of dev questions that would
+abstain (must stay ≤ 5%) and of out-of-corpus questions (must reach ≥ 90%), and the threshold in use
+(assistant.pipeline.DEFAULT_ABSTAIN_THRESHOLD) with its two rates. Corpus: ``alqac`` (the dev benchmark corpus).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.extractive import abstention_signal  # noqa: E402
+from assistant.pipeline import DEFAULT_ABSTAIN_THRESHOLD, sources_from_hits  # noqa: E402
+from assistant.understand import understand  # noqa: E402
+from corpus.ingest import ingest  # noqa: E402
+from corpus.store import Store  # noqa: E402
+from indexing.index import CorpusIndex, IndexBuilder, IndexConfig  # noqa: E402
+from thuky.settings import get_settings  # noqa: E402
+
+OOC = Path(__file__).resolve().parent.parent / "tests" / "assistant" / "data" / "out_of_corpus.jsonl"
+
+
+def signals(index, questions: list[tuple[str, dict | None]], k: int = 8) -> np.ndarray:
+    out = []
+    for text, choices in questions:
+        q = understand(text, choices)
+        sources = sources_from_hits(index, index.search(text, k, choices=choices))
+        out.append(abstention_signal(q, sources) if sources else 0.0)
+    return np.array(out)
+
+
+def open_alqac(home: Path, lexical_only: bool):
+    settings = get_settings()
+    store = Store(f"sqlite:///{home / 'thuky.db'}")
+    ingest(store, "alqac", [settings.data_dir / "alqac" / "law.json"])
+    config = IndexConfig(model_dir=None if lexical_only else str(settings.model_dir))
+    embedder = None
+    if config.model_dir:
+        from indexing.e5_rebuild import build_e5_model
+        from indexing.embedder import Embedder
+
+        build_e5_model(settings.model_dir)
+        embedder = Embedder(settings.model_dir, max_seq_length=config.dense_max_seq, quantize=config.dense_int8)
+    IndexBuilder(home, config, embedder).build(store, "alqac")
+    index = CorpusIndex.load(home, "alqac", embedder=embedder, model_dir=config.model_dir,
+                             resolver=store.resolver("alqac"),
+                             aliases={d.doc_id: d.aliases for d in store.documents("alqac")})
+    return store, index
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--home", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "thuky-bench-home")
+    ap.add_argument("--lexical-only", action="store_true")
+    args = ap.parse_args()
+    data = get_settings().data_dir / "alqac"
+    if not (data / "law.json").exists():
+        print(f"skipped: {data} not found")
+        return 0
+    _, index = open_alqac(args.home, args.lexical_only)
+    dev = [(q["text"], q.get("choices")) for q in json.loads((data / "questions.json").read_text(encoding="utf-8"))]
+    ooc = [(json.loads(line)["question"], None) for line in OOC.read_text(encoding="utf-8").splitlines() if line]
+    s_dev, s_ooc = signals(index, dev), signals(index, ooc)
+    pct = [1, 2, 5, 10, 25, 50]
+    print("signal percentiles  " + "  ".join(f"p{p:<4}" for p in pct))
+    print("dev (729)           " + "  ".join(f"{np.percentile(s_dev, p):.3f}" for p in pct))
+    print(f"out-of-corpus ({len(ooc)})  " + "  ".join(f"{np.percentile(s_ooc, p):.3f}" for p in pct)
+          + f"   max {s_ooc.max():.3f}")
+    print("threshold  dev abstain  ooc abstain")
+    for t in sorted({0.2, 0.25, 0.3, 0.35, 0.4, DEFAULT_ABSTAIN_THRESHOLD}):
+        mark = "  ← in use" if t == DEFAULT_ABSTAIN_THRESHOLD else ""
+        print(f"{t:9.2f}  {np.mean(s_dev < t):11.3f}  {np.mean(s_ooc < t):11.3f}{mark}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
