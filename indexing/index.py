@@ -52,7 +52,7 @@ class IndexConfig:
     """Everything that shapes an index; saved in its manifest."""
 
     model_dir: str | None = None  # None: lexical only
-    dense_max_seq: int = 128
+    dense_max_seq: int = 96
     dense_int8: bool = True
     piece_chars: int = 600
     max_pieces: int = 1
