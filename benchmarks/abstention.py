@@ -20,8 +20,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from assistant.abstain import DEFAULT_THRESHOLD, evidence_score  # noqa: E402
 from assistant.extractive import abstention_signal  # noqa: E402
-from assistant.pipeline import DEFAULT_ABSTAIN_THRESHOLD, sources_from_hits  # noqa: E402
+from assistant.pipeline import sources_from_hits  # noqa: E402
 from assistant.understand import understand  # noqa: E402
 from corpus.ingest import ingest  # noqa: E402
 from corpus.store import Store  # noqa: E402
@@ -32,11 +33,13 @@ OOC = Path(__file__).resolve().parent.parent / "tests" / "assistant" / "data" / 
 
 
 def signals(index, questions: list[tuple[str, dict | None]], k: int = 8) -> np.ndarray:
+    """Per question: (coverage signal, top BM25 score, evidence score)."""
     out = []
     for text, choices in questions:
         q = understand(text, choices)
         sources = sources_from_hits(index, index.search(text, k, choices=choices))
-        out.append(abstention_signal(q, sources) if sources else 0.0)
+        out.append((abstention_signal(q, sources) if sources else 0.0,
+                    max((s.scores.get("bm25", 0.0) for s in sources), default=0.0), evidence_score(q, sources)))
     return np.array(out)
 
 
@@ -73,14 +76,14 @@ def main() -> int:
     ooc = [(json.loads(line)["question"], None) for line in OOC.read_text(encoding="utf-8").splitlines() if line]
     s_dev, s_ooc = signals(index, dev), signals(index, ooc)
     pct = [1, 2, 5, 10, 25, 50]
-    print("signal percentiles  " + "  ".join(f"p{p:<4}" for p in pct))
-    print("dev (729)           " + "  ".join(f"{np.percentile(s_dev, p):.3f}" for p in pct))
-    print(f"out-of-corpus ({len(ooc)})  " + "  ".join(f"{np.percentile(s_ooc, p):.3f}" for p in pct)
-          + f"   max {s_ooc.max():.3f}")
-    print("threshold  dev abstain  ooc abstain")
-    for t in sorted({0.2, 0.25, 0.3, 0.35, 0.4, DEFAULT_ABSTAIN_THRESHOLD}):
-        mark = "  ← in use" if t == DEFAULT_ABSTAIN_THRESHOLD else ""
-        print(f"{t:9.2f}  {np.mean(s_dev < t):11.3f}  {np.mean(s_ooc < t):11.3f}{mark}")
+    for col, name in enumerate(("coverage", "top BM25", "evidence")):
+        print(f"{name:<10} dev  " + "  ".join(f"p{p}={np.percentile(s_dev[:, col], p):.4f}" for p in pct))
+        print(f"{'':<10} ooc  " + "  ".join(f"p{p}={np.percentile(s_ooc[:, col], p):.4f}" for p in pct))
+    ev_dev, ev_ooc = s_dev[:, 2], s_ooc[:, 2]
+    print("threshold  dev abstain  out-of-corpus abstain")
+    for t in sorted({-1.2, -1.1, -1.0, -0.9, -0.8, DEFAULT_THRESHOLD}):
+        mark = "  ← in use" if t == DEFAULT_THRESHOLD else ""
+        print(f"{t:9.2f}  {np.mean(ev_dev < t):11.3f}  {np.mean(ev_ooc < t):21.3f}{mark}")
     return 0
 
 
