@@ -6,7 +6,7 @@ Every write of one source file happens in one transaction: a crash or kill in th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, delete, event, func, insert, select
@@ -51,6 +51,7 @@ class DocumentSummary:
     clauses: int
     points: int
     source: str | None
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -247,6 +248,7 @@ class Store:
                     corpus=r.corpus, doc_id=r.doc_id, title=r.title, doc_type=r.doc_type, number=r.number,
                     issued_date=r.issued_date.isoformat() if r.issued_date else None, status=r.status,
                     articles=r.n_articles, clauses=r.n_clauses, points=r.n_points, source=r.source,
+                    aliases=list(r.aliases or []),
                 )
                 for r in s.scalars(q)
             ]
