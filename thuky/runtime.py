@@ -46,9 +46,11 @@ def corpus_index(corpus: str):
             s = get_settings()
             st = store()
             aliases = {d.doc_id: d.aliases for d in st.documents(corpus)}
-            _indexes[corpus] = CorpusIndex.load(s.home, corpus, embedder=embedder(),
-                                                model_dir=str(s.model_dir) if s.dense else None,
-                                                resolver=st.resolver(corpus), aliases=aliases)
+            index = CorpusIndex.load(s.home, corpus, embedder=embedder(),
+                                     model_dir=str(s.model_dir) if s.dense else None,
+                                     resolver=st.resolver(corpus), aliases=aliases)
+            index.warm_up()
+            _indexes[corpus] = index
         return _indexes[corpus]
 
 

