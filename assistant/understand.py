@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from assistant.answer import AnswerForm
 from corpus.citations import Citation, parse_citations
 from corpus.text import fold, nfc
+from indexing.query import cut_folded
 
 __all__ = ["Question", "understand", "parse_choices", "is_negative_question"]
 
@@ -48,18 +49,6 @@ class Question:
     def negative(self) -> bool:
         """True for "… không phải là …", "… trừ …", "điều nào sau đây KHÔNG đúng" multiple-choice questions."""
         return is_negative_question(self.text)
-
-
-def _cut(text: str, pattern: re.Pattern) -> str:
-    folded = fold(text)
-    if len(folded) != len(text):
-        return text
-    out, last = [], 0
-    for m in pattern.finditer(folded):
-        out.append(text[last:m.start()])
-        last = m.end()
-    out.append(text[last:])
-    return "".join(out)
 
 
 def parse_choices(text: str) -> tuple[str, dict[str, str] | None]:
@@ -110,9 +99,9 @@ def understand(text: str, choices: dict[str, str] | None = None, form: AnswerFor
     text = " ".join(nfc(text).split())
     folded = fold(text)
     tf = bool(_TF_TAIL.search(folded) or _TF_HEAD.search(folded))
-    clean = _cut(text, _CHOOSE)
-    clean = _cut(clean, _TF_TAIL)
-    clean = _cut(clean, _TF_HEAD)
+    clean = cut_folded(text, _CHOOSE)
+    clean = cut_folded(clean, _TF_TAIL)
+    clean = cut_folded(clean, _TF_HEAD)
     clean = clean.strip(" ,;:")
     if choices:
         choices = {str(k).strip().upper(): " ".join(nfc(v).split()) for k, v in choices.items()}

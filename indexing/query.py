@@ -20,7 +20,7 @@ _TAIL = re.compile(r"[\s,.;:–-]*(la\s+)?(dung\s+hay\s+sai|dung\s+hoac\s+sai|du
 _CHOOSE = re.compile(r"[\s.]*(hay\s+)?chon\s+(cau\s+tra\s+loi|dap\s+an|phuong\s+an)\s+(dung|chinh\s+xac)(\s+nhat)?\s*[.:?!]*")
 
 
-def _cut(text: str, pattern: re.Pattern) -> str:
+def cut_folded(text: str, pattern: re.Pattern) -> str:
     """Remove every match of ``pattern`` (found on ``fold(text)``, which keeps character positions) from ``text``."""
     folded = fold(text)
     if len(folded) != len(text):  # folding changed the length (should not happen after NFC): leave the text as is
@@ -36,8 +36,8 @@ def _cut(text: str, pattern: re.Pattern) -> str:
 def strip_boilerplate(text: str) -> str:
     """ "X, đúng hay sai?" → "X"; drop "Chọn câu trả lời đúng nhất"."""
     text = " ".join(nfc(text).split())
-    text = _cut(text, _CHOOSE)
-    text = _cut(text, _TAIL)
+    text = cut_folded(text, _CHOOSE)
+    text = cut_folded(text, _TAIL)
     return text.strip(" ,;:")
 
 
