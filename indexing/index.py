@@ -25,14 +25,14 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.citations import parse_citations, resolve_citation
 from indexing.bm25 import BM25Index
 from indexing.dense import DenseIndex, choose_index_kind
 from indexing.fusion import HybridRetriever
 from indexing.pieces import split_article
 from indexing.query import QueryAnalyzer
+from indexing.rerank import NamedUnitReranker, Reranker
 from indexing.segment import Segmenter
-from indexing.types import ArticleRecord, Filters, Hit, snippet
+from indexing.types import ArticleRecord, Filters, Hit
 from indexing.vector_cache import VectorCache
 
 FORMAT_VERSION = 1
@@ -246,6 +246,7 @@ class CorpusIndex:
         self.records = {r.key: r for r in bm25.records}
         titles = {r.doc_id: r.doc_title for r in bm25.records}
         self.analyzer = QueryAnalyzer.from_titles(titles, aliases, with_choices=True)
+        self.rerankers: list[Reranker] = [NamedUnitReranker(self.records, resolver)]
         self.hybrid = HybridRetriever(bm25, self._dense_search if dense is not None else None, self.analyzer,
                                       fusion=self.config.fusion, weights=self.config.weights,
                                       rrf_k=self.config.rrf_k, depth=self.config.depth,
@@ -306,35 +307,14 @@ class CorpusIndex:
             allowed = {self.bm25.records[i].key for i in np.flatnonzero(mask)}
         return self.dense.search(vec, n, allowed)
 
-    def named_units(self, query: str, filters: Filters | None = None) -> list[tuple[str, str]]:
-        """Articles the query names outright ("Điều 51 BLHS", "khoản 2 Điều 35 Bộ luật Tố tụng dân sự")."""
-        if self.resolver is None:
-            return []
-        keys = []
-        for c in parse_citations(query):
-            if not c.article or c.relative:
-                continue
-            doc_id = resolve_citation(c, self.resolver, None)
-            key = (doc_id, c.article)
-            if doc_id and key in self.records and key not in keys:
-                if filters is None or filters.matches(self.records[key]):
-                    keys.append(key)
-        return keys
-
     def search(self, query: str, k: int = 10, filters: Filters | None = None,
                choices: dict[str, str] | None = None) -> list[Hit]:
         query = check_query(query)
         k = max(1, min(int(k), 1000))
-        named = self.named_units(query, filters)
-        hits = self.hybrid.search(query, k + len(named), filters, choices) if _has_words(query) else []
-        out: list[Hit] = []
-        top = max((h.score for h in hits), default=0.0) + 1.0
-        for key in named:
-            r = self.records[key]
-            out.append(Hit(key=key, score=top, rank=0, doc_title=r.doc_title, title=r.title,
-                           snippet=snippet(r.text), scores={"citation": 1.0}))
-        out.extend(h for h in hits if h.key not in named)
-        out = out[:k]
+        hits = self.hybrid.search(query, k + 2, filters, choices) if _has_words(query) else []
+        for reranker in self.rerankers:
+            hits = reranker.rerank(query, hits, filters)
+        out = hits[:k]
         for i, h in enumerate(out, 1):
             h.rank = i
         return out
