@@ -133,6 +133,7 @@ _DOC_TYPES = (
     r"hướng\s+dẫn|công\s+ước|hiệp\s+định|điều\s+ước"
 )
 _YEAR = r"(?:\s+(?:năm\s+)?(?:1[89]|20)\d\d(?![\w/]))"
+_YEAR_RX = re.compile(_YEAR, _I)
 # document numbers: 100/2015/QH13, 37/2015/NĐ-CP, 326/2016/UBTVQH14 (also "UBTVQH 14"), 21-LCT/HĐNN8, 01/VBHN-VPQH,
 # 23/2014/TT-BTNMT ("TT – BTN&MT"), 06/2016/AL
 _NUM = (
@@ -424,14 +425,7 @@ def _parse_named(text: str, pos: int, known: re.Pattern[str] | None = None) -> i
     end = h.end()
     k_end = _known_end(text, end, known) or _known_end(text, end, _BUILTIN_NAMES)
     if k_end is not None:
-        end = k_end
-        y = re.compile(_YEAR, _I).match(text, end)
-        if y:
-            end = y.end()
-        s = _DOC_NUM_SUFFIX.match(text, end)
-        if s:
-            end = s.end()
-        return end
+        return _past_year_and_number(text, k_end)
     n_words = 0
     last_word = None
     while n_words < _MAX_NAME_WORDS:
@@ -474,13 +468,16 @@ def _parse_named(text: str, pos: int, known: re.Pattern[str] | None = None) -> i
         n_words += 1
     if n_words == 0:
         return None
-    y = re.compile(_YEAR, _I).match(text, end)
+    return _past_year_and_number(text, end)
+
+
+def _past_year_and_number(text: str, end: int) -> int:
+    """Extend a document name over a following year ("năm 2015") and number ("số 100/2015/QH13")."""
+    y = _YEAR_RX.match(text, end)
     if y:
         end = y.end()
     s = _DOC_NUM_SUFFIX.match(text, end)
-    if s:
-        end = s.end()
-    return end
+    return s.end() if s else end
 
 
 def _parse_document(text: str, pos: int, known: re.Pattern[str] | None = None) -> tuple[int, int, str, bool] | None:
