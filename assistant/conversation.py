@@ -8,29 +8,23 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, delete, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from corpus.schema import Base, utcnow
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-class ConversationRow(_Base):
+class ConversationRow(Base):
     __tablename__ = "conversations"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     owner: Mapped[str | None] = mapped_column(String(200), index=True)
     corpus: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class TurnRow(_Base):
+class TurnRow(Base):
     __tablename__ = "turns"
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -39,7 +33,7 @@ class TurnRow(_Base):
     standalone: Mapped[str | None] = mapped_column(Text)
     answer_text: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ConversationError(LookupError):
@@ -67,7 +61,7 @@ class ConversationSummary:
 class ConversationStore:
     def __init__(self, engine: Engine):
         self.engine = engine
-        _Base.metadata.create_all(engine)
+        Base.metadata.create_all(engine)
 
     def create(self, corpus: str, owner: str | None = None, title: str = "") -> str:
         cid = str(uuid.uuid4())
@@ -97,7 +91,7 @@ class ConversationStore:
             row = self._row(s, cid, owner)
             if not row.title:
                 row.title = question[:120]
-            row.updated_at = _now()
+            row.updated_at = utcnow()
             s.add(TurnRow(conversation_id=cid, question=question, standalone=standalone,
                           answer_text=answer.get("text", ""), answer=answer))
 

@@ -24,9 +24,8 @@ from assistant.abstain import DEFAULT_THRESHOLD, evidence_score  # noqa: E402
 from assistant.extractive import abstention_signal  # noqa: E402
 from assistant.pipeline import sources_from_hits  # noqa: E402
 from assistant.understand import understand  # noqa: E402
-from corpus.ingest import ingest  # noqa: E402
-from corpus.store import Store  # noqa: E402
-from indexing.index import CorpusIndex, IndexBuilder, IndexConfig  # noqa: E402
+from eval import corpora  # noqa: E402
+from indexing.index import IndexConfig  # noqa: E402
 from thuky.settings import get_settings  # noqa: E402
 
 OOC = Path(__file__).resolve().parent.parent / "tests" / "assistant" / "data" / "out_of_corpus.jsonl"
@@ -44,21 +43,10 @@ def signals(index, questions: list[tuple[str, dict | None]], k: int = 8) -> np.n
 
 
 def open_alqac(home: Path, lexical_only: bool):
+    """The dev corpus with the product's default index configuration; returns ``(store, index)``."""
     settings = get_settings()
-    store = Store(f"sqlite:///{home / 'thuky.db'}")
-    ingest(store, "alqac", [settings.data_dir / "alqac" / "law.json"])
     config = IndexConfig(model_dir=None if lexical_only else str(settings.model_dir))
-    embedder = None
-    if config.model_dir:
-        from indexing.e5_rebuild import build_e5_model
-        from indexing.embedder import Embedder
-
-        build_e5_model(settings.model_dir)
-        embedder = Embedder(settings.model_dir, max_seq_length=config.dense_max_seq, quantize=config.dense_int8)
-    IndexBuilder(home, config, embedder).build(store, "alqac")
-    index = CorpusIndex.load(home, "alqac", embedder=embedder, model_dir=config.model_dir,
-                             resolver=store.resolver("alqac"),
-                             aliases={d.doc_id: d.aliases for d in store.documents("alqac")})
+    store, index, _ = corpora.open_alqac(home, settings.data_dir, config)
     return store, index
 
 

@@ -35,30 +35,18 @@ from assistant.answer import Source  # noqa: E402
 from assistant.extractive import ExtractiveComposer, abstention_signal, should_abstain  # noqa: E402
 from assistant.understand import understand  # noqa: E402
 from assistant.verify import verify_citations  # noqa: E402
-from corpus.ingest import ingest  # noqa: E402
 from corpus.store import Store, StoreError  # noqa: E402
 from corpus.text import nfc  # noqa: E402
-from indexing.index import CorpusIndex, IndexBuilder, IndexConfig  # noqa: E402
+from eval.corpora import open_alqac  # noqa: E402
+from indexing.index import IndexConfig  # noqa: E402
 
 TYPES = {"Đúng/Sai": "true_false", "Trắc nghiệm": "multiple_choice", "Tự luận": "open"}
 
 
 def open_index(home: Path, data: Path, dense: bool = False, model_dir: Path | None = None):
     """Ingest ALQAC into ``home`` and build/load its index; returns ``(store, index)``."""
-    store = Store(f"sqlite:///{home / 'thuky.db'}")
-    ingest(store, "alqac", [data / "alqac" / "law.json"])
     config = IndexConfig(model_dir=str(model_dir) if dense and model_dir else None)
-    embedder = None
-    if config.model_dir:
-        from indexing.e5_rebuild import build_e5_model
-        from indexing.embedder import Embedder
-
-        build_e5_model(Path(config.model_dir))
-        embedder = Embedder(Path(config.model_dir), max_seq_length=config.dense_max_seq, quantize=config.dense_int8)
-    IndexBuilder(home, config, embedder).build(store, "alqac")
-    resolver = store.resolver("alqac")
-    index = CorpusIndex.load(home, "alqac", embedder=embedder, model_dir=config.model_dir, resolver=resolver,
-                             aliases={d.doc_id: d.aliases for d in store.documents("alqac")})
+    store, index, _ = open_alqac(home, data, config)
     return store, index
 
 

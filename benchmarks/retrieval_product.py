@@ -23,9 +23,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from corpus.ingest import ingest  # noqa: E402
-from corpus.store import Store  # noqa: E402
-from indexing.index import CorpusIndex, IndexBuilder, IndexConfig  # noqa: E402
+from eval.corpora import open_alqac  # noqa: E402
+from indexing.index import IndexConfig  # noqa: E402
 from eval.retrieval import run_alqac_questions  # noqa: E402
 from indexing.metrics import evaluate  # noqa: E402
 from thuky.settings import get_settings  # noqa: E402
@@ -48,9 +47,6 @@ def main(argv=None) -> dict:
     if not (data / "alqac" / "law.json").exists():
         print(f"skipped: {data / 'alqac'} not found (set THUKY_DATA_DIR)")
         return {}
-    store = Store(f"sqlite:///{args.home / 'thuky.db'}")
-    ingest(store, "alqac", [data / "alqac" / "law.json"])
-
     config = IndexConfig(model_dir=None if args.lexical_only else str(settings.model_dir))
     if args.fp32:
         config.dense_int8 = False
@@ -62,21 +58,11 @@ def main(argv=None) -> dict:
         config.fusion = args.fusion
     if args.weights:
         config.weights = tuple(args.weights)
-    embedder = None
-    if config.model_dir:
-        from indexing.e5_rebuild import build_e5_model
-        from indexing.embedder import Embedder
-
-        build_e5_model(settings.model_dir)
-        embedder = Embedder(settings.model_dir, max_seq_length=config.dense_max_seq, quantize=config.dense_int8)
     t = time.perf_counter()
-    report = IndexBuilder(args.home, config, embedder).build(store, "alqac")
+    store, index, report = open_alqac(args.home, data, config)
     print(f"index: {report.articles} articles, {report.pieces} pieces, {report.embedded} embedded now, "
-          f"built in {time.perf_counter() - t:.1f}s", file=sys.stderr)
-
+          f"ready in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     resolver = store.resolver("alqac")
-    index = CorpusIndex.load(args.home, "alqac", embedder=embedder, model_dir=config.model_dir, resolver=resolver,
-                             aliases={d.doc_id: d.aliases for d in store.documents("alqac")})
     questions = json.loads((data / "alqac" / "questions.json").read_text(encoding="utf-8"))
     index.search("khởi động", 1)  # warm-up: segmenter and encoder loaded
     result = run_alqac_questions(index, questions, resolver)

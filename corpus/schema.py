@@ -27,7 +27,7 @@ class Base(DeclarativeBase):
     pass
 
 
-def _now() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
@@ -54,7 +54,7 @@ class DocumentRow(Base):
     n_articles: Mapped[int] = mapped_column(Integer, default=0)
     n_clauses: Mapped[int] = mapped_column(Integer, default=0)
     n_points: Mapped[int] = mapped_column(Integer, default=0)
-    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class UnitRow(Base):
@@ -103,4 +103,4 @@ class SourceFileRow(Base):
     path: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     doc_ids: Mapped[list] = mapped_column(JSON, default=list)
-    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,27 @@
+"""Open a benchmark corpus ready to query: ingest it into a store (idempotent), build its index, load it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.ingest import ingest
+from corpus.store import Store
+from indexing.index import BuildReport, CorpusIndex, IndexBuilder, IndexConfig
+
+
+def open_alqac(home: Path, data_dir: Path, config: IndexConfig) -> tuple[Store, CorpusIndex, BuildReport]:
+    """ALQAC ``law.json`` as corpus ``alqac`` under ``home``, indexed with ``config`` (no model dir: lexical only)."""
+    store = Store(f"sqlite:///{home / 'thuky.db'}")
+    ingest(store, "alqac", [data_dir / "alqac" / "law.json"])
+    embedder = None
+    if config.model_dir:
+        from indexing.e5_rebuild import build_e5_model
+        from indexing.embedder import Embedder
+
+        build_e5_model(Path(config.model_dir))
+        embedder = Embedder(config.model_dir, max_seq_length=config.dense_max_seq, quantize=config.dense_int8)
+    report = IndexBuilder(home, config, embedder).build(store, "alqac")
+    index = CorpusIndex.load(home, "alqac", embedder=embedder, model_dir=config.model_dir,
+                             resolver=store.resolver("alqac"),
+                             aliases={d.doc_id: d.aliases for d in store.documents("alqac")})
+    return store, index, report
