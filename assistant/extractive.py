@@ -578,16 +578,15 @@ def abstention_signal(question: Question, sources: list[Source]) -> float:
     if not units:
         return 0.0
     scorer = _Scorer(units)
-    text = question.text
-    if question.choices:
-        text = f"{text} {' '.join(question.choices.values())}"
-    qt = [t for t in tokens(text) if t not in _STOP]
-    if not qt:
-        return 0.0
+    # a multiple-choice question is answerable when the stem read with one of its options is covered: the wrong
+    # options are, by design, not in the law, so they must not count against the evidence
+    texts = [f"{question.text} {option}" for option in (question.choices or {}).values()] or [question.text]
     best = 0.0
-    for u in units:
-        uni, bi = scorer.coverage(qt, u)
-        best = max(best, 0.5 * uni + 0.5 * bi)
+    for text in texts:
+        qt = [t for t in tokens(text) if t not in _STOP]
+        for u in units if qt else []:
+            uni, bi = scorer.coverage(qt, u)
+            best = max(best, 0.5 * uni + 0.5 * bi)
     return best
 
 

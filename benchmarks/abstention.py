@@ -69,7 +69,7 @@ def main() -> int:
         print(f"{'':<10} ooc  " + "  ".join(f"p{p}={np.percentile(s_ooc[:, col], p):.4f}" for p in pct))
     ev_dev, ev_ooc = s_dev[:, 2], s_ooc[:, 2]
     print("threshold  dev abstain  out-of-corpus abstain")
-    for t in sorted({-1.2, -1.1, -1.0, -0.9, -0.8, DEFAULT_THRESHOLD}):
+    for t in sorted({-1.4, -1.3, -1.2, -1.1, -1.0, -0.9, DEFAULT_THRESHOLD}):
         mark = "  ← in use" if t == DEFAULT_THRESHOLD else ""
         print(f"{t:9.2f}  {np.mean(ev_dev < t):11.3f}  {np.mean(ev_ooc < t):21.3f}{mark}")
     return 0

@@ -6,6 +6,10 @@ Trắc nghiệm), token F1 of the short value (Tự luận), gold article among 
 overall: share of displayed citations verified, and end-to-end latency p50/p95.
 
     .venv/bin/python benchmarks/assistant_dev.py [--lexical-only] [--limit N]
+    .venv/bin/python benchmarks/assistant_dev.py --llm-url http://127.0.0.1:8080/v1 --sample 100
+
+With ``--llm-url`` the LLM composer answers (falling back to extractive when its answer does not verify); ``--sample N``
+takes N questions spread evenly over the file (every len/N-th), so each type keeps its share.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import argparse
 import json
 import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from assistant.answer import AnswerForm  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from benchmarks.abstention import open_alqac  # noqa: E402
-from benchmarks.answers_dev import token_f1  # noqa: E402
+from eval.metrics.answers import token_f1  # noqa: E402
 from thuky.settings import get_settings  # noqa: E402
 
 FORMS = {"Đúng/Sai": AnswerForm.TRUE_FALSE, "Trắc nghiệm": AnswerForm.MULTIPLE_CHOICE}
@@ -36,6 +40,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--home", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "thuky-bench-home")
     ap.add_argument("--lexical-only", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--sample", type=int, default=0, help="N questions spread evenly over the file")
+    ap.add_argument("--llm-url", default=None, help="an OpenAI-compatible endpoint: answer with the LLM composer")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     data = get_settings().data_dir / "alqac"
@@ -43,17 +49,27 @@ def main(argv=None) -> dict:
         print(f"skipped: {data} not found")
         return {}
     store, index = open_alqac(args.home, args.lexical_only)
-    assistant = Assistant(store, lambda corpus: index)
+    llm = None
+    if args.llm_url:
+        from assistant.llm import LLMComposer
+
+        llm = LLMComposer(base_url=args.llm_url, model=get_settings().llm_model, timeout=get_settings().llm_timeout_s)
+    assistant = Assistant(store, lambda corpus: index, llm=llm)
     questions = json.loads((data / "questions.json").read_text(encoding="utf-8"))
     if args.limit:
         questions = questions[: args.limit]
+    if args.sample and args.sample < len(questions):
+        questions = [questions[i * len(questions) // args.sample] for i in range(args.sample)]
+    composers: Counter[str] = Counter()
     resolver = store.resolver("alqac")
     stats: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     shown = verified = 0
     latency = []
     for q in questions:
         qt = q["question_type"]
-        a = assistant.answer(q["text"], corpus="alqac", choices=q.get("choices"), form=FORMS.get(qt))
+        a = assistant.answer(q["text"], corpus="alqac", choices=q.get("choices"), form=FORMS.get(qt),
+                             use_llm=llm is not None)
+        composers[a.composer] += 1
         latency.append(a.timings_ms["total"])
         gold = {(resolver.resolve(r["law_id"]) or r["law_id"], str(r["article_id"])) for r in q["relevant_articles"]}
         cited = {(c.document_id, c.article) for c in a.citations}
@@ -84,6 +100,7 @@ def main(argv=None) -> dict:
                   "latency_ms": {"p50": float(np.percentile(lat, 50)), "p95": float(np.percentile(lat, 95))}}
     print(f"all: gold article among citations {out['all']['gold_cited']:.4f}; abstained "
           f"{out['all']['abstained']:.3f}; citations shown {shown}, verified {out['all']['citations_verified']:.4f}")
+    print("composer used: " + ", ".join(f"{k} {v}" for k, v in composers.most_common()))
     print(f"end-to-end latency: p50 {np.percentile(lat, 50):.0f} ms, p95 {np.percentile(lat, 95):.0f} ms")
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2))
