@@ -25,16 +25,25 @@ $(LLM_STAMP): $(STAMP)
 llm: $(LLM_STAMP)
 
 # The main job on the embedded default: ingest the 208 statutes into SQLite under THUKY_HOME, build the embedding
-# model and the hybrid index (BM25 + FAISS), then answer a first search.
+# model and the hybrid index (BM25 + FAISS), answer a first search, create the first admin (once) and serve the
+# API and web client on 127.0.0.1 (THUKY_PORT, default 8000).
 run: setup
 	$(BIN)/thuky ingest --corpus statutes ../shared/data/statutes
 	$(BIN)/thuky documents --corpus statutes --limit 10
 	$(BIN)/thuky models build
 	$(BIN)/thuky index build --corpus statutes
 	$(BIN)/thuky search "người phạm tội tự thú thì có được giảm nhẹ trách nhiệm hình sự không" --k 5
+	$(BIN)/thuky users init-admin
+	$(BIN)/thuky serve
 
-test: setup llm
+test: setup llm browser
 	$(BIN)/python -m pytest -q
+
+# Debian's Chromium for the browser tests of the web client (tests/api/test_browser.py). Without apt (or root) the
+# build goes on and those tests skip, saying why.
+browser:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) \
+		|| echo "chromium could not be installed: the browser tests will skip"
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -49,6 +49,22 @@ class Source(BaseModel):
     document_status: str | None = None
 
 
+class CaseReference(BaseModel):
+    """A judgment shown beside an answer as supporting material — how a court decided a similar matter. It is not
+    the law: the answer's claims rest on its citations only, and a judgment binds no other court (an án lệ aside)."""
+
+    case_id: str
+    title: str
+    court: str | None = None
+    date: str | None = None
+    outcome: str | None = None
+    outcome_label: str | None = None
+    section: str | None = Field(None, description="Where the passage is: facts, reasoning, decision…")
+    passage: str = ""
+    score: float = 0.0
+    note: str = "Bản án tham khảo — không phải quy định pháp luật"
+
+
 class Answer(BaseModel):
     """What the assistant says, and everything needed to check it."""
 
@@ -69,3 +85,5 @@ class Answer(BaseModel):
     session_id: str | None = None
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Per stage: understand, retrieve, "
                                                                           "compose, verify, total")
+    related_cases: list[CaseReference] = Field(default_factory=list, description="Judgments on similar matters, "
+                                               "supporting material kept apart from the law the answer cites")

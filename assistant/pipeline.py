@@ -73,8 +73,9 @@ class Assistant:
 
     def __init__(self, store: Store, index_for: Callable[[str], object],
                  conversations: ConversationStore | None = None, composer=None, llm=None,
-                 config: AssistantConfig | None = None):
+                 config: AssistantConfig | None = None, related_cases: Callable[[str], list] | None = None):
         self.store = store
+        self.related_cases = related_cases  # question → CaseReference list (supporting judgments), optional
         self.index_for = index_for
         self.conversations = conversations
         self.composer = composer or ExtractiveComposer()
@@ -163,6 +164,7 @@ class Assistant:
 
         answer.question = question
         answer.standalone_question = standalone
+        answer.related_cases = self._related_cases(q.raw) if not answer.abstained else []
         answer.warnings = [*answer.warnings, *self._status_warnings(answer, corpus)]
         timings["total"] = (time.perf_counter() - t0) * 1000
         answer.timings_ms = {**answer.timings_ms, **{k_: round(v, 2) for k_, v in timings.items()}}
@@ -182,6 +184,15 @@ class Assistant:
                                          lambda a: verify_citations(a, sources, unit_text), llm=self.llm)
         draft = self.composer.compose(q, sources)
         return verify_citations(draft, sources, unit_text)
+
+    def _related_cases(self, question: str) -> list:
+        """Judgments cited as supporting material, kept apart from the law; never a reason for an answer to fail."""
+        if self.related_cases is None:
+            return []
+        try:
+            return list(self.related_cases(question))
+        except Exception:  # noqa: BLE001 - the case index is optional; the answer stands without it
+            return []
 
     @staticmethod
     def _abstention(question: str, form: AnswerForm, sources: list[Source]) -> Answer:

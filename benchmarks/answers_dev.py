@@ -36,8 +36,8 @@ from assistant.extractive import ExtractiveComposer, abstention_signal, should_a
 from assistant.understand import understand  # noqa: E402
 from assistant.verify import verify_citations  # noqa: E402
 from corpus.store import Store, StoreError  # noqa: E402
-from corpus.text import nfc  # noqa: E402
 from eval.corpora import open_alqac  # noqa: E402
+from eval.metrics.answers import token_f1  # noqa: E402
 from indexing.index import IndexConfig  # noqa: E402
 
 TYPES = {"Đúng/Sai": "true_false", "Trắc nghiệm": "multiple_choice", "Tự luận": "open"}
@@ -83,25 +83,6 @@ def unit_text_from(store: Store, corpus: str):
             return None
 
     return unit_text
-
-
-def _tokens(s: str) -> list[str]:
-    import re
-
-    return re.findall(r"\w+", nfc(s).lower())
-
-
-def token_f1(pred: str, gold: str) -> float:
-    p, g = _tokens(pred), _tokens(gold)
-    if not p or not g:
-        return float(p == g)
-    from collections import Counter
-
-    common = sum((Counter(p) & Counter(g)).values())
-    if common == 0:
-        return 0.0
-    prec, rec = common / len(p), common / len(g)
-    return 2 * prec * rec / (prec + rec)
 
 
 def run(store, index, questions: list[dict], hits_all: list[list[dict]], k: int,

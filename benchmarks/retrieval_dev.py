@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus.text import nfc  # noqa: E402
 from indexing.bm25 import BM25Index  # noqa: E402
 from indexing.fusion import HybridRetriever  # noqa: E402
-from indexing.metrics import evaluate  # noqa: E402
+from eval.metrics.retrieval import evaluate  # noqa: E402
 from indexing.query import QueryAnalyzer  # noqa: E402
 from indexing.segment import Segmenter, text_key  # noqa: E402
 from indexing.types import ArticleRecord, Filters  # noqa: E402

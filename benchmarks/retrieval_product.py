@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from eval.corpora import open_alqac  # noqa: E402
 from indexing.index import IndexConfig  # noqa: E402
 from eval.retrieval import run_alqac_questions  # noqa: E402
-from indexing.metrics import evaluate  # noqa: E402
+from eval.metrics.retrieval import evaluate  # noqa: E402
 from thuky.settings import get_settings  # noqa: E402
 
 

@@ -104,3 +104,33 @@ class SourceFileRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     doc_ids: Mapped[list] = mapped_column(JSON, default=list)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseRow(Base):
+    """A judgment (bản án) or precedent (án lệ) with its structure: header fields, parties, sections and the
+    provisions it cites (as written; resolved against a law corpus when read). ``data`` holds what only one kind has
+    (a precedent's situation and solution) and the source's own fields."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("corpus", "case_id", name="uq_case_corpus_id"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    corpus: Mapped[str] = mapped_column(String(64), index=True)
+    case_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    number: Mapped[str | None] = mapped_column(String(100))
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    court: Mapped[str | None] = mapped_column(Text)
+    court_level: Mapped[str | None] = mapped_column(String(40))
+    case_type: Mapped[str | None] = mapped_column(String(80))
+    matter: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    parties: Mapped[list] = mapped_column(JSON, default=list)
+    sections: Mapped[list] = mapped_column(JSON, default=list)
+    citations: Mapped[list] = mapped_column(JSON, default=list)
+    precedents_cited: Mapped[list] = mapped_column(JSON, default=list)
+    officials: Mapped[list] = mapped_column(JSON, default=list)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,4 +1,5 @@
-"""Run a question set through a retriever and score it (the core the evaluation harness grows from)."""
+"""Run ALQAC-format questions through a retriever and score them — the quick path the retrieval benchmarks and the
+retrieval quality tests use (the full harness is :mod:`eval.runner`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from indexing.metrics import evaluate
+from eval.convert import from_alqac
+from eval.metrics.retrieval import evaluate
+from eval.suite import resolve_gold
 
 
 @dataclass
@@ -23,15 +26,15 @@ class RetrievalRun:
 
 
 def run_alqac_questions(index, questions: list[dict], resolver, k: int = 10) -> RetrievalRun:
-    """ALQAC-format questions (``text``, ``choices``, ``question_type``, ``relevant_articles``) through ``index.search``;
-    gold ``law_id`` names resolve through the corpus's alias resolver."""
+    """ALQAC-format questions (``text``, ``choices``, ``question_type``, ``relevant_articles``) through
+    ``index.search``; gold ``law_id`` names resolve through the corpus's alias resolver (:func:`resolve_gold`)."""
     out = RetrievalRun()
-    for q in questions:
-        gold = {(resolver.resolve(r["law_id"]) or r["law_id"], str(r["article_id"])) for r in q["relevant_articles"]}
+    for raw, q in zip(questions, from_alqac(questions, corpus=None).questions):
+        gold = set(resolve_gold(q, resolver).keys)
         t = time.perf_counter()
-        hits = index.search(q["text"], k, choices=q.get("choices"))
+        hits = index.search(q.question, k, choices=q.choices)
         out.latencies_ms.append((time.perf_counter() - t) * 1000)
         ranked = [h.key for h in hits]
         out.runs.append((ranked, gold))
-        out.by_type[q.get("question_type", "")].append((ranked, gold))
+        out.by_type[raw.get("question_type", "")].append((ranked, gold))
     return out

@@ -16,6 +16,10 @@ from thuky.settings import get_settings
 from thuky.cli_assistant import ask, chat  # noqa: E402
 from thuky.cli_index import index_app, search  # noqa: E402
 from thuky.cli_models import models_app  # noqa: E402
+from thuky.cli_cases import cases_app  # noqa: E402
+from thuky.cli_serve import serve  # noqa: E402
+from thuky.cli_users import keys_app, users_app  # noqa: E402
+from thuky.cli_eval import eval_app  # noqa: E402
 
 app = typer.Typer(help="ThuKy (Thư Ký) — trợ lý pháp lý cho Tòa án: nạp văn bản, tra cứu, hỏi đáp.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -24,9 +28,14 @@ err = Console(stderr=True)
 
 app.add_typer(models_app, name="models")
 app.add_typer(index_app, name="index")
+app.add_typer(cases_app, name="cases")
+app.add_typer(eval_app, name="eval")
 app.command()(search)
 app.command()(ask)
 app.command()(chat)
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+app.command()(serve)
 
 CorpusOpt = Annotated[str | None, typer.Option("--corpus", "-c", help="Corpus name (default: the statutes corpus)")]
 

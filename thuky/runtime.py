@@ -66,7 +66,7 @@ def assistant():
     from assistant.pipeline import Assistant
 
     st = store()
-    return Assistant(st, corpus_index, ConversationStore(st.engine), llm=llm())
+    return Assistant(st, corpus_index, ConversationStore(st.engine), llm=llm(), related_cases=related_cases_hook())
 
 
 @lru_cache
@@ -78,3 +78,31 @@ def llm():
     from assistant.llm import LLMComposer
 
     return LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s)
+
+
+@lru_cache
+def case_law():
+    """The case-law service (judgments, precedents, similar cases) over the configured store; its index is built on
+    first use, lexical only when the embedding model is not there."""
+    from assistant.cases import CaseLaw
+
+    s = get_settings()
+    emb = embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
+    return CaseLaw(store(), corpus=s.cases_corpus, law_corpus=s.case_law_corpus, home=s.home, embedder=emb,
+                   statute_index=lambda: corpus_index(s.case_law_corpus), anonymize=s.anonymize,
+                   max_facts_chars=s.cases_max_facts_chars)
+
+
+def related_cases_hook():
+    """question → judgments to show beside an answer (``THUKY_CASES_IN_ANSWERS``, 0: off), or None."""
+    n = get_settings().cases_in_answers
+    if n <= 0:
+        return None
+
+    def related(question: str) -> list:
+        service = case_law()
+        if service.cases.count(service.corpus) == 0:
+            return []
+        return service.related(question, k=n)
+
+    return related
