@@ -58,8 +58,10 @@ def standalone_question(question: str, history: list[Turn]) -> str | None:
     """
     if not history:
         return None
+    if history[-1].answer.get("abstained"):  # a turn the law did not answer gives no topic to carry on
+        return None
     q = question.strip()
-    short = len(q.split()) <= 12
+    short = len(q.split()) <= 6  # an elliptical fragment ("người dưới 18 tuổi?"), not a whole question
     if not (_FOLLOW_UP.search(q) or (short and not re.search(r"\b(luật|bộ luật|nghị định|điều)\b", q, re.I))):
         return None
     previous = history[-1].standalone or history[-1].question

@@ -100,6 +100,7 @@ def test_standalone_questions_are_left_alone():
 
     h = [Turn("Tội giết người bị phạt thế nào?", None, "", {})]
     assert standalone_question("Điều 51 Bộ luật Hình sự quy định những tình tiết giảm nhẹ nào?", h) is None
+    assert standalone_question("Viên chức có được thành lập doanh nghiệp tư nhân không?", h) is None
     assert standalone_question("Còn tội cố ý gây thương tích thì sao?", h).startswith("Tội giết người")
 
 
@@ -131,3 +132,12 @@ def test_unknown_session_is_refused(assistant):
 def test_odd_questions_never_crash_nor_fabricate(assistant, question):
     a = assistant.answer(question, corpus="t")
     assert all(c.verified for c in a.citations)
+
+
+def test_a_turn_that_abstained_gives_no_topic_to_a_follow_up():
+    from assistant.conversation import Turn
+
+    h = [Turn("Công thức nấu phở bò?", None, "", {"abstained": True})]
+    assert standalone_question("Còn người dưới 18 tuổi thì sao?", h) is None
+    h = [Turn("Tội giết người bị phạt thế nào?", None, "", {"abstained": False})]
+    assert standalone_question("Người dưới 18 tuổi?", h).startswith("Tội giết người")
