@@ -44,8 +44,8 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = Field(default=10, description="Login attempts per minute per client address")
     session_hours: float = Field(default=12.0, description="Lifetime of a login session token / cookie")
     cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure (serve over HTTPS)")
-    search_depth: int = Field(default=200, description="Articles retrieved per search; pages and facets come "
-                              "from these")
+    search_depth: int = Field(default=100, description="Articles retrieved per search (/v1/search); its pages and "
+                              "facets come from these")
     preload_index: bool = Field(default=True, description="Load the default corpus's index when the server starts")
     admin_username: str = Field(default="admin", description="The first administrator `make run` creates")
     admin_password: str | None = Field(default=None, description="Its password (THUKY_ADMIN_PASSWORD); unset: "

@@ -1,0 +1,102 @@
+"""One ASGI middleware around every request: the body-size limit (413 before the app reads too much), Prometheus
+request counts and latencies by route template, the audit record of authenticated requests, and a few safe headers.
+
+Pure ASGI (not ``BaseHTTPMiddleware``) so streamed responses and client disconnects pass straight through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+from api.audit import AuditEntry
+from api.errors import error_body
+
+_SAFE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class ServiceMiddleware:
+    def __init__(self, app, services):
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        svc = self.services
+        t0 = time.perf_counter()
+        limit = svc.body_limit(scope["method"], scope["path"])
+        state = scope.setdefault("state", {})
+        status = [500]
+        exceeded = [False]
+        received = [0]
+
+        length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            exceeded[0] = True
+        else:
+            async def receive_limited():
+                message = await receive()
+                if message["type"] == "http.request":
+                    received[0] += len(message.get("body", b""))
+                    if received[0] > limit:
+                        exceeded[0] = True
+                        raise BodyTooLarge()
+                return message
+
+            async def send_guarded(message):
+                if exceeded[0]:
+                    return  # the app's own reaction to the cut body is replaced by the 413 below
+                if message["type"] == "http.response.start":
+                    status[0] = message["status"]
+                    headers = list(message.get("headers", []))
+                    names = {k.lower() for k, _ in headers}
+                    headers += [h for h in _SAFE_HEADERS if h[0] not in names]
+                    if scope["path"].startswith("/v1/") and b"cache-control" not in names:
+                        headers.append((b"cache-control", b"no-store"))
+                    message = {**message, "headers": headers}
+                await send(message)
+
+            svc.metrics.in_flight.inc()
+            try:
+                await self.app(scope, receive_limited, send_guarded)
+            except BodyTooLarge:
+                pass
+            except Exception:
+                if not exceeded[0]:
+                    raise
+            finally:
+                svc.metrics.in_flight.dec()
+        if exceeded[0]:
+            status[0] = 413
+            body = json.dumps(error_body("payload_too_large", f"the request body is larger than the limit of "
+                                                              f"{limit // 1024:,} KB")).encode()
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode()), (b"connection", b"close"),
+                                    *_SAFE_HEADERS]})
+            await send({"type": "http.response.body", "body": body})
+        self._record(scope, state, status[0], time.perf_counter() - t0)
+
+    def _record(self, scope, state: dict, status: int, elapsed: float) -> None:
+        svc = self.services
+        route = scope.get("route")
+        template = getattr(route, "path", None) or ("static" if scope["path"].startswith("/static") else "unmatched")
+        method = scope["method"]
+        svc.metrics.requests.labels(method, template, str(status)).inc()
+        svc.metrics.latency.labels(method, template).observe(elapsed)
+        principal = state.get("principal")
+        username = principal.username if principal is not None else state.get("audit_username")
+        if username is None:
+            return
+        client = scope.get("client")
+        svc.audit.record(AuditEntry(
+            at=dt.datetime.now(dt.timezone.utc), username=username,
+            action=getattr(route, "name", None) or "unmatched", method=method, path=scope["path"][:500],
+            status=status, question=state.get("audit_question"), client=client[0] if client else None))

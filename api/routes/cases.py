@@ -1,0 +1,156 @@
+"""Case law (án lệ, bản án): ``GET /v1/cases`` (search with facets), ``GET /v1/cases/{id}`` (one judgment, its
+sections and the provisions it cites, names masked on request) and ``POST /v1/cases/similar`` (the judgments most
+similar to a description of facts, and the provisions they applied).
+
+The logic is ``assistant.cases.CaseLaw``; this module binds one to each app (its settings, store and statute index)
+and turns its errors into the API's error shape: unknown case → 404, empty facts or a bad filter → 422, facts over
+``THUKY_CASES_MAX_FACTS_CHARS`` → 413.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from api.auth import CurrentUser, ServicesDep
+from api.errors import ApiError
+from api.highlight import snippet_and_highlight
+from api.models import Text, clean_text, errors
+from api.services import Services
+from assistant.cases import CaseFacets, CaseLaw, CaseLawError, CaseResult, CaseView, SimilarResult
+
+router = APIRouter(prefix="/v1", tags=["cases"])
+
+_services: weakref.WeakKeyDictionary[Services, CaseLaw] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+FACTS_EXAMPLE = ("Năm 2008 cụ Nguyễn Văn A chết không để lại di chúc, để lại thửa đất 409 m2 và ngôi nhà cấp bốn; "
+                 "các con của cụ không thống nhất việc chia di sản, nguyên đơn yêu cầu chia thừa kế theo pháp luật.")
+
+
+def case_law(svc: Services) -> CaseLaw:
+    """The app's case-law service (one per app, bound to its settings, store, embedder and statute index)."""
+    service = _services.get(svc)
+    if service is None:
+        with _lock:
+            service = _services.get(svc)
+            if service is None:
+                s = svc.settings
+                law = s.case_law_corpus
+                embedder = svc.embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
+                service = CaseLaw(svc.store, corpus=s.cases_corpus, law_corpus=law, home=s.home, embedder=embedder,
+                                  statute_index=lambda: svc.corpus_index(law), anonymize=s.anonymize,
+                                  max_facts_chars=s.cases_max_facts_chars)
+                _services[svc] = service
+    return service
+
+
+def related_cases_for(svc: Services):
+    """The assistant's hook for this app: question → judgments shown beside the answer as supporting material
+    (``THUKY_CASES_IN_ANSWERS``; None when 0). ``Services._new_assistant`` passes it as ``related_cases=``."""
+    n = svc.settings.cases_in_answers
+    if n <= 0:
+        return None
+
+    def related(question: str) -> list:
+        service = case_law(svc)
+        if service.cases.count(service.corpus) == 0:
+            return []
+        return service.related(question, k=n)
+
+    return related
+
+
+def _api_error(exc: CaseLawError) -> ApiError:
+    return ApiError(exc.status, exc.code, exc.message)
+
+
+class CaseSearchItem(CaseResult):
+    highlight: str = Field("", description="The snippet, HTML-escaped, matched words in <mark>")
+
+
+class CaseSearchResponse(BaseModel):
+    query: str
+    total: int
+    page: int
+    page_size: int
+    took_ms: float
+    results: list[CaseSearchItem]
+    facets: CaseFacets
+
+
+class SimilarRequest(BaseModel):
+    facts: Annotated[Text, Field(min_length=1, description="The facts of the case at hand, as the judge has them",
+                                 examples=[FACTS_EXAMPLE])]
+    k: Annotated[int, Field(ge=1, le=50, description="How many similar judgments")] = 10
+    exclude: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=100,
+                                                                          description="Case ids to leave out")] = []
+
+
+Filter = Annotated[list[str] | None, Query(max_length=20)]
+
+
+@router.get("/cases", response_model=CaseSearchResponse, responses=errors(401, 422, 429),
+            summary="Tìm bản án: search judgments and precedents, with facets")
+def search_cases(
+    request: Request,
+    principal: CurrentUser,
+    svc: ServicesDep,
+    q: Annotated[str, Query(max_length=1000, description="Từ khóa; empty: every case, newest first",
+                            examples=["tranh chấp thừa kế quyền sử dụng đất"])] = "",
+    court: Filter = None,
+    court_level: Filter = None,
+    case_type: Filter = None,
+    outcome: Filter = None,
+    year: Annotated[list[int] | None, Query(max_length=20)] = None,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=50)] = 10,
+    anonymize: Annotated[bool | None, Query(description="Mask parties' names (default: THUKY_ANONYMIZE)")] = None,
+) -> dict:
+    for name, values in (("q", [q]), ("court", court), ("court_level", court_level), ("case_type", case_type),
+                         ("outcome", outcome)):
+        for v in values or ():
+            try:
+                clean_text(v)
+            except ValueError as exc:
+                raise ApiError(422, "validation_error", f"{name}: {exc}") from None
+    request.state.audit_question = q or None
+    try:
+        result = case_law(svc).search(q, court=court, court_level=court_level, case_type=case_type,
+                                      outcome=outcome, year=year, page=page, page_size=page_size,
+                                      anonymize=anonymize)
+    except CaseLawError as exc:
+        raise _api_error(exc) from None
+    body = result.model_dump(mode="json")
+    for item in body["results"]:
+        item["snippet"], item["highlight"] = snippet_and_highlight(item["passage"], q)
+    return body
+
+
+@router.post("/cases/similar", response_model=SimilarResult, responses=errors(401, 413, 422, 429),
+             summary="Vụ án tương tự: similar judgments and the provisions they applied")
+def similar_cases(request: Request, principal: CurrentUser, svc: ServicesDep, body: SimilarRequest,
+                  anonymize: Annotated[bool | None, Query()] = None) -> dict:
+    request.state.audit_question = body.facts[:500]
+    try:
+        result = case_law(svc).similar(body.facts, k=body.k, exclude=body.exclude, anonymize=anonymize)
+    except CaseLawError as exc:
+        raise _api_error(exc) from None
+    return result.model_dump(mode="json")
+
+
+@router.get("/cases/{case_id:path}", response_model=CaseView, responses=errors(401, 404, 422, 429),
+            summary="Xem bản án: sections, parties, outcome and cited provisions (ids may hold '/': "
+                    "12/2019/DS-ST)")
+def get_case(principal: CurrentUser, svc: ServicesDep,
+             case_id: Annotated[str, Path(min_length=1, max_length=200, examples=["case_6616"])],
+             anonymize: Annotated[bool | None, Query(description="Mask parties' names (default: THUKY_ANONYMIZE)")
+                                  ] = None) -> dict:
+    try:
+        return case_law(svc).get(case_id, anonymize=anonymize).model_dump(mode="json")
+    except CaseLawError as exc:
+        raise _api_error(exc) from None

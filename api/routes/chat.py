@@ -1,0 +1,169 @@
+"""``POST /v1/chat`` (hỏi đáp): a question in, the assistant's Answer out — as JSON, or streamed as server-sent events
+``sources`` → ``delta``… → ``citations`` → ``done`` (or ``error``).
+
+The assistant runs in a worker thread while the request watches its client; a client that disconnects stops the work
+at the next stage boundary (before retrieval, before the turn is stored) and nothing is saved for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from functools import partial
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from api import sse
+from api.accounts import Principal
+from api.auth import CurrentUser, ServicesDep
+from api.errors import ApiError
+from api.models import ChatRequest, errors
+from api.services import CANCEL, Cancelled, Services
+from assistant.answer import Answer
+from assistant.conversation import ConversationError
+from assistant.pipeline import AssistantError
+from indexing.index import IndexError, QueryError
+from indexing.types import Filters
+
+log = logging.getLogger("thuky.api.chat")
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+KEEP_ALIVE_S = 10.0
+POLL_S = 0.2
+_SSE_EXAMPLE = ("event: sources\ndata: {\"sources\":[{\"document_id\":\"100/2015/QH13\",\"article\":\"51\",…}]}\n\n"
+                "event: delta\ndata: {\"text\":\"Có. \"}\n\n"
+                "event: delta\ndata: {\"text\":\"Theo điểm r khoản 1 Điều 51 Bộ luật Hình sự, …\"}\n\n"
+                "event: citations\ndata: {\"citations\":[…]}\n\n"
+                "event: done\ndata: {\"answer\":{…}}\n\n")
+
+
+def _prepare(svc: Services, body: ChatRequest, principal: Principal) -> tuple[str, Filters | None]:
+    """Checks that must answer with a status code, before any work or streaming starts."""
+    limit = svc.settings.max_question_chars
+    if len(body.question) > limit:
+        raise ApiError(422, "question_too_long", f"question: {len(body.question):,} characters; the limit is "
+                                                 f"{limit:,}")
+    corpus = body.corpus or svc.settings.default_corpus
+    if body.session_id is not None:
+        try:
+            corpus = svc.conversations.corpus_of(body.session_id, principal.username)
+        except ConversationError:
+            raise ApiError(404, "unknown_session", f"session_id: no session {body.session_id!r}") from None
+    elif not svc.corpus_exists(corpus):
+        raise ApiError(404, "unknown_corpus", f"corpus: no corpus {corpus!r}")
+    f = body.filters
+    filters = None
+    if f is not None and (f.documents or f.types or f.statuses):
+        filters = Filters(doc_ids=set(f.documents) if f.documents else None,
+                          doc_types=set(f.types) if f.types else None,
+                          statuses=set(f.statuses) if f.statuses else None)
+    return corpus, filters
+
+
+def _work(svc: Services, body: ChatRequest, principal: Principal, corpus: str, filters: Filters | None,
+          cancel: threading.Event) -> Answer:
+    CANCEL.set(cancel)  # this worker thread's own context
+    return svc.assistant.answer(body.question, corpus=corpus, session_id=body.session_id, owner=principal.username,
+                                filters=filters, use_llm=body.composer == "llm", k=body.k)
+
+
+def _failure(exc: BaseException) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, AssistantError):
+        if "conversation" in str(exc):
+            return ApiError(404, "unknown_session", f"session_id: {exc}")
+        return ApiError(422, "invalid_question", f"question: {exc}")
+    if isinstance(exc, QueryError):
+        return ApiError(422, "invalid_question", f"question: {exc}")
+    if isinstance(exc, IndexError):
+        log.warning("index unavailable: %s", exc)
+        return ApiError(503, "index_unavailable", "the index of this corpus is not available; an administrator "
+                                                  "must (re)build it")
+    log.error("chat failed", exc_info=exc)
+    return ApiError(500, "internal_error", "an internal error occurred; it has been logged")
+
+
+def _wants_stream(request: Request, stream: bool) -> bool:
+    return stream or "text/event-stream" in request.headers.get("accept", "")
+
+
+@router.post(
+    "/chat", response_model=Answer,
+    responses={200: {"description": "The answer (JSON), or with `Accept: text/event-stream` / `?stream=true` the "
+                                    "events sources, delta…, citations, done (or error)",
+                     "content": {"text/event-stream": {"schema": {"type": "string"}, "example": _SSE_EXAMPLE}}},
+               **errors(400, 401, 404, 413, 422, 429, 503)},
+    summary="Hỏi đáp: ask a legal question; answer with verified citations (JSON or SSE)")
+async def chat(body: ChatRequest, request: Request, principal: CurrentUser, svc: ServicesDep,
+               stream: Annotated[bool, Query(description="Stream server-sent events (same as Accept: "
+                                                         "text/event-stream)")] = False):
+    request.state.audit_question = body.question
+    corpus, filters = await anyio.to_thread.run_sync(_prepare, svc, body, principal)
+    cancel = threading.Event()
+    job = partial(_work, svc, body, principal, corpus, filters, cancel)
+    if _wants_stream(request, stream):
+        return StreamingResponse(_events(request, svc, job, cancel), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    task = asyncio.ensure_future(anyio.to_thread.run_sync(job, abandon_on_cancel=True))
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=POLL_S)
+            if done:
+                break
+            if await request.is_disconnected():
+                cancel.set()
+                return Response(status_code=499)  # client closed the request: nobody to answer
+        try:
+            answer = task.result()
+        except Cancelled:
+            return Response(status_code=499)
+        except Exception as exc:  # noqa: BLE001 - mapped to the right status
+            raise _failure(exc) from None
+    finally:
+        if not task.done():
+            cancel.set()
+            task.cancel()
+    svc.metrics.answer(answer)
+    return answer
+
+
+async def _events(request: Request, svc: Services, job, cancel: threading.Event):
+    task = asyncio.ensure_future(anyio.to_thread.run_sync(job, abandon_on_cancel=True))
+    try:
+        quiet = 0.0
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=POLL_S)
+            if done:
+                break
+            if await request.is_disconnected():
+                cancel.set()
+                return
+            quiet += POLL_S
+            if quiet >= KEEP_ALIVE_S:
+                quiet = 0.0
+                yield sse.comment()
+        try:
+            answer: Answer = task.result()
+        except Cancelled:
+            return
+        except Exception as exc:  # noqa: BLE001 - reported in-band: the 200 status is already sent
+            err = _failure(exc)
+            yield sse.event("error", {"error": {"code": err.code, "message": err.message}})
+            return
+        svc.metrics.answer(answer)
+        yield sse.event("sources", {"sources": [s.model_dump(mode="json") for s in answer.sources]})
+        for piece in sse.pieces(answer.text) or [""]:
+            if await request.is_disconnected():
+                return
+            yield sse.event("delta", {"text": piece})
+        yield sse.event("citations", {"citations": [c.model_dump(mode="json") for c in answer.citations]})
+        yield sse.event("done", {"answer": answer.model_dump(mode="json")})
+    finally:
+        if not task.done():
+            cancel.set()
+            task.cancel()

@@ -1,0 +1,173 @@
+"""Documents (văn bản): list, one document with its outline (Phần → Chương → Mục → Điều), one article with its
+clauses and points; for admins, upload (parsed, stored and indexed by a background job) and delete."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+
+from api.auth import AdminUser, CurrentUser, ServicesDep
+from api.errors import ApiError
+from api.models import ArticleView, DocumentList, DocumentView, JobAccepted, errors
+from corpus.model import LegalDocument
+from corpus.store import StoreError
+from corpus.text import nfc
+
+router = APIRouter(prefix="/v1", tags=["documents"])
+
+CorpusQuery = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", examples=["statutes"])]
+ALLOWED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".json")
+_HEADING = re.compile(r"^(Phần|Chương|Mục|Tiểu mục)\s+(.+?)(?:\.\s+(.*))?$", re.S | re.I)
+_KINDS = {"phần": "part", "chương": "chapter", "mục": "section", "tiểu mục": "section"}
+
+
+def _iso(d) -> str | None:
+    return d.isoformat() if d else None
+
+
+def heading_node(heading: str) -> dict:
+    """"Chương I. NHỮNG QUY ĐỊNH CHUNG" → {kind: chapter, number: I, title: NHỮNG QUY ĐỊNH CHUNG}."""
+    m = _HEADING.match(heading.strip())
+    if not m:
+        return {"kind": "section", "number": "", "title": heading.strip(), "children": []}
+    return {"kind": _KINDS[m.group(1).lower()], "number": m.group(2).strip(), "title": (m.group(3) or "").strip(),
+            "children": []}
+
+
+def outline(doc: LegalDocument) -> list[dict]:
+    """The document's tree of parts, chapters and sections down to its articles, in document order."""
+    root: list[dict] = []
+    stack: list[tuple[str, dict]] = []
+    for art in doc.articles:
+        path = list(art.path or [])
+        i = 0
+        while i < len(stack) and i < len(path) and stack[i][0] == path[i]:
+            i += 1
+        del stack[i:]
+        for heading in path[i:]:
+            node = heading_node(heading)
+            (stack[-1][1]["children"] if stack else root).append(node)
+            stack.append((heading, node))
+        leaf = {"kind": "article", "number": art.number, "title": art.title, "children": []}
+        (stack[-1][1]["children"] if stack else root).append(leaf)
+    return root
+
+
+def _corpus(svc, corpus: str | None) -> str:
+    return corpus or svc.settings.default_corpus
+
+
+def _document(svc, corpus: str, doc_id: str) -> LegalDocument:
+    try:
+        return svc.store.get_document(corpus, doc_id)
+    except StoreError:
+        raise ApiError(404, "unknown_document", f"no document {doc_id!r} in corpus {corpus!r}") from None
+
+
+@router.get("/documents", response_model=DocumentList, responses=errors(401, 422, 429),
+            summary="Danh sách văn bản: the documents of a corpus")
+def list_documents(principal: CurrentUser, svc: ServicesDep, corpus: CorpusQuery = None,
+                   doc_type: Annotated[str | None, Query(alias="type", max_length=100,
+                                                         examples=["Bộ luật"])] = None) -> dict:
+    rows = svc.store.documents(_corpus(svc, corpus))
+    return {"documents": [
+        {"id": r.doc_id, "title": r.title, "type": r.doc_type, "number": r.number, "issued_date": r.issued_date,
+         "status": r.status, "articles": r.articles, "clauses": r.clauses, "points": r.points, "aliases": r.aliases}
+        for r in rows if doc_type is None or r.doc_type == doc_type]}
+
+
+@router.get("/documents/{doc_id:path}/articles/{article}", response_model=ArticleView,
+            responses=errors(401, 404, 422, 429), summary="Một điều luật: an article with its clauses and points")
+def get_article(doc_id: str, article: str, principal: CurrentUser, svc: ServicesDep,
+                corpus: CorpusQuery = None) -> dict:
+    name = _corpus(svc, corpus)
+    doc = _document(svc, name, doc_id)
+    art = doc.article(article)
+    if art is None:
+        raise ApiError(404, "unknown_article", f"{doc.title} ({doc.id}) has no Điều {article}")
+    return {"document_id": doc.id, "document_title": doc.title, "document_status": str(doc.status),
+            "article": art.number, "title": art.title, "path": list(art.path), "text": art.text,
+            "clauses": [{"number": c.number, "text": c.text,
+                         "points": [{"letter": p.letter, "text": p.text} for p in c.points]} for c in art.clauses],
+            "points": [{"letter": p.letter, "text": p.text} for p in art.points]}
+
+
+@router.get("/documents/{doc_id:path}", response_model=DocumentView, responses=errors(401, 404, 422, 429),
+            summary="Một văn bản: metadata and outline")
+def get_document(doc_id: str, principal: CurrentUser, svc: ServicesDep, corpus: CorpusQuery = None) -> dict:
+    doc = _document(svc, _corpus(svc, corpus), doc_id)
+    return {"id": doc.id, "title": doc.title, "type": str(doc.doc_type), "number": doc.number,
+            "issued_date": _iso(doc.issued_date), "effective_date": _iso(doc.effective_date),
+            "expiry_date": _iso(doc.expiry_date), "status": str(doc.status), "issuer": doc.issuer,
+            "aliases": list(doc.aliases), "articles": len(doc.articles),
+            "outline": outline(doc)}
+
+
+def safe_filename(raw: str | None) -> str:
+    """The upload's own name, or 400: no folders, no hidden files, no control characters."""
+    name = nfc(raw or "")
+    if (not name or len(name) > 200 or any(c in name for c in "/\\:") or name.startswith(".")
+            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+        raise ApiError(400, "invalid_filename", "file: the file name must be a plain name (no folders, no '..', no "
+                                                "control characters, at most 200 characters)")
+    return name
+
+
+@router.post("/documents", status_code=202, response_model=JobAccepted,
+             responses=errors(400, 401, 403, 413, 415, 422, 429),
+             summary="Nạp văn bản (admin): upload .txt/.docx/.pdf/.html/.json; parsed now, stored and indexed by "
+                     "a job")
+def upload_document(
+    request: Request,
+    principal: AdminUser,
+    svc: ServicesDep,
+    file: Annotated[UploadFile, File(description="A statute (.txt .docx .pdf .html) or a corpus file (.json)")],
+    corpus: Annotated[str | None, Form(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")] = None,
+) -> Response | dict:
+    from corpus.loaders import LoadError, load_path
+
+    filename = safe_filename(file.filename)
+    if not filename.lower().endswith(ALLOWED_SUFFIXES):
+        raise ApiError(415, "unsupported_media_type", f"file: only {', '.join(ALLOWED_SUFFIXES)} files are "
+                                                      "accepted")
+    name = _corpus(svc, corpus)
+    limit = svc.settings.max_file_mb * 2**20
+    staging = svc.uploads_dir / ".staging" / str(uuid.uuid4())
+    staging.mkdir(parents=True)
+    staged = staging / filename
+    try:
+        size = 0
+        with staged.open("wb") as out:
+            while chunk := file.file.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise ApiError(413, "payload_too_large", f"file: larger than {svc.settings.max_file_mb} MB")
+                out.write(chunk)
+        try:
+            docs = load_path(staged, max_bytes=limit)
+        except LoadError as exc:
+            raise ApiError(422, "not_a_legal_document", f"file: {exc.reason}") from None
+        jid = svc.jobs.submit_upload(name, staged, filename, [d.id for d in docs], principal.username)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    request.state.audit_question = filename
+    return Response(content=JobAccepted(job_id=jid, documents=[d.id for d in docs]).model_dump_json(),
+                    status_code=202, media_type="application/json", headers={"Location": f"/v1/jobs/{jid}"})
+
+
+@router.delete("/documents/{doc_id:path}", status_code=204, responses=errors(401, 403, 404, 422, 429),
+               summary="Xóa văn bản (admin): remove a document; the index is rebuilt by a job")
+def delete_document(doc_id: str, principal: AdminUser, svc: ServicesDep, corpus: CorpusQuery = None) -> Response:
+    name = _corpus(svc, corpus)
+    try:
+        svc.store.delete_document(name, doc_id)
+    except StoreError:
+        raise ApiError(404, "unknown_document", f"no document {doc_id!r} in corpus {name!r}") from None
+    svc.exclude(name, doc_id)
+    jid = svc.jobs.submit_reindex(name, principal.username, f"re-indexing after deleting {doc_id}")
+    return Response(status_code=204, headers={"X-Job-Id": jid, "Location": f"/v1/jobs/{jid}"})

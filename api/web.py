@@ -1,0 +1,28 @@
+"""The web client (giao diện web): static files under ``api/static`` served at ``/`` — no build step, nothing fetched
+from outside. The app factory calls :func:`mount` last, so the API routes keep precedence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# The page shell must be revalidated on every load so a new release is picked up; assets are small and revalidated too.
+_NO_CACHE = {"Cache-Control": "no-cache"}
+
+
+def mount(app: FastAPI) -> None:
+    """Serve ``index.html`` at ``/`` and the client's assets under ``/static/``."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def web_client() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=_NO_CACHE)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "icon.svg", media_type="image/svg+xml")
