@@ -198,9 +198,11 @@ class Services:
         self.assistant = self._new_assistant()  # its "superseded documents" table is per corpus and cached
 
     def _new_assistant(self):
+        from api.routes.cases import related_cases_for
         from assistant.pipeline import Assistant
 
-        return Assistant(self.store, self.index_for_assistant, self.conversations, llm=self.llm())
+        return Assistant(self.store, self.index_for_assistant, self.conversations, llm=self.llm(),
+                         related_cases=related_cases_for(self))
 
     def corpus_exists(self, corpus: str) -> bool:
         return self._current(corpus) is not None or corpus in self.store.corpora()
@@ -253,4 +255,6 @@ class Services:
     def body_limit(self, method: str, path: str) -> int:
         if method == "POST" and path.rstrip("/") == "/v1/documents":
             return (self.settings.max_file_mb + 1) * 2**20
+        if method == "POST" and path.rstrip("/") == "/v1/cases/similar":  # a judgment's facts: up to 4 bytes a char
+            return self.settings.cases_max_facts_chars * 4 + self.settings.max_body_kb * 1024
         return self.settings.max_body_kb * 1024
