@@ -342,10 +342,11 @@ class Store:
 
     def lookup(self, corpus: str, citation_text: str, *, citing_doc_id: str | None = None) -> list[UnitView]:
         """Resolve a citation string ("khoản 1 Điều 51 BLHS") to the units it names."""
-        cits: list[Citation] = [c for c in parse_citations(citation_text) if c.article]
+        resolver = self.resolver(corpus)
+        # the corpus's own titles end document names exactly ("Luật Hàng không dân dụng Việt Nam", not "Luật Hàng")
+        cits: list[Citation] = [c for c in parse_citations(citation_text, known_names=resolver.names()) if c.article]
         if not cits:
             raise StoreError(f"no citation (Điều …) found in {citation_text!r}")
-        resolver = self.resolver(corpus)
         views = []
         for c in cits:
             doc_id = resolve_citation(c, resolver, citing_doc_id)

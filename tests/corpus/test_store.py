@@ -147,3 +147,14 @@ def test_corpora_are_separate(store):
 def test_invalid_corpus_names_are_refused(store, name):
     with pytest.raises(StoreError, match="invalid corpus name"):
         store.replace_source(name, "/x", "h", [blhs()])
+
+
+def test_lookup_ends_a_long_title_where_the_corpus_title_ends(store):
+    """A title with words that usually end a law's name ("không", "dụng") resolves through the corpus's own titles."""
+    from corpus.model import Article, DocumentType, LegalDocument
+
+    doc = LegalDocument(id="66/2006/QH11", title="Luật Hàng không dân dụng Việt Nam", doc_type=DocumentType.LAW,
+                        number="66/2006/QH11", articles=[Article(number="54", title="Cảng hàng không", text="Nội dung.")])
+    store.replace_source("t", "/h", "h", [doc])
+    (unit,) = store.lookup("t", "Điều 54 Luật Hàng không dân dụng Việt Nam")
+    assert (unit.doc_id, unit.article) == ("66/2006/QH11", "54")
