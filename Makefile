@@ -25,7 +25,8 @@ $(LLM_STAMP): $(STAMP)
 llm: $(LLM_STAMP)
 
 # The main job on the embedded default: ingest the 208 statutes into SQLite under THUKY_HOME, build the embedding
-# model and the hybrid index (BM25 + FAISS), answer a first search, create the first admin (once) and serve the
+# model and the hybrid index (BM25 + FAISS), answer a first search, load the judgments as case law, create the
+# first admin (once) and serve the
 # API and web client on 127.0.0.1 (THUKY_PORT, default 8000).
 run: setup
 	$(BIN)/thuky ingest --corpus statutes ../shared/data/statutes
@@ -33,6 +34,7 @@ run: setup
 	$(BIN)/thuky models build
 	$(BIN)/thuky index build --corpus statutes
 	$(BIN)/thuky search "người phạm tội tự thú thì có được giảm nhẹ trách nhiệm hình sự không" --k 5
+	$(BIN)/thuky cases ingest ../shared/data/alqac2026/judgments.json
 	$(BIN)/thuky users init-admin
 	$(BIN)/thuky serve
 

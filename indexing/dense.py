@@ -70,6 +70,9 @@ class DenseIndex:
     def load(cls, directory: Path, kind: str) -> "DenseIndex":
         import faiss
 
+        # a loaded index answers one query at a time: one thread is ~3x faster than OpenMP's two for a flat search
+        # of 17k vectors (1.5 ms vs 4.4 ms here), and concurrent requests do not fight over the cores
+        faiss.omp_set_num_threads(1)
         obj = cls.__new__(cls)
         obj.index = faiss.read_index(str(directory / "dense.faiss"))
         obj.keys = [tuple(k) for k in json.loads((directory / "dense_keys.json").read_text())]

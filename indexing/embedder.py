@@ -65,6 +65,9 @@ class Embedder:
         self.quantize = quantize  # dynamic int8 Linear layers: ~2.5x faster on CPU at 128 tokens, cos ~0.96 to fp32
         self._model = None
         self._lock = threading.Lock()
+        # one encode at a time: concurrent requests would each start num_threads torch threads on the same cores
+        # and slow one another down (a server's p95 suffers most); queued, each takes ~20 ms
+        self._encode_lock = threading.Lock()
 
     # ------------------------------------------------------------------ loading
     @property
@@ -121,8 +124,9 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        with torch.inference_mode():
-            out = self.model.encode(texts, batch_size=batch_size or self.batch_size, convert_to_numpy=True,
+        model = self.model
+        with self._encode_lock, torch.inference_mode():
+            out = model.encode(texts, batch_size=batch_size or self.batch_size, convert_to_numpy=True,
                                     normalize_embeddings=True, show_progress_bar=show_progress_bar)
         return np.ascontiguousarray(out, dtype=np.float32)
 
