@@ -36,13 +36,15 @@ RETRIEVAL = ([f"recall@{k}" for k in RECALL_KS] + [f"precision@{k}" for k in PRE
 ANSWERS = ["accuracy", "exact_match", "token_f1", "citation_precision", "citation_recall", "citations_verified",
            "abstained", "groundedness"]
 METRICS = RETRIEVAL + ANSWERS
-HEADLINE = ["recall@1", "recall@5", "recall@10", "recall@100", "mrr@10", "ndcg@10", "f2", "accuracy", "exact_match",
+HEADLINE = ["recall@1", "recall@5", "recall@10", "recall@100", "mrr@10", "ndcg@10", "f2", "accuracy",
+            "accuracy:true_false", "accuracy:multiple_choice", "exact_match",
             "token_f1", "citation_precision", "citation_recall", "citations_verified", "abstained", "groundedness"]
 LABELS = {"recall@1": "Recall@1", "recall@5": "Recall@5", "recall@10": "Recall@10", "recall@100": "Recall@100",
           "precision@1": "Precision@1", "precision@5": "Precision@5", "precision@10": "Precision@10",
           "mrr@10": "MRR@10", "ndcg@10": "nDCG@10", "f2": "F2 (cut-off)", "precision@cutoff": "Precision (cut-off)",
           "recall@cutoff": "Recall (cut-off)", "cutoff_size": "articles returned (cut-off)",
-          "accuracy": "accuracy (Đúng/Sai, trắc nghiệm)", "exact_match": "exact match (short)",
+          "accuracy": "accuracy (Đúng/Sai, trắc nghiệm)", "accuracy:true_false": "accuracy (Đúng/Sai)",
+          "accuracy:multiple_choice": "accuracy (trắc nghiệm)", "exact_match": "exact match (short)",
           "token_f1": "token F1 (short)", "citation_precision": "citation precision", "citation_recall":
           "citation recall", "citations_verified": "all citations verified", "abstained": "abstention rate",
           "groundedness": "groundedness (open)"}
@@ -114,7 +116,11 @@ def score_table(results: list[dict], manifest: dict | None = None) -> dict[str, 
     cut = (manifest or {}).get("cutoff", {})
     ratio, max_n = cut.get("ratio", rm.DEFAULT_CUTOFF_RATIO), cut.get("max", rm.DEFAULT_CUTOFF_MAX)
     rows = [question_scores(r, ratio, max_n) for r in results]
-    return {m: np.array([row[m] for row in rows], dtype=float) for m in METRICS}
+    table = {m: np.array([row[m] for row in rows], dtype=float) for m in METRICS}
+    for t in CLOSED:  # accuracy of one question type ("accuracy:true_false"): nan for the other questions
+        table[f"accuracy:{t}"] = np.array([row["accuracy"] if r.get("type") == t else np.nan
+                                           for r, row in zip(results, rows)], dtype=float)
+    return table
 
 
 def _mean(v: np.ndarray) -> float | None:
@@ -156,7 +162,7 @@ def score_run(results: list[dict], manifest: dict | None = None) -> dict:
         ci = bootstrap_ci(table[m])
         if ci.n:
             headline[m] = {"value": ci.value, "low": ci.low, "high": ci.high, "n": ci.n}
-    all_metrics = {m: {"value": _mean(table[m]), "n": int((~np.isnan(table[m])).sum())} for m in METRICS}
+    all_metrics = {m: {"value": _mean(table[m]), "n": int((~np.isnan(table[m])).sum())} for m in table}
     by_type: dict[str, list[int]] = defaultdict(list)
     by_doc: dict[str, list[int]] = defaultdict(list)
     titles: dict[str, str] = {}

@@ -30,6 +30,8 @@ EXPECTED = {
     "f2": 2 * F2_HALF / 5, "precision@cutoff": (0.5 + 0.5) / 5, "recall@cutoff": 2 / 5, "cutoff_size": 6 / 5,
     # answers: q1 Đúng ✓, q2 B ✗ (gold C), q6 abstained ✗
     "accuracy": 1 / 3,
+    # by type: Đúng/Sai q1 ✓ q6 ✗; trắc nghiệm q2 ✗
+    "accuracy:true_false": 1 / 2, "accuracy:multiple_choice": 0.0,
     # q3 "3 tháng" = "03 tháng" after normalisation; q4 "Tòa án nhân dân" vs "Tòa án nhân dân cấp tỉnh": P 1, R 4/6
     "exact_match": 1 / 2, "token_f1": (1 + 0.8) / 2,
     # cited vs gold: q1 {A1}/{A1} → P 1 R 1; q2 {A2, B1}/{A2, B3} → ½ ½; q3 nothing cited → R 0; q5 {B1}/{B1} → 1 1;
