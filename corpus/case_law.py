@@ -117,6 +117,14 @@ class CitedProvision:
     document_ref: str | None = None
 
 
+def case_year(date: dt.date | None, number: str | None) -> int | None:
+    """The year of a judgment: its date's, else the one in its number ("12/2019/DS-ST" → 2019)."""
+    if date:
+        return date.year
+    m = re.search(r"/((?:19|20)\d\d)/", number or "")
+    return int(m.group(1)) if m else None
+
+
 @dataclass
 class CaseLawDocument:
     """What judgments and precedents share. ``case_id`` is the stable id (the dataset's id, else the number)."""
@@ -148,10 +156,7 @@ class CaseLawDocument:
 
     @property
     def year(self) -> int | None:
-        if self.date:
-            return self.date.year
-        m = re.search(r"/((?:19|20)\d\d)/", self.number or "")
-        return int(m.group(1)) if m else None
+        return case_year(self.date, self.number)
 
     def missing_sections(self) -> list[str]:
         return [str(s) for s in REQUIRED_SECTIONS if not self.text_of(s).strip()]

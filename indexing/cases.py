@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.case_law import CaseLawDocument, Section
+from corpus.case_law import CaseLawDocument, Section, case_year
 from corpus.text import nfc
 from indexing.bm25 import BM25Index
 from indexing.dense import DenseIndex
@@ -85,10 +85,7 @@ class CaseMeta:
 
     @property
     def year(self) -> int | None:
-        if self.date:
-            return self.date.year
-        m = re.search(r"/((?:19|20)\d\d)/", self.number or "")
-        return int(m.group(1)) if m else None
+        return case_year(self.date, self.number)
 
     def facet(self, name: str):
         return self.year if name == "year" else getattr(self, name)
