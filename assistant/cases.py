@@ -477,3 +477,29 @@ def _snippet(text: str, n: int = 240) -> str:
     cut = s.rfind(" ", 0, n)
     return s[: cut if cut > 0 else n] + "…"
 
+
+def case_law_from_settings(settings, store: Store, embedder: Callable[[], object],
+                           corpus_index: Callable[[str], object], *, corpus: str | None = None,
+                           law_corpus: str | None = None) -> CaseLaw:
+    """The case-law service as ``settings`` configure it (``THUKY_CASES_*``, ``THUKY_ANONYMIZE``): the embedder only
+    when the dense side is on and the model is built; the statute index of the law corpus loaded on first use."""
+    law = law_corpus or settings.case_law_corpus
+    emb = embedder() if settings.dense and (settings.model_dir / "modules.json").exists() else None
+    return CaseLaw(store, corpus=corpus or settings.cases_corpus, law_corpus=law, home=settings.home, embedder=emb,
+                   statute_index=lambda: corpus_index(law), anonymize=settings.anonymize,
+                   max_facts_chars=settings.cases_max_facts_chars)
+
+
+def related_cases_hook(service: Callable[[], CaseLaw], n: int) -> Callable[[str], list[CaseReference]] | None:
+    """The assistant's ``related_cases`` hook: question → up to ``n`` judgments shown beside the answer as supporting
+    material (``THUKY_CASES_IN_ANSWERS``); None when ``n`` is 0."""
+    if n <= 0:
+        return None
+
+    def related(question: str) -> list[CaseReference]:
+        law = service()
+        if law.cases.count(law.corpus) == 0:
+            return []
+        return law.related(question, k=n)
+
+    return related

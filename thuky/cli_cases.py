@@ -39,15 +39,11 @@ def _service(corpus: str | None = None, law_corpus: str | None = None):
 
     if corpus is None and law_corpus is None:
         return runtime.case_law()
-    from assistant.cases import CaseLaw
+    from assistant.cases import case_law_from_settings
 
-    s = get_settings()
-    law = law_corpus or s.case_law_corpus
     try:
-        emb = runtime.embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
-        return CaseLaw(runtime.store(), corpus=corpus or s.cases_corpus, law_corpus=law, home=s.home,
-                       embedder=emb, statute_index=lambda: runtime.corpus_index(law), anonymize=s.anonymize,
-                       max_facts_chars=s.cases_max_facts_chars)
+        return case_law_from_settings(get_settings(), runtime.store(), runtime.embedder, runtime.corpus_index,
+                                      corpus=corpus, law_corpus=law_corpus)
     except StoreError as exc:
         _fail(str(exc))
 

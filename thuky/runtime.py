@@ -84,25 +84,13 @@ def llm():
 def case_law():
     """The case-law service (judgments, precedents, similar cases) over the configured store; its index is built on
     first use, lexical only when the embedding model is not there."""
-    from assistant.cases import CaseLaw
+    from assistant.cases import case_law_from_settings
 
-    s = get_settings()
-    emb = embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
-    return CaseLaw(store(), corpus=s.cases_corpus, law_corpus=s.case_law_corpus, home=s.home, embedder=emb,
-                   statute_index=lambda: corpus_index(s.case_law_corpus), anonymize=s.anonymize,
-                   max_facts_chars=s.cases_max_facts_chars)
+    return case_law_from_settings(get_settings(), store(), embedder, corpus_index)
 
 
 def related_cases_hook():
     """question → judgments to show beside an answer (``THUKY_CASES_IN_ANSWERS``, 0: off), or None."""
-    n = get_settings().cases_in_answers
-    if n <= 0:
-        return None
+    from assistant.cases import related_cases_hook as hook
 
-    def related(question: str) -> list:
-        service = case_law()
-        if service.cases.count(service.corpus) == 0:
-            return []
-        return service.related(question, k=n)
-
-    return related
+    return hook(case_law, get_settings().cases_in_answers)

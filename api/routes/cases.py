@@ -21,7 +21,8 @@ from api.errors import ApiError
 from api.highlight import snippet_and_highlight
 from api.models import Text, clean_text, errors
 from api.services import Services
-from assistant.cases import CaseFacets, CaseLaw, CaseLawError, CaseResult, CaseView, SimilarResult
+from assistant.cases import (CaseFacets, CaseLaw, CaseLawError, CaseResult, CaseView, SimilarResult,
+                             case_law_from_settings, related_cases_hook)
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
@@ -39,30 +40,14 @@ def case_law(svc: Services) -> CaseLaw:
         with _lock:
             service = _services.get(svc)
             if service is None:
-                s = svc.settings
-                law = s.case_law_corpus
-                embedder = svc.embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
-                service = CaseLaw(svc.store, corpus=s.cases_corpus, law_corpus=law, home=s.home, embedder=embedder,
-                                  statute_index=lambda: svc.corpus_index(law), anonymize=s.anonymize,
-                                  max_facts_chars=s.cases_max_facts_chars)
+                service = case_law_from_settings(svc.settings, svc.store, svc.embedder, svc.corpus_index)
                 _services[svc] = service
     return service
 
 
 def related_cases_for(svc: Services):
-    """The assistant's hook for this app: question → judgments shown beside the answer as supporting material
-    (``THUKY_CASES_IN_ANSWERS``; None when 0). ``Services._new_assistant`` passes it as ``related_cases=``."""
-    n = svc.settings.cases_in_answers
-    if n <= 0:
-        return None
-
-    def related(question: str) -> list:
-        service = case_law(svc)
-        if service.cases.count(service.corpus) == 0:
-            return []
-        return service.related(question, k=n)
-
-    return related
+    """The assistant's hook for this app (``Services._new_assistant`` passes it as ``related_cases=``)."""
+    return related_cases_hook(lambda: case_law(svc), svc.settings.cases_in_answers)
 
 
 def _api_error(exc: CaseLawError) -> ApiError:
