@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -65,7 +66,7 @@ def main(argv=None) -> dict:
     stats: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     shown = verified = 0
     latency = []
-    for q in questions:
+    for q in tqdm(questions, desc="questions", unit="q", mininterval=5):
         qt = q["question_type"]
         a = assistant.answer(q["text"], corpus="alqac", choices=q.get("choices"), form=FORMS.get(qt),
                              use_llm=llm is not None)
