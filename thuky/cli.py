@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
 from thuky.cli_assistant import ask, chat  # noqa: E402
@@ -23,8 +23,6 @@ from thuky.cli_eval import eval_app  # noqa: E402
 
 app = typer.Typer(help="ThuKy (Thư Ký) — trợ lý pháp lý cho Tòa án: nạp văn bản, tra cứu, hỏi đáp.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-console = Console()
-err = Console(stderr=True)
 
 app.add_typer(models_app, name="models")
 app.add_typer(index_app, name="index")
@@ -38,11 +36,6 @@ app.add_typer(keys_app, name="keys")
 app.command()(serve)
 
 CorpusOpt = Annotated[str | None, typer.Option("--corpus", "-c", help="Corpus name (default: the statutes corpus)")]
-
-
-def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def get_store():

@@ -6,19 +6,12 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.panel import Panel
 
 from thuky import runtime
+from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
-console = Console()
-err = Console(stderr=True)
-
-
-def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
 
 
 def _ask(question: str, corpus: str, session: str | None, use_llm: bool):
@@ -28,7 +21,7 @@ def _ask(question: str, corpus: str, session: str | None, use_llm: bool):
     try:
         return runtime.assistant().answer(question, corpus=corpus, session_id=session, use_llm=use_llm)
     except (AssistantError, IndexError, QueryError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _print(answer) -> None:

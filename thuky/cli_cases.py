@@ -8,15 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
 cases_app = typer.Typer(help="Án lệ và bản án (case law): nạp, tìm kiếm, xem, tìm vụ án tương tự.",
                         no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
 
 CorpusOpt = Annotated[str | None, typer.Option("--corpus", "-c", help="Case corpus (default: THUKY_CASES_CORPUS, "
                                                                       "'cases')")]
@@ -25,11 +23,6 @@ LawOpt = Annotated[str | None, typer.Option("--law-corpus", help="Law corpus cit
 AnonOpt = Annotated[bool | None, typer.Option("--anonymize/--no-anonymize", help="Mask parties' names (default: "
                                                                                  "THUKY_ANONYMIZE)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the API's shape)")]
-
-
-def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
 
 
 def _service(corpus: str | None = None, law_corpus: str | None = None):
@@ -45,7 +38,7 @@ def _service(corpus: str | None = None, law_corpus: str | None = None):
         return case_law_from_settings(get_settings(), runtime.store(), runtime.embedder, runtime.corpus_index,
                                       corpus=corpus, law_corpus=law_corpus)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _print_json(model) -> None:
@@ -65,11 +58,11 @@ def ingest(
     service = _service(corpus, law_corpus)
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
-        _fail(f"no such file: {', '.join(missing)}")
+        fail(f"no such file: {', '.join(missing)}")
     try:
         ids = service.ingest(paths)
     except CaseLawError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     incomplete = []
     unresolved = total = 0
     for cid in ids:
@@ -111,7 +104,7 @@ def search(
         result = service.search(query, court=court, court_level=level, case_type=case_type, outcome=outcome,
                                 year=year, page=page, page_size=page_size, anonymize=anonymize)
     except CaseLawError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     if as_json:
         _print_json(result)
         return
@@ -151,9 +144,9 @@ def show(
     try:
         view = service.get(case_id, anonymize=anonymize)
     except CaseLawError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     if section and section not in {s.name for s in view.sections}:
-        _fail(f"{case_id} has no section {section!r}; it has: {', '.join(s.name for s in view.sections)}")
+        fail(f"{case_id} has no section {section!r}; it has: {', '.join(s.name for s in view.sections)}")
     if as_json:
         if section:
             view.sections = [s for s in view.sections if s.name == section]
@@ -206,14 +199,14 @@ def similar(
         try:
             facts = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"cannot read {file}: {exc}")
+            fail(f"cannot read {file}: {exc}")
     if facts is None:
-        _fail("give the facts as an argument or with --file PATH")
+        fail("give the facts as an argument or with --file PATH")
     service = _service(corpus, law_corpus)
     try:
         result = service.similar(facts, k=k, exclude=exclude or (), anonymize=anonymize)
     except CaseLawError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     if as_json:
         _print_json(result)
         return

@@ -6,26 +6,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
 eval_app = typer.Typer(help="Đánh giá (evaluation): suites → runs → metrics → HTML reports and comparisons.",
                        no_args_is_help=True)
 convert_app = typer.Typer(help="Convert a shared data set into a suite (JSONL).", no_args_is_help=True)
 eval_app.add_typer(convert_app, name="convert")
-console = Console()
-err = Console(stderr=True)
 
 # benchmark corpora `thuky eval prepare` can load: name → file under the data folder
 CORPORA = {"alqac": "alqac/law.json", "alqac2022": "alqac2022/law.json",
            "alqac2026": "alqac2026/corpus_law_pub.json"}
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def _default_suite_path(name: str) -> Path:
@@ -40,7 +33,7 @@ def _convert(kind: str, source: Path | None, default: str, out: Path | None, cor
     try:
         conversion = CONVERTERS[kind](read_json(source), corpus=corpus)
     except ConvertError as exc:
-        _fail(f"{source}: {exc}")
+        fail(f"{source}: {exc}")
     out = out or _default_suite_path(f"{kind}-{source.stem}")
     n = write_suite(conversion.questions, out)
     for line in conversion.problems:
@@ -80,7 +73,7 @@ def _load_suite(path: Path):
     try:
         return load_suite(path)
     except SuiteError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @eval_app.command()
@@ -103,7 +96,7 @@ def validate(
         if not name or not q.relevant:
             continue
         if name not in known:
-            _fail(f"corpus {name!r} is not in the store ({', '.join(sorted(known)) or 'empty'}): "
+            fail(f"corpus {name!r} is not in the store ({', '.join(sorted(known)) or 'empty'}): "
                   f"ingest it first (thuky eval prepare {name})")
         for p in resolve_gold(q, runtime.store().resolver(name)).problems:
             problems += 1
@@ -123,11 +116,11 @@ def prepare(
     from thuky.cli_index import build
 
     if corpus not in CORPORA:
-        _fail(f"unknown benchmark corpus {corpus!r}; known: {', '.join(CORPORA)} (any other: thuky ingest --corpus "
+        fail(f"unknown benchmark corpus {corpus!r}; known: {', '.join(CORPORA)} (any other: thuky ingest --corpus "
               f"NAME FILES, then thuky index build --corpus NAME)")
     path = get_settings().data_dir / CORPORA[corpus]
     if not path.exists():
-        _fail(f"{path} not found (set THUKY_DATA_DIR to the shared data folder)")
+        fail(f"{path} not found (set THUKY_DATA_DIR to the shared data folder)")
     ingest([path], corpus=corpus)
     build(corpus=corpus, lexical_only=lexical_only)
 
@@ -172,14 +165,14 @@ def run(
     from eval.system import ConfigError, parse_config, product_system
 
     if not 1 <= k <= 1000:
-        _fail("--k must be between 1 and 1000")
+        fail("--k must be between 1 and 1000")
     if not 0 < cutoff_ratio <= 1:
-        _fail("--cutoff-ratio must be in (0, 1]")
+        fail("--cutoff-ratio must be in (0, 1]")
     s = _load_suite(suite)
     try:
         system = product_system(parse_config(config), with_assistant=not retrieval_only)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     options = RunOptions(corpus=corpus, default_corpus=get_settings().default_corpus, retrieval_only=retrieval_only,
                          k=k, use_llm=llm, cutoff_ratio=cutoff_ratio, name=name, restart=restart)
     with Progress(TextColumn("[bold]eval[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -193,13 +186,13 @@ def run(
             result = run_suite(s, system, out, options, on_progress)
         except RunError as exc:
             progress.stop()
-            _fail(str(exc))
+            fail(str(exc))
         except KeyboardInterrupt:
             progress.stop()
             from eval.rundir import RESULTS, read_results
 
             kept = len(read_results(out / RESULTS))
-            _fail(f"interrupted: {kept} of {len(s)} results kept in {out}; run the same command again to resume",
+            fail(f"interrupted: {kept} of {len(s)} results kept in {out}; run the same command again to resume",
                   130)
     m = result.metrics
     console.print(_headline_table(m, f"{result.name}: {m['questions']} questions"))
@@ -226,10 +219,10 @@ def _load_runs(dirs: list[Path]):
     try:
         runs = [load_run(d) for d in dirs]
     except RunError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for r in runs:
         if not r.metrics:
-            _fail(f"{r.directory} has no metrics.json: the run did not finish (run the same command to resume)")
+            fail(f"{r.directory} has no metrics.json: the run did not finish (run the same command to resume)")
     return runs
 
 
@@ -247,7 +240,7 @@ def report(
     try:
         path = write_report(loaded, out, worst)
     except RunError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(f"report: {path}", highlight=False)
 
 
@@ -264,7 +257,7 @@ def compare(
     try:
         rows = compare_runs(ra, rb)
     except RunError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     table = Table(title=f"{rb.name} vs {ra.name} (Δ = {rb.name} − {ra.name}; paired bootstrap, 95%)")
     table.add_column("metric", overflow="fold", min_width=12)
     for col in (ra.name, rb.name, "Δ", "95% CI of Δ", "p", "n"):
@@ -296,4 +289,4 @@ def table(runs: Annotated[list[Path], typer.Argument(help="Run directories")]) -
     try:
         print(markdown_table(_load_runs(runs)))
     except RunError as exc:
-        _fail(str(exc))
+        fail(str(exc))

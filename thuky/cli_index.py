@@ -7,21 +7,14 @@ import time
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from thuky import runtime
+from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
 index_app = typer.Typer(help="Chỉ mục tìm kiếm (search index): build the BM25 + dense index of a corpus.",
                         no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
-
-
-def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
 
 
 @index_app.command("build")
@@ -39,7 +32,7 @@ def build(
     try:
         name = check_corpus_name(corpus or s.default_corpus)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     config = runtime.index_config()
     emb = None
     if lexical_only:
@@ -47,7 +40,7 @@ def build(
     else:
         if not (s.model_dir / "modules.json").exists():
             if s.embedding_model is not None:
-                _fail(f"no sentence-transformers model at {s.model_dir} (THUKY_EMBEDDING_MODEL)")
+                fail(f"no sentence-transformers model at {s.model_dir} (THUKY_EMBEDDING_MODEL)")
             from indexing.e5_rebuild import build_e5_model
 
             err.print(f"building the default embedding model into {s.model_dir} …")
@@ -65,7 +58,7 @@ def build(
         try:
             report = IndexBuilder(s.home, config, emb).build(runtime.store(), name, on_progress)
         except IndexError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     runtime.forget_index(name)
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     console.print(f"index of '{name}': {report.articles} articles, {report.pieces} dense pieces "
@@ -89,14 +82,14 @@ def search(
     s = get_settings()
     name = corpus or s.default_corpus
     if k < 1 or k > 1000:
-        _fail("--k must be between 1 and 1000")
+        fail("--k must be between 1 and 1000")
     try:
         index = runtime.corpus_index(name)
         t = time.perf_counter()
         hits = index.search(query, k, Filters(doc_ids=doc or None, doc_types=doc_type or None))
         ms = (time.perf_counter() - t) * 1000
     except (IndexError, QueryError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         print(json.dumps({"query": query, "corpus": name, "ms": round(ms, 1), "hits": [
             {"rank": h.rank, "document": h.key[0], "article": h.key[1], "document_title": h.doc_title,

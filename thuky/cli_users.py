@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from thuky.cli_output import console, fail
 from thuky.settings import get_settings
 
 users_app = typer.Typer(help="Tài khoản: users with a role (judge, clerk, evaluator, admin).", no_args_is_help=True)
 keys_app = typer.Typer(help="Khóa API: keys for programs, shown once, revocable.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
-
-
-def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
 
 
 def _accounts():
@@ -27,6 +22,17 @@ def _accounts():
     from corpus.store import Store
 
     return Accounts(Store(get_settings().db_url).engine)
+
+
+@contextmanager
+def _account_errors() -> Iterator[None]:
+    """An account operation that fails (unknown user, bad role, weak password…) ends the command with its reason."""
+    from api.accounts import AccountError
+
+    try:
+        yield
+    except AccountError as exc:
+        fail(str(exc))
 
 
 def _read_password(from_stdin: bool, generate: bool) -> tuple[str, bool]:
@@ -49,13 +55,9 @@ def add(
     generate: Annotated[bool, typer.Option("--generate", help="Generate a password and print it once")] = False,
 ) -> None:
     """Add a user. Without --password-stdin it asks for the password (or, not on a terminal, generates one)."""
-    from api.accounts import AccountError
-
     password, generated = _read_password(password_stdin, generate)
-    try:
+    with _account_errors():
         user = _accounts().add_user(username, role, password)
-    except AccountError as exc:
-        _fail(str(exc))
     console.print(f"user [bold]{user.username}[/] ({user.role}) created", highlight=False)
     if generated:
         console.print(f"password (shown once): [bold]{password}[/]", highlight=False)
@@ -80,13 +82,9 @@ def passwd(
     generate: Annotated[bool, typer.Option("--generate", help="Generate a password and print it once")] = False,
 ) -> None:
     """Set a user's password (their login sessions end)."""
-    from api.accounts import AccountError
-
     password, generated = _read_password(password_stdin, generate)
-    try:
+    with _account_errors():
         _accounts().set_password(username, password)
-    except AccountError as exc:
-        _fail(str(exc))
     console.print(f"password of {username} changed" + (f"; new password (shown once): {password}" if generated
                                                        else ""), highlight=False)
 
@@ -94,36 +92,24 @@ def passwd(
 @users_app.command("role")
 def role(username: str, new_role: Annotated[str, typer.Argument(help="judge | clerk | evaluator | admin")]) -> None:
     """Change a user's role."""
-    from api.accounts import AccountError
-
-    try:
+    with _account_errors():
         user = _accounts().set_role(username, new_role)
-    except AccountError as exc:
-        _fail(str(exc))
     console.print(f"{user.username} is now {user.role}", highlight=False)
 
 
 @users_app.command("disable")
 def disable(username: str) -> None:
     """Disable a user: their sessions and API keys stop working."""
-    from api.accounts import AccountError
-
-    try:
+    with _account_errors():
         _accounts().set_disabled(username, True)
-    except AccountError as exc:
-        _fail(str(exc))
     console.print(f"{username} disabled; sessions and keys revoked", highlight=False)
 
 
 @users_app.command("enable")
 def enable(username: str) -> None:
     """Enable a disabled user again (revoked keys stay revoked)."""
-    from api.accounts import AccountError
-
-    try:
+    with _account_errors():
         _accounts().set_disabled(username, False)
-    except AccountError as exc:
-        _fail(str(exc))
     console.print(f"{username} enabled", highlight=False)
 
 
@@ -131,7 +117,7 @@ def enable(username: str) -> None:
 def init_admin() -> None:
     """Create the first administrator if there is none: THUKY_ADMIN_USERNAME (default admin) with the password in
     THUKY_ADMIN_PASSWORD, or a generated one printed once."""
-    from api.accounts import AccountError, generate_password
+    from api.accounts import generate_password
 
     s = get_settings()
     accounts = _accounts()
@@ -139,10 +125,8 @@ def init_admin() -> None:
         console.print("an administrator exists already", highlight=False)
         return
     password = s.admin_password or generate_password()
-    try:
+    with _account_errors():
         user = accounts.add_user(s.admin_username, "admin", password)
-    except AccountError as exc:
-        _fail(str(exc))
     console.print(f"first administrator created: [bold]{user.username}[/]", highlight=False)
     if not s.admin_password:
         console.print(f"password (shown once, store it now): [bold]{password}[/]", highlight=False)
@@ -154,12 +138,8 @@ def create_key(
     name: Annotated[str, typer.Option("--name", "-n", help="What the key is for")],
 ) -> None:
     """Create an API key; it is printed once and stored only as a hash."""
-    from api.accounts import AccountError
-
-    try:
+    with _account_errors():
         issued = _accounts().create_key(user, name)
-    except AccountError as exc:
-        _fail(str(exc))
     console.print(f"API key {issued.id} '{issued.name}' for {issued.username} (shown once, store it now):",
                   highlight=False)
     print(issued.key)
@@ -181,10 +161,6 @@ def list_keys(user: Annotated[str | None, typer.Option("--user", "-u", help="Onl
 @keys_app.command("revoke")
 def revoke_key(key_id: Annotated[int, typer.Argument(help="The key's id (see `thuky keys list`)")]) -> None:
     """Revoke an API key."""
-    from api.accounts import AccountError
-
-    try:
+    with _account_errors():
         _accounts().revoke_key(key_id)
-    except AccountError as exc:
-        _fail(str(exc))
     console.print(f"API key {key_id} revoked", highlight=False)
