@@ -33,6 +33,7 @@ from corpus.text import nfc
 from indexing.bm25 import BM25Index
 from indexing.dense import DenseIndex
 from indexing.fusion import normalize
+from indexing.pieces import pack
 from indexing.segment import Segmenter
 from indexing.types import ArticleRecord
 
@@ -131,17 +132,7 @@ def split_section(text: str, max_chars: int) -> list[str]:
     flat = " ".join(nfc(text).split())
     if not flat:
         return []
-    out: list[str] = []
-    current = ""
-    for sent in _SENTENCE.split(flat):
-        if current and len(current) + 1 + len(sent) > max_chars:
-            out.append(current)
-            current = sent
-        else:
-            current = f"{current} {sent}" if current else sent
-    if current:
-        out.append(current)
-    return out
+    return pack(_SENTENCE.split(flat), max_chars, sep=" ")
 
 
 def case_pieces(case: CaseLawDocument, config: CaseIndexConfig) -> list[CasePiece]:

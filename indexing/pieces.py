@@ -17,6 +17,22 @@ class Piece:
     text: str
 
 
+def pack(parts: list[str], max_chars: int, sep: str) -> list[str]:
+    """Consecutive ``parts`` joined by ``sep`` into runs of at most ``max_chars`` characters, in order; a part longer
+    than ``max_chars`` stays whole, as a run of its own."""
+    runs: list[str] = []
+    current = ""
+    for part in parts:
+        if current and len(current) + len(sep) + len(part) > max_chars:
+            runs.append(current)
+            current = part
+        else:
+            current = f"{current}{sep}{part}" if current else part
+    if current:
+        runs.append(current)
+    return runs
+
+
 def _blocks(body: str) -> list[str]:
     """Clause-level blocks: a new block starts at a line that begins with a clause number ("1.", "2."…)."""
     blocks: list[str] = []
@@ -35,14 +51,5 @@ def split_article(key: tuple[str, str], heading: str, body: str, *, max_chars: i
     body = body.strip()
     if len(heading) + len(body) + 1 <= max_chars:
         return [Piece(key, 0, f"{heading}\n{body}".strip())]
-    pieces: list[str] = []
-    current = ""
-    for block in _blocks(body):
-        if current and len(heading) + len(current) + len(block) + 2 > max_chars:
-            pieces.append(current)
-            current = block
-        else:
-            current = f"{current}\n{block}" if current else block
-    if current:
-        pieces.append(current)
+    pieces = pack(_blocks(body), max_chars - len(heading) - 1, sep="\n")
     return [Piece(key, i, f"{heading}\n{p}") for i, p in enumerate(pieces[:max_pieces])]
