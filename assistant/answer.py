@@ -49,9 +49,8 @@ class Source(BaseModel):
     document_status: str | None = None
 
 
-class CaseReference(BaseModel):
-    """A judgment shown beside an answer as supporting material — how a court decided a similar matter. It is not
-    the law: the answer's claims rest on its citations only, and a judgment binds no other court (an án lệ aside)."""
+class CaseSummary(BaseModel):
+    """A judgment as a result lists it: who decided what, when, and the passage of it that matched."""
 
     case_id: str
     title: str
@@ -62,6 +61,12 @@ class CaseReference(BaseModel):
     section: str | None = Field(None, description="Where the passage is: facts, reasoning, decision…")
     passage: str = ""
     score: float = 0.0
+
+
+class CaseReference(CaseSummary):
+    """A judgment shown beside an answer as supporting material — how a court decided a similar matter. It is not
+    the law: the answer's claims rest on its citations only, and a judgment binds no other court (an án lệ aside)."""
+
     note: str = "Bản án tham khảo — không phải quy định pháp luật"
 
 

@@ -18,14 +18,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant.answer import CaseReference
+from assistant.answer import CaseReference, CaseSummary
 from assistant.provisions import ProvisionSuggester, SuggesterConfig
 from corpus.anonymize import Anonymizer
 from corpus.case_law import OUTCOME_LABELS, SECTION_LABELS, CaseLawDocument, Precedent, parse_judgment, parse_precedent
 from corpus.case_store import CaseStore, CaseStoreError
 from corpus.store import Store, check_corpus_name
 from corpus.text import nfc
-from indexing.cases import CaseFilters, CaseHit, CaseIndex, CaseIndexConfig
+from indexing.cases import CaseFilters, CaseHit, CaseIndex, CaseIndexConfig, CaseMeta
+from indexing.types import snippet
 
 __all__ = ["CaseLaw", "CaseLawError", "CaseSearchResult", "CaseView", "SimilarResult"]
 
@@ -56,22 +57,13 @@ class CaseFacets(BaseModel):
     years: list[FacetValue] = Field(default_factory=list)
 
 
-class CaseResult(BaseModel):
+class CaseResult(CaseSummary):
     """One case in a search: where it matched (``section``, ``passage``) and a one-line ``snippet`` of it."""
 
-    case_id: str
-    title: str
-    court: str | None = None
     court_level: str | None = None
     case_type: str | None = None
-    date: str | None = None
-    outcome: str | None = None
-    outcome_label: str | None = None
-    section: str | None = None
     section_label: str | None = None
     snippet: str = ""
-    passage: str = ""
-    score: float = 0.0
 
 
 class CaseSearchResult(BaseModel):
@@ -143,16 +135,8 @@ class CaseView(BaseModel):
     keywords: list[str] = Field(default_factory=list)
 
 
-class SimilarCase(BaseModel):
-    case_id: str
-    title: str
-    court: str | None = None
-    date: str | None = None
-    outcome: str | None = None
-    outcome_label: str | None = None
+class SimilarCase(CaseSummary):
     score: float
-    section: str | None = None
-    passage: str = ""
 
 
 class SuggestedProvision(BaseModel):
@@ -176,6 +160,13 @@ class SimilarResult(BaseModel):
 
 def _outcome_label(outcome: str | None) -> str | None:
     return OUTCOME_LABELS.get(outcome) if outcome else None  # type: ignore[arg-type]
+
+
+def _summary_fields(m: CaseMeta) -> dict:
+    """The fields of a ``CaseSummary`` a case's index entry gives."""
+    return {"case_id": m.case_id, "title": m.title, "court": m.court,
+            "date": m.date.isoformat() if m.date else None, "outcome": m.outcome,
+            "outcome_label": _outcome_label(m.outcome)}
 
 
 def _as_set(value) -> set | None:
@@ -379,10 +370,9 @@ class CaseLaw:
             mask = self._masker(h.case_id, anonymize)
             passage = mask(h.piece.text)
             results.append(CaseResult(
-                case_id=m.case_id, title=m.title, court=m.court, court_level=m.court_level, case_type=m.case_type,
-                date=m.date.isoformat() if m.date else None, outcome=m.outcome, outcome_label=_outcome_label(m.outcome),
-                section=h.piece.section, section_label=SECTION_LABELS.get(h.piece.section, h.piece.section),
-                snippet=_snippet(passage), passage=passage, score=round(h.score, 6)))
+                **_summary_fields(m), court_level=m.court_level, case_type=m.case_type, section=h.piece.section,
+                section_label=SECTION_LABELS.get(h.piece.section, h.piece.section),
+                snippet=snippet(passage, 240), passage=passage, score=round(h.score, 6)))
         facets = index.facets(ids)
         return CaseSearchResult(
             query=q, total=len(ids), page=page, page_size=page_size,
@@ -434,10 +424,7 @@ class CaseLaw:
         cases = []
         for h in hits[:k]:
             m = index.metas[h.case_id]
-            cases.append(SimilarCase(case_id=m.case_id, title=m.title, court=m.court,
-                                     date=m.date.isoformat() if m.date else None, outcome=m.outcome,
-                                     outcome_label=_outcome_label(m.outcome), score=round(h.score, 6),
-                                     section=h.piece.section,
+            cases.append(SimilarCase(**_summary_fields(m), score=round(h.score, 6), section=h.piece.section,
                                      passage=self._masker(h.case_id, anonymize)(h.piece.text)))
         suggester = ProvisionSuggester(self.applied, self._statute_search(), self.cases.law_titles(self.law_corpus),
                                        self.suggester_config)
@@ -463,19 +450,9 @@ class CaseLaw:
                 continue
             m = index.metas[h.case_id]
             passage = self._masker(h.case_id, self.anonymize)(h.piece.text)
-            out.append(CaseReference(case_id=m.case_id, title=m.title, court=m.court,
-                                     date=m.date.isoformat() if m.date else None, outcome=m.outcome,
-                                     outcome_label=_outcome_label(m.outcome), section=h.piece.section,
-                                     passage=_snippet(passage, 400), score=round(h.score, 6)))
+            out.append(CaseReference(**_summary_fields(m), section=h.piece.section,
+                                     passage=snippet(passage, 400), score=round(h.score, 6)))
         return out
-
-
-def _snippet(text: str, n: int = 240) -> str:
-    s = " ".join(text.split())
-    if len(s) <= n:
-        return s
-    cut = s.rfind(" ", 0, n)
-    return s[: cut if cut > 0 else n] + "…"
 
 
 def case_law_from_settings(settings, store: Store, embedder: Callable[[], object],
