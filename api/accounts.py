@@ -214,27 +214,22 @@ class Accounts:
         revoked or its user disabled."""
         if not secret:
             return None
-        h = digest(secret)
+        if secret.startswith(TOKEN_PREFIX):
+            row, secret_hash, kind = AuthTokenRow, AuthTokenRow.token_hash, "token"
+        elif secret.startswith(KEY_PREFIX):
+            row, secret_hash, kind = ApiKeyRow, ApiKeyRow.key_hash, "key"
+        else:
+            return None
         with Session(self.engine) as s:
-            if secret.startswith(TOKEN_PREFIX):
-                hit = s.execute(select(AuthTokenRow, UserRow).join(UserRow, UserRow.id == AuthTokenRow.user_id)
-                                .where(AuthTokenRow.token_hash == h)).first()
-                if hit is None:
-                    return None
-                tok, user = hit
-                if tok.revoked or user.disabled or as_utc(tok.expires_at) <= utcnow():
-                    return None
-                return Principal(user.id, user.username, user.role, "token", tok.id)
-            if secret.startswith(KEY_PREFIX):
-                hit = s.execute(select(ApiKeyRow, UserRow).join(UserRow, UserRow.id == ApiKeyRow.user_id)
-                                .where(ApiKeyRow.key_hash == h)).first()
-                if hit is None:
-                    return None
-                key, user = hit
-                if key.revoked or user.disabled:
-                    return None
-                return Principal(user.id, user.username, user.role, "key", key.id)
-        return None
+            hit = s.execute(select(row, UserRow).join(UserRow, UserRow.id == row.user_id)
+                            .where(secret_hash == digest(secret))).first()
+            if hit is None:
+                return None
+            credential, user = hit
+            expires_at = getattr(credential, "expires_at", None)  # login tokens expire; API keys live until revoked
+            if credential.revoked or user.disabled or (expires_at is not None and as_utc(expires_at) <= utcnow()):
+                return None
+            return Principal(user.id, user.username, user.role, kind, credential.id)
 
     # -- API keys -------------------------------------------------------------------------------------------------
     def create_key(self, username: str, name: str) -> IssuedKey:

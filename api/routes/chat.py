@@ -111,13 +111,10 @@ async def chat(body: ChatRequest, request: Request, principal: CurrentUser, svc:
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     task = asyncio.ensure_future(anyio.to_thread.run_sync(job, abandon_on_cancel=True))
     try:
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=POLL_S)
-            if done:
-                break
-            if await request.is_disconnected():
-                cancel.set()
-                return Response(status_code=499)  # client closed the request: nobody to answer
+        async for _ in _waiting(request, task, cancel):
+            pass
+        if not task.done():
+            return Response(status_code=499)  # client closed the request: nobody to answer
         try:
             answer = task.result()
         except Cancelled:
@@ -132,21 +129,27 @@ async def chat(body: ChatRequest, request: Request, principal: CurrentUser, svc:
     return answer
 
 
+async def _waiting(request: Request, task: asyncio.Future, cancel: threading.Event):
+    """Ticks every ``POLL_S`` while the assistant works; ends when it is done, or when the client has gone — then it
+    asks the work to stop (``task.done()`` tells which)."""
+    while not (await asyncio.wait({task}, timeout=POLL_S))[0]:
+        if await request.is_disconnected():
+            cancel.set()
+            return
+        yield
+
+
 async def _events(request: Request, svc: Services, job, cancel: threading.Event):
     task = asyncio.ensure_future(anyio.to_thread.run_sync(job, abandon_on_cancel=True))
     try:
         quiet = 0.0
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=POLL_S)
-            if done:
-                break
-            if await request.is_disconnected():
-                cancel.set()
-                return
+        async for _ in _waiting(request, task, cancel):
             quiet += POLL_S
             if quiet >= KEEP_ALIVE_S:
                 quiet = 0.0
                 yield sse.comment()
+        if not task.done():
+            return
         try:
             answer: Answer = task.result()
         except Cancelled:
