@@ -23,6 +23,7 @@ from assistant.conversation import ConversationStore
 from corpus.schema import Base
 from corpus.store import Store
 from indexing.index import CorpusIndex, IndexError, corpus_root
+from thuky.runtime import index_config, load_index, make_embedder, make_llm
 from thuky.settings import Settings
 
 #: set (in the worker thread) to the request's cancel event; checked between the assistant's stages
@@ -98,8 +99,8 @@ class Services:
         self._indexes: dict[str, tuple[str, CorpusIndex]] = {}
         self._index_lock = threading.Lock()
         self._doc_dates: dict[tuple[str, str], dict[str, dt.date | None]] = {}
-        self._excluded: dict[str, set[str]] = {}
-        self.index_state: dict[str, str] = {}  # corpus → why its index is not loaded (for /readyz)  # deleted documents still in the live index until it is rebuilt
+        self._excluded: dict[str, set[str]] = {}  # deleted documents still in the live index until it is rebuilt
+        self.index_state: dict[str, str] = {}  # corpus → why its index is not loaded (for /readyz)
         self._embedder = None
         self._llm = None
         self.assistant = self._new_assistant()
@@ -118,29 +119,16 @@ class Services:
 
     # -- models and indexes ---------------------------------------------------------------------------------------
     def embedder(self):
-        s = self.settings
-        if not s.dense:
-            return None
         if self._embedder is None:
-            from indexing.embedder import Embedder
-
-            self._embedder = Embedder(s.model_dir, batch_size=s.embed_batch_size, max_seq_length=s.dense_max_seq,
-                                      quantize=s.dense_int8)
+            self._embedder = make_embedder(self.settings)
         return self._embedder
 
     def llm(self):
-        s = self.settings
-        if not s.llm_url:
-            return None
         if self._llm is None:
-            from assistant.llm import LLMComposer
-
-            self._llm = LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s)
+            self._llm = make_llm(self.settings)
         return self._llm
 
     def index_config(self):
-        from thuky.runtime import index_config
-
         return index_config(self.settings)
 
     def _current(self, corpus: str) -> str | None:
@@ -162,12 +150,7 @@ class Services:
             if current is None:
                 raise IndexError(f"no index for corpus {corpus!r}: build it with `thuky index build --corpus "
                                  f"{corpus}`")
-            s = self.settings
-            aliases = {d.doc_id: d.aliases for d in self.store.documents(corpus)}
-            index = CorpusIndex.load(s.home, corpus, embedder=self.embedder(),
-                                     model_dir=str(s.model_dir) if s.dense else None,
-                                     resolver=self.store.resolver(corpus), aliases=aliases)
-            index.warm_up()
+            index = load_index(self.settings, self.store, corpus, self.embedder())
             self._indexes[corpus] = (current, index)
             return index
 

@@ -18,15 +18,40 @@ def store():
     return Store(get_settings().db_url)
 
 
-@lru_cache
-def embedder():
-    """The configured embedding model (loaded on first use), or None when the dense side is off."""
+def make_embedder(s: Settings):
+    """The embedding model ``s`` configures (it loads on first encode), or None when the dense side is off."""
     from indexing.embedder import Embedder
 
-    s = get_settings()
     if not s.dense:
         return None
     return Embedder(s.model_dir, batch_size=s.embed_batch_size, max_seq_length=s.dense_max_seq, quantize=s.dense_int8)
+
+
+def make_llm(s: Settings):
+    """The LLM composer when ``s.llm_url`` is set (an OpenAI-compatible endpoint), else None."""
+    if not s.llm_url:
+        return None
+    from assistant.llm import LLMComposer
+
+    return LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s)
+
+
+def load_index(s: Settings, st, corpus: str, embedder):
+    """Load a corpus's built index with its documents' names and aliases, warmed up for the first query (raises
+    ``indexing.index.IndexError`` with a rebuild hint)."""
+    from indexing.index import CorpusIndex
+
+    aliases = {d.doc_id: d.aliases for d in st.documents(corpus)}
+    index = CorpusIndex.load(s.home, corpus, embedder=embedder, model_dir=str(s.model_dir) if s.dense else None,
+                             resolver=st.resolver(corpus), aliases=aliases)
+    index.warm_up()
+    return index
+
+
+@lru_cache
+def embedder():
+    """The configured embedding model (loaded on first use), or None when the dense side is off."""
+    return make_embedder(get_settings())
 
 
 def index_config(settings: Settings | None = None):
@@ -39,18 +64,9 @@ def index_config(settings: Settings | None = None):
 
 def corpus_index(corpus: str):
     """The loaded index of a corpus (raises indexing.index.IndexError with a rebuild hint)."""
-    from indexing.index import CorpusIndex
-
     with _lock:
         if corpus not in _indexes:
-            s = get_settings()
-            st = store()
-            aliases = {d.doc_id: d.aliases for d in st.documents(corpus)}
-            index = CorpusIndex.load(s.home, corpus, embedder=embedder(),
-                                     model_dir=str(s.model_dir) if s.dense else None,
-                                     resolver=st.resolver(corpus), aliases=aliases)
-            index.warm_up()
-            _indexes[corpus] = index
+            _indexes[corpus] = load_index(get_settings(), store(), corpus, embedder())
         return _indexes[corpus]
 
 
@@ -71,13 +87,8 @@ def assistant():
 
 @lru_cache
 def llm():
-    """The optional LLM composer when THUKY_LLM_URL is set (an OpenAI-compatible endpoint), else None."""
-    s = get_settings()
-    if not s.llm_url:
-        return None
-    from assistant.llm import LLMComposer
-
-    return LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s)
+    """The optional LLM composer when THUKY_LLM_URL is set, else None."""
+    return make_llm(get_settings())
 
 
 @lru_cache
