@@ -6,7 +6,6 @@ Stages and their share of the progress bar: ingest (parse + store) 0–0.2, inde
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import shutil
@@ -135,7 +134,7 @@ class Jobs:
             self._finish(jid, "failed", f"failed: {type(exc).__name__}: {exc}")
 
     def _build_index(self, jid: str, corpus: str, summary: str) -> None:
-        from indexing.index import IndexBuilder, IndexError, corpus_root
+        from indexing.index import IndexBuilder, IndexError, build_lock, corpus_root
 
         svc = self.services
         config = svc.index_config()
@@ -150,19 +149,17 @@ class Jobs:
             frac = lo + (hi - lo) * (done / total if total else 1.0)
             self._set(jid, progress=min(0.99, frac), message=f"{summary}; indexing ({stage} {done}/{total})")
 
-        root = corpus_root(svc.settings.home, corpus)
-        root.mkdir(parents=True, exist_ok=True)
-        with (root / ".build.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # one build of a corpus at a time, across workers and processes
-            try:
-                report = IndexBuilder(svc.settings.home, config, svc.embedder() if config.model_dir else None).build(
-                    svc.store, corpus, progress)
-                message = f"{summary}; index: {report.articles} điều"
-            except IndexError as exc:
+        try:
+            report = IndexBuilder(svc.settings.home, config, svc.embedder() if config.model_dir else None).build(
+                svc.store, corpus, progress)
+            message = f"{summary}; index: {report.articles} điều"
+        except IndexError as exc:
+            root = corpus_root(svc.settings.home, corpus)
+            with build_lock(root):
                 if svc.store.totals(corpus)["articles"]:
                     raise
                 (root / "CURRENT").unlink(missing_ok=True)  # the corpus is empty now: no index to serve
-                message = f"{summary}; the corpus is empty, its index was removed ({exc})"
+            message = f"{summary}; the corpus is empty, its index was removed ({exc})"
         svc.include_all(corpus)
         svc.corpus_changed(corpus)
         self._finish(jid, "done", message)

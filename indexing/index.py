@@ -14,12 +14,14 @@ caches make everything else a lookup, so an incremental update costs seconds, no
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -119,6 +121,15 @@ def article_pieces(records: list[ArticleRecord], config: IndexConfig):
     return out
 
 
+@contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Hold the build lock of a corpus's index folder: one build at a time, across threads, workers and processes."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 class IndexBuilder:
     """Builds the index of a corpus from the store. Cheap to construct; the embedder loads on first use."""
 
@@ -128,6 +139,11 @@ class IndexBuilder:
         self.embedder = embedder
 
     def build(self, store, corpus: str, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
+        """Build the corpus's index into a new folder and switch ``CURRENT`` to it, under the corpus's build lock."""
+        with build_lock(corpus_root(self.home, corpus)):
+            return self._build(store, corpus, progress)
+
+    def _build(self, store, corpus: str, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
         progress = progress or (lambda stage, done, total: None)
         t0 = time.perf_counter()
         records = records_from_store(store, corpus)
