@@ -31,7 +31,6 @@ import numpy as np
 from corpus.case_law import CaseLawDocument, Section, case_year
 from corpus.text import nfc
 from indexing.bm25 import BM25Index
-from indexing.dense import DenseIndex
 from indexing.fusion import normalize
 from indexing.pieces import pack
 from indexing.segment import Segmenter
@@ -165,7 +164,6 @@ class CaseIndex:
         self.case_bm25 = case_bm25
         self.embedder = embedder
         self.vectors = vectors
-        self.dense = DenseIndex(vectors, [p.key for p in pieces]) if vectors is not None else None
         position = {c: i for i, c in enumerate(self.order)}
         self._piece_case = np.array([position[p.case_id] for p in pieces], dtype=np.int64)
         self._similar_piece = np.array([p.section in self.config.similar_sections for p in pieces], dtype=bool)
