@@ -205,9 +205,10 @@ class Accounts:
                                expires_at=utcnow() + dt.timedelta(hours=hours)))
         return token
 
-    def revoke_token(self, token: str) -> None:
+    def revoke_token_id(self, token_id: int) -> None:
+        """Revoke a login session by its row id (``Principal.credential_id`` of a principal with via "token")."""
         with Session(self.engine) as s, s.begin():
-            s.execute(update(AuthTokenRow).where(AuthTokenRow.token_hash == digest(token)).values(revoked=True))
+            s.execute(update(AuthTokenRow).where(AuthTokenRow.id == token_id).values(revoked=True))
 
     def resolve(self, secret: str) -> Principal | None:
         """The caller a bearer secret (login token or API key) stands for, or None when it is unknown, expired,

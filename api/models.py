@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from api.errors import ApiError
 from assistant.answer import Answer, Citation, Source
 from assistant.pipeline import MAX_QUESTION_CHARS
 
@@ -20,6 +21,14 @@ def clean_text(value: str) -> str:
     except UnicodeEncodeError:
         raise ValueError("must be valid Unicode text (unpaired surrogate)") from None
     return value
+
+
+def check_text(name: str, value: str) -> str:
+    """``clean_text`` for a query parameter checked in a route: a bad value is the 422 naming ``name``."""
+    try:
+        return clean_text(value)
+    except ValueError as exc:
+        raise ApiError(422, "validation_error", f"{name}: {exc}") from None
 
 
 def not_blank(value: str) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.accounts import as_utc
 from api.auth import AdminUser, ServicesDep
 from api.models import AuditList, errors
 
@@ -21,5 +22,5 @@ def audit(principal: AdminUser, svc: ServicesDep,
           action: Annotated[str | None, Query(max_length=40, examples=["chat"])] = None,
           limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> dict:
     if since is not None:
-        since = (since if since.tzinfo else since.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+        since = as_utc(since).astimezone(dt.timezone.utc)
     return {"entries": svc.audit.query(user, since, action, limit)}

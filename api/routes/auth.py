@@ -6,7 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Request, Response
 
-from api.accounts import TOKEN_PREFIX, iso
+from api.accounts import iso
 from api.auth import COOKIE, CurrentUser, ServicesDep
 from api.errors import ApiError
 from api.models import LoginRequest, LoginResponse, MeView, errors
@@ -37,12 +37,9 @@ def login(body: LoginRequest, request: Request, response: Response, svc: Service
 
 
 @router.post("/auth/logout", status_code=204, responses=errors(401, 403), summary="Đăng xuất: revoke the session")
-def logout(principal: CurrentUser, request: Request, svc: ServicesDep) -> Response:
+def logout(principal: CurrentUser, svc: ServicesDep) -> Response:
     if principal.via == "token":
-        auth = request.headers.get("authorization", "")
-        secret = auth[7:].strip() if auth.lower().startswith("bearer ") else request.cookies.get(COOKIE, "")
-        if secret.startswith(TOKEN_PREFIX):
-            svc.accounts.revoke_token(secret)
+        svc.accounts.revoke_token_id(principal.credential_id)
         svc.forget_principals()
     response = Response(status_code=204)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=svc.settings.cookie_secure)

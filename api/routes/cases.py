@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
 from api.highlight import snippet_and_highlight
-from api.models import Text, clean_text, errors
+from api.models import Text, check_text, errors
 from api.services import Services
 from assistant.cases import (CaseFacets, CaseLaw, CaseLawError, CaseResult, CaseView, SimilarResult,
                              case_law_from_settings, related_cases_hook)
@@ -99,10 +99,7 @@ def search_cases(
     for name, values in (("q", [q]), ("court", court), ("court_level", court_level), ("case_type", case_type),
                          ("outcome", outcome)):
         for v in values or ():
-            try:
-                clean_text(v)
-            except ValueError as exc:
-                raise ApiError(422, "validation_error", f"{name}: {exc}") from None
+            check_text(name, v)
     request.state.audit_question = q or None
     try:
         result = case_law(svc).search(q, court=court, court_level=court_level, case_type=case_type,

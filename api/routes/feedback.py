@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.accounts import iso
+from api.accounts import as_utc, iso
 from api.auth import CurrentUser, EvaluatorUser, ServicesDep
 from api.errors import ApiError
 from api.models import Created, FeedbackList, FeedbackRequest, errors
@@ -44,8 +44,7 @@ def list_feedback(principal: EvaluatorUser, svc: ServicesDep,
     with Session(svc.store.engine) as s:
         q = select(FeedbackRow).order_by(FeedbackRow.id.desc()).limit(limit)
         if since is not None:
-            since = since if since.tzinfo else since.replace(tzinfo=dt.timezone.utc)
-            q = q.where(FeedbackRow.created_at >= since.astimezone(dt.timezone.utc))
+            q = q.where(FeedbackRow.created_at >= as_utc(since).astimezone(dt.timezone.utc))
         if rating:
             q = q.where(FeedbackRow.rating == rating)
         return {"feedback": [{"id": r.id, "username": r.username, "session_id": r.session_id, "question": r.question,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
-from api.models import UnitsResponse, clean_text, errors
+from api.models import UnitsResponse, check_text, errors
 from corpus.citations import parse_citations
 from corpus.store import StoreError
 
@@ -23,10 +23,7 @@ def units(
     citation: Annotated[str, Query(min_length=1, max_length=500, examples=["khoản 1 Điều 51 BLHS"])],
     corpus: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", examples=["statutes"])] = None,
 ) -> dict:
-    try:
-        clean_text(citation)
-    except ValueError as exc:
-        raise ApiError(422, "validation_error", f"citation: {exc}") from None
+    check_text("citation", citation)
     if not any(c.article for c in parse_citations(citation)):
         raise ApiError(422, "invalid_citation", "citation: no article (Điều …) named, e.g. 'khoản 1 Điều 51 BLHS'")
     name = corpus or svc.settings.default_corpus
