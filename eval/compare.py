@@ -59,7 +59,8 @@ def latency_rows(runs: list[Run]) -> list[tuple[str, list[float | None]]]:
     return rows
 
 
-def _fmt(x: float | None, digits: int = 4) -> str:
+def fmt(x: float | None, digits: int = 4) -> str:
+    """``x`` to ``digits`` decimals; "–" for None or nan."""
     return "–" if x is None or x != x else f"{x:.{digits}f}"
 
 
@@ -80,5 +81,5 @@ def markdown_table(runs: list[Run]) -> str:
         if any(c != "–" for c in cells):
             lines.append(f"| {LABELS.get(m, m)} | " + " | ".join(cells) + " |")
     for label, vals in latency_rows(runs):
-        lines.append(f"| {label} | " + " | ".join(_fmt(v, 1) for v in vals) + " |")
+        lines.append(f"| {label} | " + " | ".join(fmt(v, 1) for v in vals) + " |")
     return "\n".join(lines)

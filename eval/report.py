@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.compare import compare_runs, latency_rows
+from eval.compare import compare_runs, fmt, latency_rows
 from eval.rundir import Run, RunError
 from eval.scoring import HEADLINE, LABELS, LOWER_IS_BETTER, gold_keys, ranked_keys, score_table
 
@@ -123,10 +123,6 @@ def plot_latency(runs: list[Run], stage: str) -> str | None:
 
 
 # -- tables -----------------------------------------------------------------------------------------------------------
-def _f(x, digits: int = 4) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
-
-
 def headline_rows(runs: list[Run]) -> list[dict]:
     comparisons = [{c.metric: c for c in compare_runs(runs[0], r)} for r in runs[1:]]
     rows = []
@@ -134,8 +130,8 @@ def headline_rows(runs: list[Run]) -> list[dict]:
         cells = []
         for i, r in enumerate(runs):
             h = r.metrics.get("headline", {}).get(m)
-            cell = {"value": _f(h["value"]) if h else "–",
-                    "ci": f"[{_f(h['low'], 3)}, {_f(h['high'], 3)}]" if h else "", "n": h["n"] if h else 0}
+            cell = {"value": fmt(h["value"]) if h else "–",
+                    "ci": f"[{fmt(h['low'], 3)}, {fmt(h['high'], 3)}]" if h else "", "n": h["n"] if h else 0}
             if i and m in comparisons[i - 1]:
                 c = comparisons[i - 1][m]
                 d = c.delta
@@ -154,7 +150,7 @@ def type_rows(runs: list[Run]) -> dict:
     for r in runs:
         for t, row in r.metrics.get("by_type", {}).items():
             rows.append({"run": r.name, "type": TYPE_LABELS.get(t, t), "n": row["n"],
-                         "values": [_f(row.get(m)) for m in metrics]})
+                         "values": [fmt(row.get(m)) for m in metrics]})
     return {"header": [LABELS.get(m, m) for m in metrics], "rows": rows}
 
 
@@ -165,7 +161,7 @@ def document_rows(runs: list[Run]) -> dict:
         vals = []
         for r in runs:
             other = r.metrics.get("by_document", {}).get(doc, {})
-            vals.append([_f(other.get(m)) for m in metrics])
+            vals.append([fmt(other.get(m)) for m in metrics])
         rows.append({"document": doc, "title": row.get("title", doc), "n": row["n"], "values": vals})
     return {"header": [LABELS.get(m, m) for m in metrics], "rows": rows}
 
@@ -359,7 +355,8 @@ def render_report(runs: list[Run], worst: int = WORST) -> str:
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         resamples=runs[0].metrics.get("bootstrap", {}).get("resamples"),
         cutoff_ratio=cut.get("ratio"), cutoff_max=cut.get("max"),
-        headline=headline_rows(runs), latency=[(label, [_f(v, 1) for v in vals]) for label, vals in latency_rows(runs)],
+        headline=headline_rows(runs),
+        latency=[(label, [fmt(v, 1) for v in vals]) for label, vals in latency_rows(runs)],
         plots=plots, types=type_rows(runs), documents=document_rows(runs),
         worst=[{"run": r.name, "failures": worst_failures(r, worst)} for r in runs],
         problems=[p | {"run": r.name} for r in runs for p in r.metrics.get("gold_problems", [])])

@@ -46,17 +46,20 @@ def read_results(path: Path) -> list[dict]:
     return out
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` via a sibling ``.tmp`` file and a rename, so readers never see half a file."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def rewrite_results(path: Path, results: list[dict]) -> None:
     """Rewrite ``results.jsonl`` with exactly ``results`` (drops a torn line before appending resumes)."""
-    tmp = path.with_suffix(".jsonl.tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
 
 
 def write_json(path: Path, obj: dict) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, json.dumps(obj, ensure_ascii=False, indent=1))
 
 
 def load_run(directory: Path) -> Run:

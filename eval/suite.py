@@ -20,6 +20,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from corpus.text import nfc
+from eval.rundir import write_text_atomic
 
 QuestionType = Literal["true_false", "multiple_choice", "short_answer", "open"]
 QUESTION_TYPES: tuple[str, ...] = ("true_false", "multiple_choice", "short_answer", "open")
@@ -178,9 +179,7 @@ def write_suite(questions: Iterable[SuiteQuestion], path: Path) -> int:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [q.line() for q in questions]
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, "".join(line + "\n" for line in lines))
     return len(lines)
 
 

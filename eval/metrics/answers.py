@@ -128,18 +128,31 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(nfc(text or "")) if s and s.strip()]
 
 
-def sentence_support(sentence: str, unit_texts: Iterable[str], frame: Iterable[str] = ()) -> float:
-    """The best share, over the cited units, of the sentence's words (bar citation framing: "Theo", "Điều",
-    numbers, the cited documents' title words in ``frame``) that occur in that unit's text."""
-    skip = _FRAME_WORDS | {w for f in frame for w in answer_tokens(f)}
+def _skip_words(frame: Iterable[str]) -> set[str]:
+    """Words that frame a citation: the fixed framing words plus the words of ``frame`` (cited documents' titles)."""
+    return _FRAME_WORDS | {w for f in frame for w in answer_tokens(f)}
+
+
+def _vocab(text: str) -> set[str]:
+    """The distinct normalised words of a unit's text."""
+    return set(answer_tokens(text))
+
+
+def _support(sentence: str, vocabs: Iterable[set[str]], skip: set[str]) -> float:
+    """:func:`sentence_support` over precomputed unit vocabularies and skip words."""
     words = [w for w in answer_tokens(sentence) if w not in skip and not w.isdigit()]
     if not words:
         return 1.0
     best = 0.0
-    for text in unit_texts:
-        vocab = set(answer_tokens(text))
+    for vocab in vocabs:
         best = max(best, sum(w in vocab for w in words) / len(words))
     return best
+
+
+def sentence_support(sentence: str, unit_texts: Iterable[str], frame: Iterable[str] = ()) -> float:
+    """The best share, over the cited units, of the sentence's words (bar citation framing: "Theo", "Điều",
+    numbers, the cited documents' title words in ``frame``) that occur in that unit's text."""
+    return _support(sentence, (_vocab(text) for text in unit_texts), _skip_words(frame))
 
 
 def groundedness(answer_text: str, unit_texts: Sequence[str], frame: Iterable[str] = (),
@@ -149,5 +162,6 @@ def groundedness(answer_text: str, unit_texts: Sequence[str], frame: Iterable[st
     sentences = split_sentences(answer_text)
     if not sentences:
         return NAN
-    frame = list(frame)
-    return sum(sentence_support(s, unit_texts, frame) >= threshold for s in sentences) / len(sentences)
+    skip = _skip_words(frame)
+    vocabs = [_vocab(text) for text in unit_texts]
+    return sum(_support(s, vocabs, skip) >= threshold for s in sentences) / len(sentences)
