@@ -49,7 +49,7 @@ class Source(BaseModel):
     document_status: str | None = None
 
 
-class CaseSummary(BaseModel):
+class CaseMatch(BaseModel):
     """A judgment as a result lists it: who decided what, when, and the passage of it that matched."""
 
     case_id: str
@@ -63,7 +63,7 @@ class CaseSummary(BaseModel):
     score: float = 0.0
 
 
-class CaseReference(CaseSummary):
+class CaseReference(CaseMatch):
     """A judgment shown beside an answer as supporting material — how a court decided a similar matter. It is not
     the law: the answer's claims rest on its citations only, and a judgment binds no other court (an án lệ aside)."""
 

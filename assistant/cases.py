@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant.answer import CaseReference, CaseSummary
+from assistant.answer import CaseMatch, CaseReference
 from assistant.provisions import ProvisionSuggester, SuggesterConfig
 from corpus.anonymize import Anonymizer
 from corpus.case_law import OUTCOME_LABELS, SECTION_LABELS, CaseLawDocument, Precedent, parse_judgment, parse_precedent
@@ -57,7 +57,7 @@ class CaseFacets(BaseModel):
     years: list[FacetValue] = Field(default_factory=list)
 
 
-class CaseResult(CaseSummary):
+class CaseResult(CaseMatch):
     """One case in a search: where it matched (``section``, ``passage``) and a one-line ``snippet`` of it."""
 
     court_level: str | None = None
@@ -135,7 +135,7 @@ class CaseView(BaseModel):
     keywords: list[str] = Field(default_factory=list)
 
 
-class SimilarCase(CaseSummary):
+class SimilarCase(CaseMatch):
     score: float
 
 
@@ -163,7 +163,7 @@ def _outcome_label(outcome: str | None) -> str | None:
 
 
 def _summary_fields(m: CaseMeta) -> dict:
-    """The fields of a ``CaseSummary`` a case's index entry gives."""
+    """The fields of a ``CaseMatch`` that a case's index entry gives."""
     return {"case_id": m.case_id, "title": m.title, "court": m.court,
             "date": m.date.isoformat() if m.date else None, "outcome": m.outcome,
             "outcome_label": _outcome_label(m.outcome)}
@@ -292,11 +292,12 @@ class CaseLaw:
         except CaseStoreError:
             raise CaseLawError(404, "not_found", f"no case {case_id!r} in corpus {self.corpus!r}") from None
 
-    def _anonymizer(self, case: CaseLawDocument) -> Anonymizer:
-        a = self._anonymizers.get(case.case_id)
+    def _anonymizer(self, case_id: str, case: CaseLawDocument | None = None) -> Anonymizer:
+        """The case's anonymizer, cached; the case is read from the store only when it is not."""
+        a = self._anonymizers.get(case_id)
         if a is None:
-            a = Anonymizer.for_case(case)
-            self._anonymizers[case.case_id] = a
+            a = Anonymizer.for_case(case or self._case(case_id))
+            self._anonymizers[case_id] = a
             while len(self._anonymizers) > 512:
                 self._anonymizers.popitem(last=False)
         return a
@@ -304,13 +305,13 @@ class CaseLaw:
     def _masker(self, case_id: str, anonymize: bool) -> Callable[[str], str]:
         if not anonymize:
             return lambda text: text
-        return self._anonymizer(self._case(case_id)).mask
+        return self._anonymizer(case_id).mask
 
     def get(self, case_id: str, anonymize: bool | None = None) -> CaseView:
         """One case with its sections, parties and provisions (unresolved ones marked as such)."""
         case = self._case(case_id)
         anonymize = self.anonymize if anonymize is None else anonymize
-        a = self._anonymizer(case) if anonymize else None
+        a = self._anonymizer(case.case_id, case) if anonymize else None
         mask = a.mask if a else (lambda t: t)
         parties = [a.party(p) if a else p for p in case.parties]
         provisions = [ProvisionView(citation=p.citation, section=p.section, document_id=p.document_id,
