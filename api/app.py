@@ -1,8 +1,8 @@
-"""The HTTP service: ``create_app(settings)`` builds the FastAPI app over the assistant and the index.
+"""The HTTP service: ``create_app(services)`` builds the FastAPI app over what the composition root built.
 
 Endpoints are versioned under ``/v1`` (one router per resource, listed in ``api.routes.ROUTERS``); ``/healthz``,
 ``/readyz`` and ``/metrics`` sit at the root; the web client (``api.web``) is mounted last, at ``/``.
-Run it with ``thuky serve`` (uvicorn on 127.0.0.1, port from the settings).
+``thuky.runtime.Runtime(settings).app()`` is how the product builds it; ``thuky serve`` runs it under uvicorn.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from api import errors
 from api.middleware import ServiceMiddleware
 from api.routes import ROUTERS
 from api.services import Services
-from thuky.settings import Settings, get_settings
 
 log = logging.getLogger("thuky.api")
 
@@ -46,15 +45,14 @@ TAGS = [
 ]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    services = Services(settings)
+def create_app(services: Services) -> FastAPI:
+    config = services.config
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         services.start()
-        if settings.preload_index:  # readiness turns green when the default corpus's index is loaded
-            threading.Thread(target=services.preload, args=(settings.default_corpus,), name="thuky-preload",
+        if config.preload_index:  # readiness turns green when the default corpus's index is loaded
+            threading.Thread(target=services.preload, args=(config.default_corpus,), name="thuky-preload",
                              daemon=True).start()
         try:
             yield
@@ -68,8 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for name in ROUTERS:
         app.include_router(importlib.import_module(f"api.routes.{name}").router)
     app.add_middleware(ServiceMiddleware, services=services)
-    if settings.cors_origins:  # outermost: preflight requests are answered before anything else
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+    if config.cors_origins:  # outermost: preflight requests are answered before anything else
+        app.add_middleware(CORSMiddleware, allow_origins=config.cors_origins, allow_credentials=True,
                            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
                            allow_headers=["Authorization", "Content-Type", "Accept"],
                            expose_headers=["Retry-After", "Location", "X-Job-Id"])

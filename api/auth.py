@@ -67,7 +67,7 @@ def current_principal(
     if principal is None:
         svc.metrics.auth_failures.inc()
         raise _unauthorized("invalid_token", "the token or API key is not valid (unknown, expired or revoked)")
-    if via_cookie and request.method not in _SAFE and not _same_origin(request, svc.settings.cors_origins):
+    if via_cookie and request.method not in _SAFE and not _same_origin(request, svc.config.cors_origins):
         raise ApiError(403, "cross_origin", "a request authenticated by the session cookie must come from this "
                                             "site")
     request.state.principal = principal

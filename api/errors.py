@@ -1,7 +1,9 @@
 """Every error the service returns has one shape: ``{"error": {"code": "<snake_case>", "message": "…"}}``.
 
-Handlers here turn FastAPI's validation errors (naming the field), Starlette's HTTP errors (404 route, 405) and any
-unexpected exception (500, with nothing of the cause leaked) into that shape.
+Handlers here turn the domain's errors (:func:`from_domain`: an unknown case or conversation, a rejected question, an
+index not built…), FastAPI's validation errors (naming the field), Starlette's HTTP errors (404 route, 405) and any
+unexpected exception (500, with nothing of the cause leaked) into that shape. Status codes live here and in the routes,
+never below ``api/``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.cases import CaseFileRejected, CaseNotFound, CaseRequestInvalid, FactsTooLong
+from assistant.errors import ConversationNotFound, QuestionRejected
+from indexing.index import IndexUnavailable, QueryError
 
 log = logging.getLogger("thuky.api")
 
@@ -27,6 +33,33 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def from_domain(exc: BaseException) -> ApiError | None:
+    """The API error for a domain error, or None when ``exc`` is not one."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ConversationNotFound):
+        return ApiError(404, "unknown_session", f"session_id: {exc}")
+    if isinstance(exc, (QuestionRejected, QueryError)):
+        return ApiError(422, "invalid_question", f"question: {exc}")
+    if isinstance(exc, IndexUnavailable):
+        log.warning("index unavailable: %s", exc)
+        return ApiError(503, "index_unavailable", "the index of this corpus is not available; an administrator "
+                                                  "must (re)build it")
+    if isinstance(exc, CaseNotFound):
+        return ApiError(404, "not_found", str(exc))
+    if isinstance(exc, FactsTooLong):
+        return ApiError(413, "payload_too_large", str(exc))
+    if isinstance(exc, CaseRequestInvalid):
+        return ApiError(422, "validation_error", str(exc))
+    if isinstance(exc, CaseFileRejected):
+        return ApiError(422, exc.reason, str(exc))
+    return None
+
+
+DOMAIN_ERRORS = (ConversationNotFound, QuestionRejected, QueryError, IndexUnavailable, CaseNotFound, FactsTooLong,
+                 CaseRequestInvalid, CaseFileRejected)
 
 
 def error_body(code: str, message: str) -> dict:
@@ -75,6 +108,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    for kind in DOMAIN_ERRORS:
+        @app.exception_handler(kind)
+        async def _domain(request: Request, exc: Exception):
+            e = from_domain(exc)
+            return error_response(e.status, e.code, e.message, e.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

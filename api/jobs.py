@@ -107,7 +107,7 @@ class Jobs:
             dest_dir.mkdir(parents=True, exist_ok=True)
             dest = dest_dir / filename
             os.replace(staged, dest)  # same corpus + same name: the newer upload replaces the older one
-            report = ingest(svc.store, corpus, [dest], max_bytes=svc.settings.max_file_mb * 2**20)
+            report = ingest(svc.store, corpus, [dest], max_bytes=svc.config.max_file_mb * 2**20)
             outcome = report.outcomes[0] if report.outcomes else None
             if outcome is None or outcome.status == "skipped":
                 dest.unlink(missing_ok=True)
@@ -134,7 +134,7 @@ class Jobs:
             self._finish(jid, "failed", f"failed: {type(exc).__name__}: {exc}")
 
     def _build_index(self, jid: str, corpus: str, summary: str) -> None:
-        from indexing.index import IndexBuilder, IndexError, build_lock, corpus_root
+        from indexing.index import IndexBuilder, IndexUnavailable, build_lock, corpus_root
 
         svc = self.services
         config = svc.index_config()
@@ -150,11 +150,11 @@ class Jobs:
             self._set(jid, progress=min(0.99, frac), message=f"{summary}; indexing ({stage} {done}/{total})")
 
         try:
-            report = IndexBuilder(svc.settings.home, config, svc.embedder() if config.model_dir else None).build(
+            report = IndexBuilder(svc.config.home, config, svc.embedder() if config.model_dir else None).build(
                 svc.store, corpus, progress)
             message = f"{summary}; index: {report.articles} điều"
-        except IndexError as exc:
-            root = corpus_root(svc.settings.home, corpus)
+        except IndexUnavailable as exc:
+            root = corpus_root(svc.config.home, corpus)
             with build_lock(root):
                 if svc.store.totals(corpus)["articles"]:
                     raise

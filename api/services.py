@@ -1,8 +1,10 @@
 """What one running app holds: the store, the loaded indexes, the assistant, accounts, audit, metrics, jobs.
 
-The same resources as ``thuky.runtime``, bound to the app's own ``Settings`` instead of the process-wide ones, so a
-test (or a second app in the same process) serves its own home. Heavy things load lazily and once; a corpus's index is
-reloaded when its ``CURRENT`` pointer changes (a rebuild by this app, by ``thuky index build``, or by another worker).
+The heavy objects — store, index registry, embedder, LLM, case law, the assistant — come from a :class:`Backend` that
+the composition root (``thuky.runtime.Runtime``) builds from the settings and hands in; the service's own knobs are a
+:class:`api.config.ServiceConfig`. A test (or a second app in the same process) builds its own and serves its own
+home. A corpus's index is reloaded when its ``CURRENT`` pointer changes (a rebuild by this app, by ``thuky index
+build``, or by another worker).
 """
 
 from __future__ import annotations
@@ -12,19 +14,24 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from api import schema  # noqa: F401 - registers the service's tables on corpus.schema.Base before create_all
-from api.accounts import Accounts, Principal
+from api.accounts import Accounts, Principal, digest
 from api.audit import AuditLog
+from api.config import ServiceConfig
+from api.jobs import Jobs
 from api.metrics import Metrics
 from api.ratelimit import RateLimiter
+from assistant.cases import CaseLaw
 from assistant.conversation import ConversationStore
+from assistant.pipeline import Assistant
 from corpus.schema import Base
 from corpus.store import Store
-from indexing.index import CorpusIndex, IndexError, corpus_root
-from thuky.runtime import index_config, load_index, make_embedder, make_llm
-from thuky.settings import Settings
+from indexing.index import CorpusIndex, IndexConfig
+from indexing.registry import IndexRegistry
 
 #: set (in the worker thread) to the request's cancel event; checked between the assistant's stages
 CANCEL: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("thuky_cancel", default=None)
@@ -81,31 +88,43 @@ class TTLCache:
             self._d.clear()
 
 
+class Backend(Protocol):
+    """What the composition root hands the service: built once, heavy parts loaded lazily."""
+
+    store: Store
+    indexes: IndexRegistry
+
+    def embedder(self): ...
+
+    def index_config(self) -> IndexConfig: ...
+
+    def case_law(self) -> CaseLaw: ...
+
+    def assistant(self, *, index_for: Callable[[str], CorpusIndex] | None = None,
+                  conversations: ConversationStore | None = None) -> Assistant: ...
+
+
 class Services:
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.store = Store(settings.db_url)
+    def __init__(self, config: ServiceConfig, backend: Backend):
+        self.config = config
+        self.backend = backend
+        self.store = backend.store
+        self.indexes = backend.indexes
         engine = self.store.engine
         Base.metadata.create_all(engine)
         self.accounts = Accounts(engine)
         self.conversations = CancellableConversations(engine)
         self.audit = AuditLog(engine)
         self.metrics = Metrics()
-        self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        self.login_limiter = RateLimiter(settings.login_attempts_per_minute, settings.login_attempts_per_minute)
+        self.limiter = RateLimiter(config.rate_limit_per_minute, config.rate_limit_burst)
+        self.login_limiter = RateLimiter(config.login_attempts_per_minute, config.login_attempts_per_minute)
         self.principals = TTLCache(ttl=5.0)
         self.search_cache = TTLCache(ttl=300.0, size=256)  # pages 2, 3… of a search reuse its hits
         self._key_touched: dict[int, float] = {}
-        self._indexes: dict[str, tuple[str, CorpusIndex]] = {}
-        self._index_lock = threading.Lock()
         self._doc_dates: dict[tuple[str, str], dict[str, dt.date | None]] = {}
         self._excluded: dict[str, set[str]] = {}  # deleted documents still in the live index until it is rebuilt
         self.index_state: dict[str, str] = {}  # corpus → why its index is not loaded (for /readyz)
-        self._embedder = None
-        self._llm = None
         self.assistant = self._new_assistant()
-        from api.jobs import Jobs
-
         self.jobs = Jobs(self)
 
     # -- lifecycle ------------------------------------------------------------------------------------------------
@@ -119,40 +138,17 @@ class Services:
 
     # -- models and indexes ---------------------------------------------------------------------------------------
     def embedder(self):
-        if self._embedder is None:
-            self._embedder = make_embedder(self.settings)
-        return self._embedder
+        return self.backend.embedder()
 
-    def llm(self):
-        if self._llm is None:
-            self._llm = make_llm(self.settings)
-        return self._llm
+    def index_config(self) -> IndexConfig:
+        return self.backend.index_config()
 
-    def index_config(self):
-        return index_config(self.settings)
-
-    def _current(self, corpus: str) -> str | None:
-        try:
-            return (corpus_root(self.settings.home, corpus) / "CURRENT").read_text().strip()
-        except OSError:
-            return None
+    def case_law(self) -> CaseLaw:
+        return self.backend.case_law()
 
     def corpus_index(self, corpus: str) -> CorpusIndex:
-        """The live index of a corpus (raises ``indexing.index.IndexError`` with a rebuild hint)."""
-        current = self._current(corpus)
-        cached = self._indexes.get(corpus)
-        if cached is not None and cached[0] == current:
-            return cached[1]
-        with self._index_lock:
-            cached = self._indexes.get(corpus)
-            if cached is not None and cached[0] == current:
-                return cached[1]
-            if current is None:
-                raise IndexError(f"no index for corpus {corpus!r}: build it with `thuky index build --corpus "
-                                 f"{corpus}`")
-            index = load_index(self.settings, self.store, corpus, self.embedder())
-            self._indexes[corpus] = (current, index)
-            return index
+        """The live index of a corpus (raises ``indexing.index.IndexUnavailable`` with a rebuild hint)."""
+        return self.indexes.get(corpus)
 
     def preload(self, corpus: str) -> None:
         """Load a corpus's index now (at start-up), remembering why when it cannot be."""
@@ -165,8 +161,7 @@ class Services:
 
     def loaded_index(self, corpus: str) -> CorpusIndex | None:
         """The index if it is loaded already (no loading)."""
-        cached = self._indexes.get(corpus)
-        return cached[1] if cached else None
+        return self.indexes.loaded(corpus)
 
     def index_for_assistant(self, corpus: str) -> CorpusIndex:
         check_cancelled()  # the client left before retrieval: stop here
@@ -174,21 +169,16 @@ class Services:
 
     def corpus_changed(self, corpus: str) -> None:
         """After an ingest, delete or rebuild: caches that depend on the corpus start again."""
-        with self._index_lock:
-            self._indexes.pop(corpus, None)
+        self.indexes.forget(corpus)
         self._doc_dates.clear()
         self.search_cache.clear()
         self.assistant = self._new_assistant()  # its "superseded documents" table is per corpus and cached
 
-    def _new_assistant(self):
-        from api.routes.cases import related_cases_for
-        from assistant.pipeline import Assistant
-
-        return Assistant(self.store, self.index_for_assistant, self.conversations, llm=self.llm(),
-                         related_cases=related_cases_for(self))
+    def _new_assistant(self) -> Assistant:
+        return self.backend.assistant(index_for=self.index_for_assistant, conversations=self.conversations)
 
     def corpus_exists(self, corpus: str) -> bool:
-        return self._current(corpus) is not None or corpus in self.store.corpora()
+        return self.indexes.current(corpus) is not None or corpus in self.store.corpora()
 
     def doc_dates(self, index: CorpusIndex) -> dict[str, dt.date | None]:
         """doc id → issued date (ngày ban hành) for the documents of a loaded index."""
@@ -210,8 +200,6 @@ class Services:
 
     # -- callers --------------------------------------------------------------------------------------------------
     def principal(self, secret: str) -> Principal | None:
-        from api.accounts import digest
-
         key = digest(secret)
         hit = self.principals.get(key)
         if hit is not None:
@@ -233,11 +221,11 @@ class Services:
     # -- paths ----------------------------------------------------------------------------------------------------
     @property
     def uploads_dir(self) -> Path:
-        return Path(self.settings.home) / "uploads"
+        return self.config.uploads_dir
 
     def body_limit(self, method: str, path: str) -> int:
         if method == "POST" and path.rstrip("/") == "/v1/documents":
-            return (self.settings.max_file_mb + 1) * 2**20
+            return (self.config.max_file_mb + 1) * 2**20
         if method == "POST" and path.rstrip("/") == "/v1/cases/similar":  # a judgment's facts: up to 4 bytes a char
-            return self.settings.cases_max_facts_chars * 4 + self.settings.max_body_kb * 1024
-        return self.settings.max_body_kb * 1024
+            return self.config.cases_max_facts_chars * 4 + self.config.max_body_kb * 1024
+        return self.config.max_body_kb * 1024

@@ -2,9 +2,9 @@
 ``/v1/cases`` and the assistant's "related judgments".
 
 ``CaseLaw`` binds a store, a case corpus ("cases"), the law corpus its citations resolve against ("statutes") and the
-models. Its answers are pydantic models shaped as the HTTP contract says (``model_dump(mode="json")`` is the response
-body), so the CLI, the API and the benchmarks share them. Bad input raises :class:`CaseLawError` with an HTTP status
-and a code: an unknown case (404), empty facts or a bad filter (422), facts over the size limit (413).
+models. Its answers are pydantic models (the API's response bodies are their ``model_dump(mode="json")``), so the CLI,
+the API and the benchmarks share them. Bad input raises a :class:`CaseLawError`: :class:`CaseNotFound`,
+:class:`CaseRequestInvalid`, :class:`FactsTooLong` or :class:`CaseFileRejected`; ``api/errors.py`` maps them.
 """
 
 from __future__ import annotations
@@ -20,30 +20,54 @@ from pydantic import BaseModel, Field
 
 from assistant.answer import CaseMatch, CaseReference
 from assistant.provisions import ProvisionSuggester, SuggesterConfig
+from assistant.understand import MAX_QUESTION_CHARS
 from corpus.anonymize import Anonymizer
 from corpus.case_law import OUTCOME_LABELS, SECTION_LABELS, CaseLawDocument, Precedent, parse_judgment, parse_precedent
 from corpus.case_store import CaseStore, CaseStoreError
 from corpus.store import Store, check_corpus_name
 from corpus.text import nfc
 from indexing.cases import CaseFilters, CaseHit, CaseIndex, CaseIndexConfig, CaseMeta
+from indexing.index import MAX_QUERY_CHARS
 from indexing.types import snippet
 
-__all__ = ["CaseLaw", "CaseLawError", "CaseSearchResult", "CaseView", "SimilarResult"]
+__all__ = ["CaseLaw", "CaseLawError", "CaseNotFound", "CaseRequestInvalid", "FactsTooLong",
+           "CaseFileRejected", "CaseSearchResult", "CaseView", "SimilarResult"]
 
 MAX_PAGE_SIZE = 50
-MAX_QUERY_CHARS = 2_000
+MAX_FACTS_CHARS = 100_000
+CASES_CORPUS = "cases"
 RELATED_MIN_MATCH = 0.5  # share of the question's words a passage must hold to be shown beside an answer
 
 
 class CaseLawError(ValueError):
-    """A request the case-law service refuses; ``status`` and ``code`` are what the API answers with."""
+    """A request the case-law service refuses; the message says what is wrong."""
 
-    def __init__(self, status: int, code: str, message: str):
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class CaseNotFound(CaseLawError, LookupError):
+    """No case with that id in the case corpus."""
+
+
+class CaseRequestInvalid(CaseLawError):
+    """A search or similar-cases request with a value the service cannot take (empty facts, a bad filter…)."""
+
+
+class FactsTooLong(CaseLawError):
+    """Facts longer than the configured limit (``max_facts_chars``)."""
+
+
+class CaseFileRejected(CaseLawError):
+    """A file that cannot be read as case law; ``reason`` is ``unreadable``, ``invalid_json`` or ``not_case_law``."""
+
+    def __init__(self, reason: str, message: str):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.reason = reason
 
 
-# -- answers (the HTTP contract's shapes) -------------------------------------------------------------------------
+# -- answers (the shapes the API returns) -------------------------------------------------------------------------
 class FacetValue(BaseModel):
     value: str | int
     count: int
@@ -180,10 +204,10 @@ def _as_set(value) -> set | None:
 class CaseLaw:
     """Cheap to construct; the case index is built on first use and rebuilt when the case corpus changes."""
 
-    def __init__(self, store: Store, *, corpus: str = "cases", law_corpus: str = "statutes",
+    def __init__(self, store: Store, *, corpus: str = CASES_CORPUS, law_corpus: str = "statutes",
                  home: Path | None = None, embedder=None,
                  statute_index: Callable[[], object] | None = None, anonymize: bool = False,
-                 max_facts_chars: int = 100_000, index_config: CaseIndexConfig | None = None,
+                 max_facts_chars: int = MAX_FACTS_CHARS, index_config: CaseIndexConfig | None = None,
                  suggester_config: SuggesterConfig | None = None):
         self.store = store
         self.cases = CaseStore(store)
@@ -204,7 +228,7 @@ class CaseLaw:
     # -- ingesting ------------------------------------------------------------------------------------------------
     def load(self, path: Path) -> list[CaseLawDocument]:
         """Cases from a file: ALQAC-style ``judgments.json``, or one judgment or precedent as text (.txt, .docx, .pdf,
-        .html). Raises CaseLawError (422) with the reason when the file cannot be read as case law."""
+        .html). Raises CaseFileRejected with the reason when the file cannot be read as case law."""
         from corpus.loaders import LoadError, decode_text
         from corpus.loaders.judgments import load_judgment_cases
         from corpus.loaders.text import text_from_docx, text_from_html, text_from_pdf
@@ -214,14 +238,14 @@ class CaseLaw:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CaseLawError(422, "unreadable", f"{path}: cannot read ({exc.strerror or exc})") from None
+            raise CaseFileRejected("unreadable", f"{path}: cannot read ({exc.strerror or exc})") from None
         suffix = path.suffix.lower()
         try:
             if suffix == ".json":
                 try:
                     parsed = json.loads(decode_text(data, path))
                 except json.JSONDecodeError as exc:
-                    raise CaseLawError(422, "invalid_json", f"{path}: invalid JSON ({exc.msg}, line {exc.lineno})"
+                    raise CaseFileRejected("invalid_json", f"{path}: invalid JSON ({exc.msg}, line {exc.lineno})"
                                        ) from None
                 return list(load_judgment_cases(parsed, path, names))
             if suffix == ".docx":
@@ -233,15 +257,15 @@ class CaseLaw:
             else:
                 text = decode_text(data, path)
         except LoadError as exc:
-            raise CaseLawError(422, "unreadable", str(exc)) from None
+            raise CaseFileRejected("unreadable", str(exc)) from None
         try:
             if "án lệ số" in " ".join(nfc(text).split())[:300].lower():  # a precedent opens with its number
                 return [parse_precedent(text, known_names=names, source=str(path))]
             case = parse_judgment(text, case_id=None, known_names=names, source=str(path))
         except ValueError as exc:
-            raise CaseLawError(422, "not_case_law", f"{path}: {exc}") from None
+            raise CaseFileRejected("not_case_law", f"{path}: {exc}") from None
         if case.missing_sections():
-            raise CaseLawError(422, "not_case_law", f"{path}: no {', '.join(case.missing_sections())} section "
+            raise CaseFileRejected("not_case_law", f"{path}: no {', '.join(case.missing_sections())} section "
                                                     "found (headings NỘI DUNG VỤ ÁN, NHẬN ĐỊNH CỦA TÒA ÁN, QUYẾT ĐỊNH)")
         return [case]
 
@@ -286,11 +310,11 @@ class CaseLaw:
     # -- reading --------------------------------------------------------------------------------------------------
     def _case(self, case_id: str) -> CaseLawDocument:
         if not isinstance(case_id, str) or not case_id.strip() or len(case_id) > 200:
-            raise CaseLawError(404, "not_found", "no such case: the id is empty or too long")
+            raise CaseNotFound("no such case: the id is empty or too long")
         try:
             return self.cases.get(self.corpus, case_id)
         except CaseStoreError:
-            raise CaseLawError(404, "not_found", f"no case {case_id!r} in corpus {self.corpus!r}") from None
+            raise CaseNotFound(f"no case {case_id!r} in corpus {self.corpus!r}") from None
 
     def _anonymizer(self, case_id: str, case: CaseLawDocument | None = None) -> Anonymizer:
         """The case's anonymizer, cached; the case is read from the store only when it is not."""
@@ -343,17 +367,17 @@ class CaseLaw:
         """Cases matching a query (all cases, newest first, when it is empty), with facets over the matches."""
         t0 = time.perf_counter()
         q = nfc(q or "").strip()
-        if len(q) > MAX_QUERY_CHARS:
-            raise CaseLawError(422, "validation_error", f"q: the query is {len(q):,} characters long; the limit is "
-                                                        f"{MAX_QUERY_CHARS:,}")
+        if len(q) > MAX_QUESTION_CHARS:
+            raise CaseRequestInvalid(f"q: the query is {len(q):,} characters long; the limit is "
+                                                        f"{MAX_QUESTION_CHARS:,}")
         if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise CaseLawError(422, "validation_error", f"page must be ≥ 1 and page_size between 1 and "
+            raise CaseRequestInvalid(f"page must be ≥ 1 and page_size between 1 and "
                                                         f"{MAX_PAGE_SIZE}")
         years = _as_set(year)
         try:
             years = {int(y) for y in years} if years else None
         except (TypeError, ValueError):
-            raise CaseLawError(422, "validation_error", f"year: {year!r} is not a year") from None
+            raise CaseRequestInvalid(f"year: {year!r} is not a year") from None
         filters = CaseFilters(courts=_as_set(court), court_levels=_as_set(court_level),
                               case_types=_as_set(case_type), outcomes=_as_set(outcome), years=years)
         index = self.index()
@@ -386,12 +410,12 @@ class CaseLaw:
     # -- similar cases and provisions -------------------------------------------------------------------------------
     def check_facts(self, facts: str) -> str:
         if not isinstance(facts, str) or not facts.strip() or not any(ch.isalnum() for ch in facts):
-            raise CaseLawError(422, "validation_error", "facts: describe the facts of the case (the text is empty)")
+            raise CaseRequestInvalid("facts: describe the facts of the case (the text is empty)")
         if len(facts) > self.max_facts_chars:
-            raise CaseLawError(413, "payload_too_large", f"facts: the text is {len(facts):,} characters long; the "
+            raise FactsTooLong(f"facts: the text is {len(facts):,} characters long; the "
                                                          f"limit is {self.max_facts_chars:,}")
         if "\x00" in facts:
-            raise CaseLawError(422, "validation_error", "facts: must not contain NUL characters")
+            raise CaseRequestInvalid("facts: must not contain NUL characters")
         return nfc(facts).strip()
 
     def applied(self, case_id: str) -> list[tuple[str, str]]:
@@ -409,7 +433,7 @@ class CaseLaw:
             return None
         if index is None:
             return None
-        return lambda text, k: index.search(text[:20_000], k)
+        return lambda text, k: index.search(text[:MAX_QUERY_CHARS], k)
 
     def similar(self, facts: str, k: int = 10, exclude: Collection[str] = (),
                 anonymize: bool | None = None) -> SimilarResult:
@@ -418,7 +442,7 @@ class CaseLaw:
         t0 = time.perf_counter()
         facts = self.check_facts(facts)
         if not isinstance(k, int) or not 1 <= k <= 50:
-            raise CaseLawError(422, "validation_error", "k must be between 1 and 50")
+            raise CaseRequestInvalid("k must be between 1 and 50")
         index = self.index()
         hits = index.similar(facts, k=max(k, self.suggester_config.cases_k), exclude=set(exclude or ()))
         anonymize = self.anonymize if anonymize is None else anonymize
@@ -454,18 +478,6 @@ class CaseLaw:
             out.append(CaseReference(**_summary_fields(m), section=h.piece.section,
                                      passage=snippet(passage, 400), score=round(h.score, 6)))
         return out
-
-
-def case_law_from_settings(settings, store: Store, embedder: Callable[[], object],
-                           corpus_index: Callable[[str], object], *, corpus: str | None = None,
-                           law_corpus: str | None = None) -> CaseLaw:
-    """The case-law service as ``settings`` configure it (``THUKY_CASES_*``, ``THUKY_ANONYMIZE``): the embedder only
-    when the dense side is on and the model is built; the statute index of the law corpus loaded on first use."""
-    law = law_corpus or settings.case_law_corpus
-    emb = embedder() if settings.dense and (settings.model_dir / "modules.json").exists() else None
-    return CaseLaw(store, corpus=corpus or settings.cases_corpus, law_corpus=law, home=settings.home, embedder=emb,
-                   statute_index=lambda: corpus_index(law), anonymize=settings.anonymize,
-                   max_facts_chars=settings.cases_max_facts_chars)
 
 
 def related_cases_hook(service: Callable[[], CaseLaw], n: int) -> Callable[[str], list[CaseReference]] | None:

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from assistant.errors import ConversationNotFound
 from corpus.schema import Base, utcnow
 
 
@@ -34,10 +35,6 @@ class TurnRow(Base):
     answer_text: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class ConversationError(LookupError):
-    """An unknown or foreign conversation id."""
 
 
 @dataclass
@@ -72,7 +69,7 @@ class ConversationStore:
     def _row(self, s: Session, cid: str, owner: str | None) -> ConversationRow:
         row = s.get(ConversationRow, cid)
         if row is None or (owner is not None and row.owner != owner):
-            raise ConversationError(f"no conversation {cid!r}")  # never reveal that a foreign one exists
+            raise ConversationNotFound(f"no conversation {cid!r}")  # never reveal that a foreign one exists
         return row
 
     def history(self, cid: str, owner: str | None = None, last: int = 10) -> list[Turn]:

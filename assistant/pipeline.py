@@ -11,24 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answer import Answer, AnswerForm, Source
-from assistant.conversation import ConversationError, ConversationStore, Turn
+from assistant.conversation import ConversationStore, Turn
+from assistant.errors import QuestionRejected
 from assistant.abstain import DEFAULT_THRESHOLD as DEFAULT_ABSTAIN_THRESHOLD
 from assistant.abstain import should_abstain
 from assistant.extractive import ExtractiveComposer
-from assistant.understand import understand
+from assistant.understand import MAX_QUESTION_CHARS, understand
 from assistant.verify import verify_citations
 from corpus.store import Store, StoreError
 
-MAX_QUESTION_CHARS = 10_000
 ABSTAIN_TEXT = "Không tìm thấy quy định phù hợp trong cơ sở dữ liệu."
 
 _FOLLOW_UP = re.compile(
     r"^(còn|vậy|thế|thế còn|vậy còn|nếu|trường hợp|còn trường hợp|và|nhưng)\b|thì sao\s*\??$|(trường hợp|điều|quy định|"
     r"khoản|việc) (đó|này|trên)\b|như vậy", re.IGNORECASE)
-
-
-class AssistantError(ValueError):
-    """A question the assistant cannot take (empty, too long, unknown session); the message says why."""
 
 
 @dataclass
@@ -131,19 +127,16 @@ class Assistant:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         if question is None or not question.strip():
-            raise AssistantError("the question is empty: ask something about the law")
+            raise QuestionRejected("the question is empty: ask something about the law")
         if len(question) > MAX_QUESTION_CHARS:
-            raise AssistantError(f"the question is {len(question):,} characters long; the limit is "
+            raise QuestionRejected(f"the question is {len(question):,} characters long; the limit is "
                                  f"{MAX_QUESTION_CHARS:,}")
         history: list[Turn] = []
         if session_id is not None:
             if self.conversations is None:
-                raise AssistantError("conversations are not available here")
-            try:
-                history = self.conversations.history(session_id, owner, last=self.config.history_turns)
-                corpus = self.conversations.corpus_of(session_id, owner)
-            except ConversationError as exc:
-                raise AssistantError(str(exc)) from exc
+                raise QuestionRejected("conversations are not available here")
+            history = self.conversations.history(session_id, owner, last=self.config.history_turns)
+            corpus = self.conversations.corpus_of(session_id, owner)
 
         t = time.perf_counter()
         standalone = standalone_question(question, history)

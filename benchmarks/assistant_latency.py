@@ -29,8 +29,8 @@ def main() -> int:
     os.environ["THUKY_HOME"] = str(args.home)
     from thuky import runtime
 
-    assistant = runtime.assistant()
-    questions = json.loads((runtime.get_settings().data_dir / "alqac" / "questions.json").read_text("utf-8"))
+    assistant = runtime.current().assistant()
+    questions = json.loads((runtime.current().settings.data_dir / "alqac" / "questions.json").read_text("utf-8"))
     assistant.answer("Điều 51 Bộ luật Hình sự quy định gì?", corpus="statutes")  # warm-up: index and models
     lat, abstained = [], 0
     for q in questions[: args.n]:

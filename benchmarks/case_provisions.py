@@ -47,7 +47,7 @@ from corpus.store import Store  # noqa: E402
 from corpus.text import fold  # noqa: E402
 from eval.metrics.retrieval import recall_at_k, reciprocal_rank  # noqa: E402
 from indexing.cases import CaseIndex, CaseIndexConfig  # noqa: E402
-from indexing.index import CorpusIndex, IndexBuilder, IndexConfig, IndexError  # noqa: E402
+from indexing.index import CorpusIndex, IndexBuilder, IndexConfig, IndexUnavailable  # noqa: E402
 from indexing.segment import Segmenter  # noqa: E402
 from thuky.settings import get_settings  # noqa: E402
 
@@ -83,7 +83,7 @@ def open_law(home: Path, data: Path, corpus: str, dense: bool):
     try:
         index = CorpusIndex.load(home, corpus, embedder=embedder, model_dir=model_dir, resolver=store.resolver(corpus),
                                  aliases=aliases)
-    except IndexError:
+    except IndexUnavailable:
         print(f"building the {'hybrid' if dense else 'lexical'} index of {corpus!r} under {home} …", file=sys.stderr)
         IndexBuilder(home, IndexConfig(model_dir=model_dir), embedder).build(store, corpus)
         index = CorpusIndex.load(home, corpus, embedder=embedder, model_dir=model_dir, resolver=store.resolver(corpus),

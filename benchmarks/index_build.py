@@ -46,7 +46,7 @@ def build(home: Path, lexical_only: bool) -> None:
     t = time.perf_counter()
     ingest(store, "statutes", [settings.statutes_dir])
     print(f"ingest (not part of the index build): {time.perf_counter() - t:.1f}s")
-    config = runtime.index_config()
+    config = runtime.current().index_config()
     embedder = None
     if lexical_only:
         config.model_dir = None
@@ -80,10 +80,10 @@ def serve(home: Path) -> None:
 
     base = rss_mb()
     t = time.perf_counter()
-    index = runtime.corpus_index("statutes")
+    index = runtime.current().corpus_index("statutes")
     index.search("khởi động", 1)
     load_s = time.perf_counter() - t
-    data = runtime.get_settings().data_dir / "alqac" / "questions.json"
+    data = runtime.current().settings.data_dir / "alqac" / "questions.json"
     questions = [q["text"] for q in json.loads(data.read_text(encoding="utf-8"))]
     lat = []
     for q in questions:

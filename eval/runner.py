@@ -97,7 +97,7 @@ def _answer_record(answer) -> dict:
 
 def run_question(q: SuiteQuestion, corpus: str, system: System, options: RunOptions) -> dict:
     """One question through retrieval and (unless retrieval-only) the assistant → its result record."""
-    from assistant.pipeline import AssistantError
+    from assistant.errors import AssistantError
     from indexing.index import QueryError
 
     index = system.index_for(corpus)
@@ -139,12 +139,12 @@ def run_question(q: SuiteQuestion, corpus: str, system: System, options: RunOpti
 
 def _check_corpora(questions: list[SuiteQuestion], system: System, options: RunOptions) -> None:
     """Load the index of every corpus the questions still to run need, so a missing one stops the run at once."""
-    from indexing.index import IndexError as CorpusIndexError
+    from indexing.index import IndexUnavailable
 
     for corpus in sorted({corpus_of(q, options) for q in questions}):
         try:
             system.index_for(corpus)
-        except CorpusIndexError as exc:
+        except IndexUnavailable as exc:
             raise RunError(str(exc)) from None
 
 

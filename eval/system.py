@@ -1,24 +1,25 @@
 """The system under evaluation: what the runner calls, and the product's own wiring of it.
 
 A :class:`System` is three callables — a corpus's index (``search``), the assistant (``answer``) and a corpus's alias
-resolver — so a test can inject fakes with known results. :func:`product_system` wires the same objects the API and
-the CLI use (``thuky.runtime``), after applying a configuration's overrides.
+resolver — so a test can inject fakes with known results. The product's own system is built by the composition root
+(``thuky.runtime.evaluation_system``) from ``Settings(**overrides)``; this module parses and checks those overrides.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import TypeAdapter
+
 from assistant.answer import Answer
-from indexing.types import Hit
+from assistant.pipeline import AssistantConfig
 from eval.suite import Resolver
+from indexing.types import Hit
 
 
 class SearchIndex(Protocol):
@@ -65,15 +66,11 @@ def parse_config(items: list[str] | None) -> dict[str, str]:
         if not isinstance(data, dict):
             raise ConfigError(f"{path} must hold a JSON object of KEY: VALUE")
         out.update({str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()})
-    _check_keys(out)
     return out
 
 
-def _check_keys(overrides: Mapping[str, str]) -> None:
-    from assistant.pipeline import AssistantConfig
-    from thuky.settings import Settings
-
-    settings_keys = set(Settings.model_fields)
+def check_keys(overrides: Mapping[str, str], settings_keys: set[str]) -> None:
+    """Every key is one of ``settings_keys`` (the product's settings) or ``assistant.<AssistantConfig field>``."""
     assistant_keys = {f.name for f in dataclasses.fields(AssistantConfig)}
     for key in overrides:
         if key.startswith(ASSISTANT_PREFIX):
@@ -85,9 +82,8 @@ def _check_keys(overrides: Mapping[str, str]) -> None:
                               f"and assistant.<{'|'.join(sorted(assistant_keys))}>")
 
 
-def _assistant_config(base, overrides: Mapping[str, str]):
-    from pydantic import TypeAdapter
-
+def assistant_config(base: AssistantConfig, overrides: Mapping[str, str]) -> AssistantConfig:
+    """``base`` with the ``assistant.*`` overrides applied (each value checked against the field's type)."""
     changes = {}
     types = {f.name: f.type for f in dataclasses.fields(base)}
     for key, value in overrides.items():
@@ -102,50 +98,8 @@ def _assistant_config(base, overrides: Mapping[str, str]):
     return dataclasses.replace(base, **changes)
 
 
-def apply_settings(overrides: Mapping[str, str]):
-    """Set the settings overrides as ``THUKY_*`` variables of this process and reload the settings. Call before the
-    runtime has loaded anything (a fresh CLI process)."""
-    from pydantic import ValidationError
-
-    from thuky.settings import Settings, get_settings
-
-    settings_items = {k: v for k, v in overrides.items() if not k.startswith(ASSISTANT_PREFIX)}
-    for key, value in settings_items.items():
-        os.environ[f"THUKY_{key.upper()}"] = str(value)
-    get_settings.cache_clear()
-    try:
-        Settings()
-    except ValidationError as exc:
-        raise ConfigError(f"invalid setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}") from None
-    return get_settings()
-
-
 def describe_settings(settings) -> dict[str, Any]:
     """What shapes the results: retrieval and model settings (no secrets, no paths of the user's machine)."""
     return {"dense": settings.dense, "dense_max_seq": settings.dense_max_seq, "dense_int8": settings.dense_int8,
             "dense_max_pieces": settings.dense_max_pieces, "embedding_model": settings.model_dir.name,
             "llm": bool(settings.llm_url), "llm_model": settings.llm_model if settings.llm_url else None}
-
-
-def product_system(overrides: Mapping[str, str] | None = None, *, with_assistant: bool = True) -> System:
-    """The product's index, assistant and resolvers (``thuky.runtime``), with ``overrides`` applied.
-
-    The assistant is ``runtime.assistant()`` itself — same composer, LLM, verification and abstention — with two
-    differences only: it does not store a conversation per question (an evaluation run is not a user's chat) and
-    ``assistant.*`` overrides replace its configuration.
-    """
-    from thuky import runtime
-
-    overrides = dict(overrides or {})
-    _check_keys(overrides)
-    settings = apply_settings(overrides)
-    assistant = None
-    description = {"settings": describe_settings(settings), "overrides": overrides}
-    if with_assistant:
-        assistant = copy.copy(runtime.assistant())
-        assistant.conversations = None
-        assistant.config = _assistant_config(assistant.config, overrides)
-        description["assistant"] = dataclasses.asdict(assistant.config) | {
-            "composer": getattr(assistant.composer, "name", type(assistant.composer).__name__)}
-    return System(index_for=runtime.corpus_index, assistant=assistant,
-                  resolver_for=lambda corpus: runtime.store().resolver(corpus), description=description)

@@ -41,7 +41,7 @@ FORMAT_VERSION = 1
 MAX_QUERY_CHARS = 20_000
 
 
-class IndexError(Exception):  # noqa: A001 - the domain name reads best here
+class IndexUnavailable(Exception):
     """The index cannot be used as it is; the message says how to rebuild it."""
 
 
@@ -148,7 +148,7 @@ class IndexBuilder:
         t0 = time.perf_counter()
         records = records_from_store(store, corpus)
         if not records:
-            raise IndexError(f"corpus {corpus!r} has no articles: ingest documents first (`thuky ingest --corpus "
+            raise IndexUnavailable(f"corpus {corpus!r} has no articles: ingest documents first (`thuky ingest --corpus "
                              f"{corpus} PATH`)")
         root = corpus_root(self.home, corpus)
         root.mkdir(parents=True, exist_ok=True)
@@ -250,7 +250,7 @@ class CorpusIndex:
     """A loaded, read-only index of one corpus: hybrid search with named-unit lookup first.
 
     ``CorpusIndex.load(home, corpus, embedder=...)`` checks the manifest (format, model, files) and raises
-    ``IndexError`` saying how to rebuild when anything is off.
+    ``IndexUnavailable`` saying how to rebuild when anything is off.
     """
 
     def __init__(self, corpus: str, directory: Path, manifest: dict, bm25: BM25Index, dense: DenseIndex | None,
@@ -275,35 +275,35 @@ class CorpusIndex:
         hint = f"rebuild it with `thuky index build --corpus {corpus}`"
         current = root / "CURRENT"
         if not current.exists():
-            raise IndexError(f"no index for corpus {corpus!r} under {root}: {hint}")
+            raise IndexUnavailable(f"no index for corpus {corpus!r} under {root}: {hint}")
         directory = root / current.read_text().strip()
         try:
             manifest = json.loads((directory / "manifest.json").read_text())
         except (OSError, ValueError) as exc:
-            raise IndexError(f"index of {corpus!r} at {directory} has no readable manifest ({exc}): {hint}") from exc
+            raise IndexUnavailable(f"index of {corpus!r} at {directory} has no readable manifest ({exc}): {hint}") from exc
         if manifest.get("format") != FORMAT_VERSION:
-            raise IndexError(f"index of {corpus!r} has format {manifest.get('format')}, expected {FORMAT_VERSION}: "
+            raise IndexUnavailable(f"index of {corpus!r} has format {manifest.get('format')}, expected {FORMAT_VERSION}: "
                              f"{hint}")
         for name, meta in manifest.get("files", {}).items():
             p = directory / name
             if not p.is_file() or p.stat().st_size != meta["bytes"]:
-                raise IndexError(f"index file {p} is missing or has the wrong size: {hint}")
+                raise IndexUnavailable(f"index file {p} is missing or has the wrong size: {hint}")
         built_with = manifest["model"]["fingerprint"]
         if built_with and model_dir is not None and model_fingerprint(model_dir) != built_with:
-            raise IndexError(f"index of {corpus!r} was built with the model at {manifest['model']['dir']} "
+            raise IndexUnavailable(f"index of {corpus!r} was built with the model at {manifest['model']['dir']} "
                              f"({built_with}), but the configured model is {model_dir} "
                              f"({model_fingerprint(model_dir)}): {hint}")
         try:
             bm25 = BM25Index.load(directory / "bm25", segmenter=Segmenter(cache_path=None))
             dense = DenseIndex.load(directory, manifest["dense_index"]) if manifest["dense_index"] else None
         except Exception as exc:  # corrupt files: numpy/faiss/json errors of many kinds
-            raise IndexError(f"index of {corpus!r} at {directory} is corrupt ({type(exc).__name__}: {exc}): "
+            raise IndexUnavailable(f"index of {corpus!r} at {directory} is corrupt ({type(exc).__name__}: {exc}): "
                              f"{hint}") from exc
         if dense is not None and embedder is None:
-            raise IndexError(f"index of {corpus!r} has a dense part but no embedding model was given")
+            raise IndexUnavailable(f"index of {corpus!r} has a dense part but no embedding model was given")
         int8 = manifest["config"].get("dense_int8", False)
         if dense is not None and getattr(embedder, "quantize", int8) != int8:
-            raise IndexError(f"index of {corpus!r} was built with int8={int8} but the encoder is configured with "
+            raise IndexUnavailable(f"index of {corpus!r} was built with int8={int8} but the encoder is configured with "
                              f"int8={embedder.quantize} (THUKY_DENSE_INT8): {hint}")
         return cls(corpus, directory, manifest, bm25, dense, embedder, resolver, aliases)
 

@@ -15,12 +15,12 @@ from thuky.settings import get_settings
 
 
 def _ask(question: str, corpus: str, session: str | None, use_llm: bool):
-    from assistant.pipeline import AssistantError
-    from indexing.index import IndexError, QueryError
+    from assistant.errors import AssistantError
+    from indexing.index import IndexUnavailable, QueryError
 
     try:
-        return runtime.assistant().answer(question, corpus=corpus, session_id=session, use_llm=use_llm)
-    except (AssistantError, IndexError, QueryError) as exc:
+        return runtime.current().assistant().answer(question, corpus=corpus, session_id=session, use_llm=use_llm)
+    except (AssistantError, IndexUnavailable, QueryError) as exc:
         fail(str(exc))
 
 
@@ -65,6 +65,7 @@ def chat(
 ) -> None:
     """Trò chuyện: an interactive conversation (empty line, 'thoát' or Ctrl-D to leave)."""
     name = corpus or get_settings().default_corpus
+    assistant = runtime.current().assistant()
     console.print("ThuKy — hỏi về pháp luật; gõ 'thoát' để kết thúc.", style="bold")
     while True:
         try:
@@ -74,12 +75,12 @@ def chat(
             break
         if question.strip().lower() in ("", "thoát", "thoat", "exit", "quit"):
             break
-        from assistant.pipeline import AssistantError
-        from indexing.index import IndexError, QueryError
+        from assistant.errors import AssistantError
+        from indexing.index import IndexUnavailable, QueryError
 
         try:
-            answer = runtime.assistant().answer(question, corpus=name, session_id=session, use_llm=llm)
-        except (AssistantError, IndexError, QueryError) as exc:
+            answer = assistant.answer(question, corpus=name, session_id=session, use_llm=llm)
+        except (AssistantError, IndexUnavailable, QueryError) as exc:
             err.print(f"[red]{exc}[/]")
             continue
         session = answer.session_id

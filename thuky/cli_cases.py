@@ -30,13 +30,8 @@ def _service(corpus: str | None = None, law_corpus: str | None = None):
     from corpus.store import StoreError
     from thuky import runtime
 
-    if corpus is None and law_corpus is None:
-        return runtime.case_law()
-    from assistant.cases import case_law_from_settings
-
     try:
-        return case_law_from_settings(get_settings(), runtime.store(), runtime.embedder, runtime.corpus_index,
-                                      corpus=corpus, law_corpus=law_corpus)
+        return runtime.current().case_law(corpus, law_corpus)
     except StoreError as exc:
         fail(str(exc))
 

@@ -89,7 +89,7 @@ def validate(
     s = _load_suite(suite)
     console.print(f"{suite}: {len(s)} questions, well-formed", highlight=False)
     corpora = {q.id: corpus or q.corpus for q in s.questions}
-    known = set(runtime.store().corpora())
+    known = set(runtime.current().store.corpora())
     problems = 0
     for q in s.questions:
         name = corpora[q.id]
@@ -98,7 +98,7 @@ def validate(
         if name not in known:
             fail(f"corpus {name!r} is not in the store ({', '.join(sorted(known)) or 'empty'}): "
                   f"ingest it first (thuky eval prepare {name})")
-        for p in resolve_gold(q, runtime.store().resolver(name)).problems:
+        for p in resolve_gold(q, runtime.current().store.resolver(name)).problems:
             problems += 1
             err.print(f"[yellow]{p.question_id}[/]: {p.document} Điều {p.article}: {p.problem}", highlight=False,
                       soft_wrap=True)
@@ -112,7 +112,7 @@ def prepare(
     lexical_only: Annotated[bool, typer.Option("--lexical-only", help="BM25 only, no embeddings")] = False,
 ) -> None:
     """Load a benchmark corpus from the shared data folder and build its index (= thuky ingest + thuky index build)."""
-    from thuky.cli import ingest
+    from thuky.cli_corpus import ingest
     from thuky.cli_index import build
 
     if corpus not in CORPORA:
@@ -162,7 +162,8 @@ def run(
 
     from eval.rundir import RunError
     from eval.runner import RunOptions, run_suite
-    from eval.system import ConfigError, parse_config, product_system
+    from eval.system import ConfigError, parse_config
+    from thuky.runtime import evaluation_system
 
     if not 1 <= k <= 1000:
         fail("--k must be between 1 and 1000")
@@ -170,7 +171,7 @@ def run(
         fail("--cutoff-ratio must be in (0, 1]")
     s = _load_suite(suite)
     try:
-        system = product_system(parse_config(config), with_assistant=not retrieval_only)
+        system = evaluation_system(parse_config(config), with_assistant=not retrieval_only)
     except ConfigError as exc:
         fail(str(exc))
     options = RunOptions(corpus=corpus, default_corpus=get_settings().default_corpus, retrieval_only=retrieval_only,

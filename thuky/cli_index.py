@@ -26,14 +26,14 @@ def build(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from corpus.store import StoreError, check_corpus_name
-    from indexing.index import IndexBuilder, IndexError
+    from indexing.index import IndexBuilder, IndexUnavailable
 
     s = get_settings()
     try:
         name = check_corpus_name(corpus or s.default_corpus)
     except StoreError as exc:
         fail(str(exc))
-    config = runtime.index_config()
+    config = runtime.current().index_config()
     emb = None
     if lexical_only:
         config.model_dir = None
@@ -45,7 +45,7 @@ def build(
 
             err.print(f"building the default embedding model into {s.model_dir} …")
             build_e5_model(s.model_dir)
-        emb = runtime.embedder()
+        emb = runtime.current().embedder()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         tasks: dict[str, int] = {}
@@ -56,10 +56,10 @@ def build(
             progress.update(tasks[stage], completed=done, total=total)
 
         try:
-            report = IndexBuilder(s.home, config, emb).build(runtime.store(), name, on_progress)
-        except IndexError as exc:
+            report = IndexBuilder(s.home, config, emb).build(runtime.current().store, name, on_progress)
+        except IndexUnavailable as exc:
             fail(str(exc))
-    runtime.forget_index(name)
+    runtime.current().indexes.forget(name)
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     console.print(f"index of '{name}': {report.articles} articles, {report.pieces} dense pieces "
                   f"({report.segmented} texts segmented, {report.embedded} pieces embedded, the rest from cache); "
@@ -76,7 +76,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Tìm điều luật: ranked articles with document, number, title, score and a snippet."""
-    from indexing.index import IndexError, QueryError
+    from indexing.index import IndexUnavailable, QueryError
     from indexing.types import Filters
 
     s = get_settings()
@@ -84,11 +84,11 @@ def search(
     if k < 1 or k > 1000:
         fail("--k must be between 1 and 1000")
     try:
-        index = runtime.corpus_index(name)
+        index = runtime.current().corpus_index(name)
         t = time.perf_counter()
         hits = index.search(query, k, Filters(doc_ids=doc or None, doc_types=doc_type or None))
         ms = (time.perf_counter() - t) * 1000
-    except (IndexError, QueryError) as exc:
+    except (IndexUnavailable, QueryError) as exc:
         fail(str(exc))
     if as_json:
         print(json.dumps({"query": query, "corpus": name, "ms": round(ms, 1), "hits": [

@@ -22,5 +22,5 @@ def serve(
     host, port, workers = host or s.host, port or s.port, workers or s.workers
     print(f"ThuKy serving on http://{host}:{port}/ (API docs: http://{host}:{port}/docs; home {s.home}) — Ctrl-C "
           "to stop", flush=True)
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level,
+    uvicorn.run("thuky.runtime:serve_app", factory=True, host=host, port=port, workers=workers, log_level=log_level,
                 proxy_headers=False, server_header=False)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from thuky import runtime
 from thuky.cli_output import console, fail
 from thuky.settings import get_settings
 
@@ -19,9 +20,8 @@ keys_app = typer.Typer(help="Khóa API: keys for programs, shown once, revocable
 
 def _accounts():
     from api.accounts import Accounts
-    from corpus.store import Store
 
-    return Accounts(Store(get_settings().db_url).engine)
+    return Accounts(runtime.current().store.engine)
 
 
 @contextmanager

@@ -1,107 +1,161 @@
-"""Heavy resources, created lazily and once per process: the store, the embedder, each corpus's loaded index."""
+"""The composition root: every object of the product built from one :class:`~thuky.settings.Settings`.
+
+The CLI, the service and the evaluation harness all get their store, indexes, embedder, composers, assistant and
+case-law service here, and nowhere else. A :class:`Runtime` is cheap to make; each heavy resource is built on first
+use and then kept (the embedding model, the LLM client, each corpus's loaded index, the case index).
+
+``current()`` is the process's runtime over ``get_settings()`` (the CLI's); a test or an evaluation run makes its own
+``Runtime(Settings(...))``. ``serve_app`` is the app factory ``thuky serve`` names to uvicorn.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import cached_property
 
+from fastapi import FastAPI
+from pydantic import ValidationError
+
+from api.app import create_app
+from api.services import Services
+from assistant.cases import CaseLaw, related_cases_hook
+from assistant.conversation import ConversationStore
+from assistant.llm import LLMComposer
+from assistant.pipeline import Assistant, AssistantConfig
+from corpus.store import Store
+from eval.system import ASSISTANT_PREFIX, ConfigError, System, assistant_config, check_keys, describe_settings
+from indexing.embedder import Embedder
+from indexing.index import CorpusIndex, IndexConfig
+from indexing.registry import IndexRegistry
 from thuky.settings import Settings, get_settings
 
-_lock = threading.Lock()
-_indexes: dict[str, object] = {}
+_KEEP = object()  # "the runtime's own conversation store"
 
 
-@lru_cache
-def store():
-    from corpus.store import Store
+class Runtime:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._embedder: Embedder | None = None
+        self._llm: LLMComposer | None = None
+        self._case_law: CaseLaw | None = None
 
-    return Store(get_settings().db_url)
+    # -- storage and models ---------------------------------------------------------------------------------------
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.db_url)
+
+    def embedder(self) -> Embedder | None:
+        """The configured embedding model (it loads on first encode), or None when the dense side is off."""
+        s = self.settings
+        if not s.dense:
+            return None
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = Embedder(s.model_dir, batch_size=s.embed_batch_size, max_seq_length=s.dense_max_seq,
+                                          quantize=s.dense_int8)
+            return self._embedder
+
+    def llm(self) -> LLMComposer | None:
+        """The LLM composer when ``llm_url`` is set (an OpenAI-compatible endpoint), else None."""
+        s = self.settings
+        if not s.llm_url:
+            return None
+        with self._lock:
+            if self._llm is None:
+                self._llm = LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s)
+            return self._llm
+
+    # -- indexes --------------------------------------------------------------------------------------------------
+    def index_config(self) -> IndexConfig:
+        s = self.settings
+        return IndexConfig(model_dir=str(s.model_dir) if s.dense else None, dense_max_seq=s.dense_max_seq,
+                           dense_int8=s.dense_int8, max_pieces=s.dense_max_pieces)
+
+    @cached_property
+    def indexes(self) -> IndexRegistry:
+        s = self.settings
+        return IndexRegistry(s.home, self.store, self.embedder, str(s.model_dir) if s.dense else None)
+
+    def corpus_index(self, corpus: str) -> CorpusIndex:
+        """The live index of a corpus (raises ``indexing.index.IndexUnavailable`` with a rebuild hint)."""
+        return self.indexes.get(corpus)
+
+    # -- case law and the assistant -------------------------------------------------------------------------------
+    def case_law(self, corpus: str | None = None, law_corpus: str | None = None) -> CaseLaw:
+        """The case-law service (``THUKY_CASES_*``, ``THUKY_ANONYMIZE``); the configured corpora's is built once. The
+        embedder only when the dense side is on and the model is built; the statute index loads on first use."""
+        s = self.settings
+        if corpus in (None, s.cases_corpus) and law_corpus in (None, s.case_law_corpus):
+            with self._lock:
+                if self._case_law is None:
+                    self._case_law = self._new_case_law(s.cases_corpus, s.case_law_corpus)
+                return self._case_law
+        return self._new_case_law(corpus or s.cases_corpus, law_corpus or s.case_law_corpus)
+
+    def _new_case_law(self, corpus: str, law: str) -> CaseLaw:
+        s = self.settings
+        emb = self.embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
+        return CaseLaw(self.store, corpus=corpus, law_corpus=law, home=s.home, embedder=emb,
+                       statute_index=lambda: self.indexes.get(law), anonymize=s.anonymize,
+                       max_facts_chars=s.cases_max_facts_chars)
+
+    def assistant(self, *, index_for: Callable[[str], CorpusIndex] | None = None, conversations=_KEEP,
+                  config: AssistantConfig | None = None) -> Assistant:
+        """The assistant over this runtime's store and indexes, with conversations kept in the same database (pass
+        ``conversations=None`` for none), the LLM composer when configured, and related judgments beside answers."""
+        if conversations is _KEEP:
+            conversations = ConversationStore(self.store.engine)
+        return Assistant(self.store, index_for or self.indexes.get, conversations, llm=self.llm(), config=config,
+                         related_cases=related_cases_hook(self.case_law, self.settings.cases_in_answers))
+
+    # -- the service and the harness ------------------------------------------------------------------------------
+    def services(self) -> Services:
+        return Services(self.settings, self)
+
+    def app(self) -> FastAPI:
+        return create_app(self.services())
+
+    def system(self, overrides: Mapping[str, str] | None = None, *, with_assistant: bool = True) -> System:
+        """What the evaluation harness runs: the product's index, assistant and resolvers. The assistant stores no
+        conversation (an evaluation run is not a user's chat); ``assistant.*`` overrides replace its config."""
+        overrides = dict(overrides or {})
+        assistant = None
+        description = {"settings": describe_settings(self.settings), "overrides": overrides}
+        if with_assistant:
+            assistant = self.assistant(conversations=None, config=assistant_config(AssistantConfig(), overrides))
+            description["assistant"] = dataclasses.asdict(assistant.config) | {
+                "composer": getattr(assistant.composer, "name", type(assistant.composer).__name__)}
+        return System(index_for=self.indexes.get, assistant=assistant, resolver_for=self.store.resolver,
+                      description=description)
 
 
-def make_embedder(s: Settings):
-    """The embedding model ``s`` configures (it loads on first encode), or None when the dense side is off."""
-    from indexing.embedder import Embedder
-
-    if not s.dense:
-        return None
-    return Embedder(s.model_dir, batch_size=s.embed_batch_size, max_seq_length=s.dense_max_seq, quantize=s.dense_int8)
-
-
-def make_llm(s: Settings):
-    """The LLM composer when ``s.llm_url`` is set (an OpenAI-compatible endpoint), else None."""
-    if not s.llm_url:
-        return None
-    from assistant.llm import LLMComposer
-
-    return LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s)
+def evaluation_system(overrides: Mapping[str, str] | None = None, *, with_assistant: bool = True) -> System:
+    """The product as an evaluation run configures it: ``Settings(**overrides)`` over the environment's settings."""
+    overrides = dict(overrides or {})
+    check_keys(overrides, set(Settings.model_fields))
+    try:
+        settings = Settings(**{k: v for k, v in overrides.items() if not k.startswith(ASSISTANT_PREFIX)})
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        raise ConfigError(f"invalid setting: {e['loc'][0]}: {e['msg']}") from None
+    return Runtime(settings).system(overrides, with_assistant=with_assistant)
 
 
-def load_index(s: Settings, st, corpus: str, embedder):
-    """Load a corpus's built index with its documents' names and aliases, warmed up for the first query (raises
-    ``indexing.index.IndexError`` with a rebuild hint)."""
-    from indexing.index import CorpusIndex
-
-    aliases = {d.doc_id: d.aliases for d in st.documents(corpus)}
-    index = CorpusIndex.load(s.home, corpus, embedder=embedder, model_dir=str(s.model_dir) if s.dense else None,
-                             resolver=st.resolver(corpus), aliases=aliases)
-    index.warm_up()
-    return index
+_current: Runtime | None = None
 
 
-@lru_cache
-def embedder():
-    """The configured embedding model (loaded on first use), or None when the dense side is off."""
-    return make_embedder(get_settings())
+def current() -> Runtime:
+    """The process's runtime, over ``get_settings()`` (a new one when the settings are reloaded)."""
+    global _current
+    settings = get_settings()
+    if _current is None or _current.settings is not settings:
+        _current = Runtime(settings)
+    return _current
 
 
-def index_config(settings: Settings | None = None):
-    from indexing.index import IndexConfig
-
-    s = settings or get_settings()
-    return IndexConfig(model_dir=str(s.model_dir) if s.dense else None, dense_max_seq=s.dense_max_seq,
-                       dense_int8=s.dense_int8, max_pieces=s.dense_max_pieces)
-
-
-def corpus_index(corpus: str):
-    """The loaded index of a corpus (raises indexing.index.IndexError with a rebuild hint)."""
-    with _lock:
-        if corpus not in _indexes:
-            _indexes[corpus] = load_index(get_settings(), store(), corpus, embedder())
-        return _indexes[corpus]
-
-
-def forget_index(corpus: str) -> None:
-    with _lock:
-        _indexes.pop(corpus, None)
-
-
-@lru_cache
-def assistant():
-    """The assistant over the configured store and indexes, with conversations persisted in the same database."""
-    from assistant.conversation import ConversationStore
-    from assistant.pipeline import Assistant
-
-    st = store()
-    return Assistant(st, corpus_index, ConversationStore(st.engine), llm=llm(), related_cases=related_cases_hook())
-
-
-@lru_cache
-def llm():
-    """The optional LLM composer when THUKY_LLM_URL is set, else None."""
-    return make_llm(get_settings())
-
-
-@lru_cache
-def case_law():
-    """The case-law service (judgments, precedents, similar cases) over the configured store; its index is built on
-    first use, lexical only when the embedding model is not there."""
-    from assistant.cases import case_law_from_settings
-
-    return case_law_from_settings(get_settings(), store(), embedder, corpus_index)
-
-
-def related_cases_hook():
-    """question → judgments to show beside an answer (``THUKY_CASES_IN_ANSWERS``, 0: off), or None."""
-    from assistant.cases import related_cases_hook as hook
-
-    return hook(case_law, get_settings().cases_in_answers)
+def serve_app() -> FastAPI:
+    """The app factory ``thuky serve`` gives uvicorn (each worker process builds its own)."""
+    return current().app()

@@ -28,11 +28,11 @@ def login(body: LoginRequest, request: Request, response: Response, svc: Service
     if user is None:
         svc.metrics.auth_failures.inc()
         raise ApiError(401, "invalid_credentials", "wrong username or password")
-    hours = svc.settings.session_hours
+    hours = svc.config.session_hours
     token = svc.accounts.issue_token(user, hours)
     expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours)
     response.set_cookie(COOKIE, token, max_age=int(hours * 3600), httponly=True, samesite="lax",
-                        secure=svc.settings.cookie_secure, path="/")
+                        secure=svc.config.cookie_secure, path="/")
     return {"token": token, "user": {"username": user.username, "role": user.role}, "expires_at": iso(expires)}
 
 
@@ -42,7 +42,7 @@ def logout(principal: CurrentUser, svc: ServicesDep) -> Response:
         svc.accounts.revoke_token_id(principal.credential_id)
         svc.forget_principals()
     response = Response(status_code=204)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=svc.settings.cookie_secure)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=svc.config.cookie_secure)
     return response
 
 

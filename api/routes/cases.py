@@ -2,56 +2,27 @@
 sections and the provisions it cites, names masked on request) and ``POST /v1/cases/similar`` (the judgments most
 similar to a description of facts, and the provisions they applied).
 
-The logic is ``assistant.cases.CaseLaw``; this module binds one to each app (its settings, store and statute index)
-and turns its errors into the API's error shape: unknown case → 404, empty facts or a bad filter → 422, facts over
+The logic is ``assistant.cases.CaseLaw``, the app's own (``Services.case_law``); its errors become the API's error
+shape in ``api/errors.py``: unknown case → 404, empty facts or a bad filter → 422, facts over
 ``THUKY_CASES_MAX_FACTS_CHARS`` → 413.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from api.auth import CurrentUser, ServicesDep
-from api.errors import ApiError
 from api.highlight import snippet_and_highlight
 from api.models import Text, check_text, errors
-from api.services import Services
-from assistant.cases import (CaseFacets, CaseLaw, CaseLawError, CaseResult, CaseView, SimilarResult,
-                             case_law_from_settings, related_cases_hook)
+from assistant.cases import CaseFacets, CaseResult, CaseView, SimilarResult
 
 router = APIRouter(prefix="/v1", tags=["cases"])
 
-_services: weakref.WeakKeyDictionary[Services, CaseLaw] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
 FACTS_EXAMPLE = ("Năm 2008 cụ Nguyễn Văn A chết không để lại di chúc, để lại thửa đất 409 m2 và ngôi nhà cấp bốn; "
                  "các con của cụ không thống nhất việc chia di sản, nguyên đơn yêu cầu chia thừa kế theo pháp luật.")
-
-
-def case_law(svc: Services) -> CaseLaw:
-    """The app's case-law service (one per app, bound to its settings, store, embedder and statute index)."""
-    service = _services.get(svc)
-    if service is None:
-        with _lock:
-            service = _services.get(svc)
-            if service is None:
-                service = case_law_from_settings(svc.settings, svc.store, svc.embedder, svc.corpus_index)
-                _services[svc] = service
-    return service
-
-
-def related_cases_for(svc: Services):
-    """The assistant's hook for this app (``Services._new_assistant`` passes it as ``related_cases=``)."""
-    return related_cases_hook(lambda: case_law(svc), svc.settings.cases_in_answers)
-
-
-def _api_error(exc: CaseLawError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message)
 
 
 class CaseSearchItem(CaseResult):
@@ -101,12 +72,8 @@ def search_cases(
         for v in values or ():
             check_text(name, v)
     request.state.audit_question = q or None
-    try:
-        result = case_law(svc).search(q, court=court, court_level=court_level, case_type=case_type,
-                                      outcome=outcome, year=year, page=page, page_size=page_size,
-                                      anonymize=anonymize)
-    except CaseLawError as exc:
-        raise _api_error(exc) from None
+    result = svc.case_law().search(q, court=court, court_level=court_level, case_type=case_type, outcome=outcome,
+                                   year=year, page=page, page_size=page_size, anonymize=anonymize)
     body = result.model_dump(mode="json")
     for item in body["results"]:
         item["snippet"], item["highlight"] = snippet_and_highlight(item["passage"], q)
@@ -118,10 +85,7 @@ def search_cases(
 def similar_cases(request: Request, principal: CurrentUser, svc: ServicesDep, body: SimilarRequest,
                   anonymize: Annotated[bool | None, Query()] = None) -> dict:
     request.state.audit_question = body.facts[:500]
-    try:
-        result = case_law(svc).similar(body.facts, k=body.k, exclude=body.exclude, anonymize=anonymize)
-    except CaseLawError as exc:
-        raise _api_error(exc) from None
+    result = svc.case_law().similar(body.facts, k=body.k, exclude=body.exclude, anonymize=anonymize)
     return result.model_dump(mode="json")
 
 
@@ -132,7 +96,4 @@ def get_case(principal: CurrentUser, svc: ServicesDep,
              case_id: Annotated[str, Path(min_length=1, max_length=200, examples=["case_6616"])],
              anonymize: Annotated[bool | None, Query(description="Mask parties' names (default: THUKY_ANONYMIZE)")
                                   ] = None) -> dict:
-    try:
-        return case_law(svc).get(case_id, anonymize=anonymize).model_dump(mode="json")
-    except CaseLawError as exc:
-        raise _api_error(exc) from None
+    return svc.case_law().get(case_id, anonymize=anonymize).model_dump(mode="json")

@@ -20,13 +20,11 @@ from fastapi.responses import Response, StreamingResponse
 from api import sse
 from api.accounts import Principal
 from api.auth import CurrentUser, ServicesDep
-from api.errors import ApiError
+from api.errors import ApiError, from_domain
 from api.models import ChatRequest, errors
 from api.services import CANCEL, Cancelled, Services
 from assistant.answer import Answer
-from assistant.conversation import ConversationError
-from assistant.pipeline import AssistantError
-from indexing.index import IndexError, QueryError
+from assistant.errors import ConversationNotFound
 from indexing.types import Filters
 
 log = logging.getLogger("thuky.api.chat")
@@ -43,15 +41,15 @@ _SSE_EXAMPLE = ("event: sources\ndata: {\"sources\":[{\"document_id\":\"100/2015
 
 def _prepare(svc: Services, body: ChatRequest, principal: Principal) -> tuple[str, Filters | None]:
     """Checks that must answer with a status code, before any work or streaming starts."""
-    limit = svc.settings.max_question_chars
+    limit = svc.config.max_question_chars
     if len(body.question) > limit:
         raise ApiError(422, "question_too_long", f"question: {len(body.question):,} characters; the limit is "
                                                  f"{limit:,}")
-    corpus = body.corpus or svc.settings.default_corpus
+    corpus = body.corpus or svc.config.default_corpus
     if body.session_id is not None:
         try:
             corpus = svc.conversations.corpus_of(body.session_id, principal.username)
-        except ConversationError:
+        except ConversationNotFound:
             raise ApiError(404, "unknown_session", f"session_id: no session {body.session_id!r}") from None
     elif not svc.corpus_exists(corpus):
         raise ApiError(404, "unknown_corpus", f"corpus: no corpus {corpus!r}")
@@ -72,18 +70,9 @@ def _work(svc: Services, body: ChatRequest, principal: Principal, corpus: str, f
 
 
 def _failure(exc: BaseException) -> ApiError:
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, AssistantError):
-        if "conversation" in str(exc):
-            return ApiError(404, "unknown_session", f"session_id: {exc}")
-        return ApiError(422, "invalid_question", f"question: {exc}")
-    if isinstance(exc, QueryError):
-        return ApiError(422, "invalid_question", f"question: {exc}")
-    if isinstance(exc, IndexError):
-        log.warning("index unavailable: %s", exc)
-        return ApiError(503, "index_unavailable", "the index of this corpus is not available; an administrator "
-                                                  "must (re)build it")
+    known = from_domain(exc)
+    if known is not None:
+        return known
     log.error("chat failed", exc_info=exc)
     return ApiError(500, "internal_error", "an internal error occurred; it has been logged")
 

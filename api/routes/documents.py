@@ -58,7 +58,7 @@ def outline(doc: LegalDocument) -> list[dict]:
 
 
 def _corpus(svc, corpus: str | None) -> str:
-    return corpus or svc.settings.default_corpus
+    return corpus or svc.config.default_corpus
 
 
 def _document(svc, corpus: str, doc_id: str) -> LegalDocument:
@@ -135,7 +135,7 @@ def upload_document(
         raise ApiError(415, "unsupported_media_type", f"file: only {', '.join(ALLOWED_SUFFIXES)} files are "
                                                       "accepted")
     name = _corpus(svc, corpus)
-    limit = svc.settings.max_file_mb * 2**20
+    limit = svc.config.max_file_mb * 2**20
     staging = svc.uploads_dir / ".staging" / str(uuid.uuid4())
     staging.mkdir(parents=True)
     staged = staging / filename
@@ -145,7 +145,7 @@ def upload_document(
             while chunk := file.file.read(1 << 20):
                 size += len(chunk)
                 if size > limit:
-                    raise ApiError(413, "payload_too_large", f"file: larger than {svc.settings.max_file_mb} MB")
+                    raise ApiError(413, "payload_too_large", f"file: larger than {svc.config.max_file_mb} MB")
                 out.write(chunk)
         try:
             docs = load_path(staged, max_bytes=limit)

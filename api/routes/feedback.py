@@ -14,7 +14,7 @@ from api.auth import CurrentUser, EvaluatorUser, ServicesDep
 from api.errors import ApiError
 from api.models import Created, FeedbackList, FeedbackRequest, errors
 from api.schema import FeedbackRow
-from assistant.conversation import ConversationError
+from assistant.errors import ConversationNotFound
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
@@ -25,7 +25,7 @@ def post_feedback(body: FeedbackRequest, principal: CurrentUser, svc: ServicesDe
     if body.session_id is not None:
         try:
             svc.conversations.corpus_of(body.session_id, principal.username)
-        except ConversationError:
+        except ConversationNotFound:
             raise ApiError(404, "unknown_session", f"session_id: no session {body.session_id!r}") from None
     with Session(svc.store.engine) as s, s.begin():
         row = FeedbackRow(username=principal.username, session_id=body.session_id, question=body.question,

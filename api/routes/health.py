@@ -24,7 +24,7 @@ def healthz() -> dict:
             summary="Readiness: index loaded, database reachable")
 def readyz(request: Request):
     svc = request.app.state.services
-    corpus = svc.settings.default_corpus
+    corpus = svc.config.default_corpus
     database, problems = "ok", []
     try:
         with svc.store.engine.connect() as conn:

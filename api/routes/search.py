@@ -20,7 +20,7 @@ from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
 from api.highlight import query_terms, snippet_and_highlight
 from api.models import SearchResponse, check_text, errors
-from indexing.index import IndexError, QueryError
+from indexing.index import IndexUnavailable, QueryError
 from indexing.types import Filters
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -61,10 +61,10 @@ def search(
         raise ApiError(422, "validation_error", "date_from: must be on or before date_to")
     request.state.audit_question = q
     terms = query_terms(q)
-    name = corpus or svc.settings.default_corpus
+    name = corpus or svc.config.default_corpus
     try:
         index = svc.corpus_index(name)
-    except IndexError:
+    except IndexUnavailable:
         if not svc.corpus_exists(name):
             raise ApiError(404, "unknown_corpus", f"corpus: no corpus {name!r}") from None
         raise ApiError(503, "index_unavailable", f"the index of corpus {name!r} is not available; an administrator "
@@ -82,7 +82,7 @@ def search(
     hits = svc.search_cache.get(key)
     if hits is None:
         try:
-            hits = [] if doc_ids == set() else index.search(q, svc.settings.search_depth, filters)
+            hits = [] if doc_ids == set() else index.search(q, svc.config.search_depth, filters)
         except QueryError as exc:
             raise ApiError(422, "invalid_query", f"q: {exc}") from None
         records = index.records

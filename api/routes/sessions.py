@@ -11,7 +11,8 @@ from api.accounts import iso
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
 from api.models import SessionList, SessionView, errors
-from assistant.conversation import ConversationError, ConversationRow
+from assistant.conversation import ConversationRow
+from assistant.errors import ConversationNotFound
 
 router = APIRouter(prefix="/v1", tags=["sessions"])
 
@@ -42,7 +43,7 @@ def get_session(session_id: SessionPath, principal: CurrentUser, svc: ServicesDe
                 "updated_at": iso(row.updated_at)}
     try:
         turns = svc.conversations.history(session_id, principal.username, last=10_000)
-    except ConversationError:
+    except ConversationNotFound:
         raise _not_found(session_id) from None
     return {**head, "turns": [{"question": t.question, "standalone_question": t.standalone, "answer": t.answer}
                               for t in turns]}
@@ -53,6 +54,6 @@ def get_session(session_id: SessionPath, principal: CurrentUser, svc: ServicesDe
 def delete_session(session_id: SessionPath, principal: CurrentUser, svc: ServicesDep) -> Response:
     try:
         svc.conversations.delete(session_id, principal.username)
-    except ConversationError:
+    except ConversationNotFound:
         raise _not_found(session_id) from None
     return Response(status_code=204)

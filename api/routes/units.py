@@ -26,7 +26,7 @@ def units(
     check_text("citation", citation)
     if not any(c.article for c in parse_citations(citation)):
         raise ApiError(422, "invalid_citation", "citation: no article (Điều …) named, e.g. 'khoản 1 Điều 51 BLHS'")
-    name = corpus or svc.settings.default_corpus
+    name = corpus or svc.config.default_corpus
     try:
         views = svc.store.lookup(name, citation)
     except StoreError as exc:

@@ -155,9 +155,9 @@ def base_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app(base_home):
-    from api.app import create_app
+    from thuky.runtime import Runtime
 
-    return create_app(api_settings(base_home))
+    return Runtime(api_settings(base_home)).app()
 
 
 @pytest.fixture(scope="session")

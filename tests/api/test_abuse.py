@@ -29,7 +29,7 @@ def no_leak(r, app) -> None:
     assert r.status_code < 500, (r.status_code, r.text)
     for word in LEAKS:
         assert word not in r.text, (word, r.text[:300])
-    assert str(app.state.services.settings.home) not in r.text
+    assert str(app.state.services.config.home) not in r.text
 
 
 @pytest.mark.parametrize("evil", SQL)
@@ -106,7 +106,7 @@ def test_wrong_body_types(client, users):
 
 def test_oversized_bodies_are_413(client, users, app):
     h = users["judge"]["headers"]
-    limit = app.state.services.settings.max_body_kb * 1024
+    limit = app.state.services.config.max_body_kb * 1024
     r = client.post("/v1/chat", json={"question": "x" * (limit + 10)}, headers=h)
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def alqac(tmp_path_factory):
-    from api.app import create_app
+    from thuky.runtime import Runtime
     from eval.corpora import open_alqac
     from indexing.index import IndexConfig
 
@@ -27,7 +27,7 @@ def alqac(tmp_path_factory):
     store, _, _ = open_alqac(home, data_path(), IndexConfig(model_dir=None))
     resolver = store.resolver("alqac")
     store.engine.dispose()
-    app = create_app(api_settings(home, default_corpus="alqac"))
+    app = Runtime(api_settings(home, default_corpus="alqac")).app()
     users = make_users(app)
     with TestClient(app) as c:
         wait_ready(c, timeout=120)

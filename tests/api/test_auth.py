@@ -167,9 +167,10 @@ def test_keys_of_other_users(client, users):
 
 # -- limits -------------------------------------------------------------------------------------------------------
 def test_rate_limit_answers_429_with_retry_after_per_credential(writable_home):
-    from api.app import create_app
+    from thuky.runtime import Runtime
 
-    app = create_app(api_settings(writable_home, rate_limit_per_minute=6, rate_limit_burst=3, preload_index=False))
+    app = Runtime(api_settings(writable_home, rate_limit_per_minute=6, rate_limit_burst=3,
+                               preload_index=False)).app()
     users = make_users(app)
     with TestClient(app) as c:
         h = users["judge"]["headers"]
@@ -182,9 +183,9 @@ def test_rate_limit_answers_429_with_retry_after_per_credential(writable_home):
 
 
 def test_login_attempts_are_limited(writable_home):
-    from api.app import create_app
+    from thuky.runtime import Runtime
 
-    app = create_app(api_settings(writable_home, login_attempts_per_minute=3, preload_index=False))
+    app = Runtime(api_settings(writable_home, login_attempts_per_minute=3, preload_index=False)).app()
     with TestClient(app) as c:
         codes = [c.post("/v1/auth/login", json={"username": "admin", "password": "doan-mo"}).status_code
                  for _ in range(4)]
@@ -201,9 +202,10 @@ def test_cookie_requests_from_another_site_are_refused(other_client, users):
 
 
 def test_cors_is_configurable(writable_home):
-    from api.app import create_app
+    from thuky.runtime import Runtime
 
-    app = create_app(api_settings(writable_home, cors_origins=["https://toaan.example"], preload_index=False))
+    app = Runtime(api_settings(writable_home, cors_origins=["https://toaan.example"],
+                               preload_index=False)).app()
     with TestClient(app) as c:
         pre = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
         ok = c.options("/v1/chat", headers={"Origin": "https://toaan.example", **pre})

@@ -142,14 +142,14 @@ def test_stream_errors_before_streaming_get_a_status(client, users):
 
 def test_stream_reports_a_failure_as_an_error_event(writable_home):
     """A corpus that is stored but has no index: JSON answers 503; the stream sends one ``error`` event."""
-    from api.app import create_app
+    from thuky.runtime import Runtime
     from corpus.ingest import ingest
     from corpus.store import Store
 
     store = Store(f"sqlite:///{writable_home / 'thuky.db'}")
     ingest(store, "chua-index", [writable_home / "src" / "nuoi-ong.txt"])
     store.engine.dispose()
-    app = create_app(api_settings(writable_home, preload_index=False))
+    app = Runtime(api_settings(writable_home, preload_index=False)).app()
     users = make_users(app)
     with TestClient(app) as c:
         body = {"question": "Tổ ong phải đặt cách nhà ở bao xa?", "corpus": "chua-index"}
@@ -171,7 +171,7 @@ def test_answers_are_counted_in_metrics(client, users):
 
 
 def test_chat_uses_the_default_corpus(client, users, app):
-    assert app.state.services.settings.default_corpus == CORPUS
+    assert app.state.services.config.default_corpus == CORPUS
     a = client.post("/v1/chat", json={"question": "Tổ ong phải đặt cách nhà ở bao xa?"},
                     headers=users["judge"]["headers"]).json()
     assert any(c["document_id"] == "99/2019/QH14" for c in a["citations"])

@@ -48,10 +48,10 @@ def home(tmp_path):
 
 
 def app_client(home):
-    from api.app import create_app
+    from thuky.runtime import Runtime
     from tests.api.conftest import api_settings
 
-    return TestClient(create_app(api_settings(home, preload_index=False)))
+    return TestClient(Runtime(api_settings(home, preload_index=False)).app())
 
 
 def test_init_admin_prints_a_generated_password_once(home):

@@ -99,9 +99,9 @@ def test_units_that_do_not_resolve(client, users, citation, status):
 # -- upload and delete (each test on its own home) ----------------------------------------------------------------
 @pytest.fixture
 def admin_app(writable_home):
-    from api.app import create_app
+    from thuky.runtime import Runtime
 
-    app = create_app(api_settings(writable_home, max_file_mb=1))
+    app = Runtime(api_settings(writable_home, max_file_mb=1)).app()
     users = make_users(app)
     with TestClient(app) as c:
         yield c, users, writable_home

@@ -32,9 +32,9 @@ def check(case, headers: dict, seen: Counter) -> None:
 
 
 def test_no_server_errors_on_generated_requests(tmp_path):
-    from api.app import create_app
+    from thuky.runtime import Runtime
 
-    app = create_app(api_settings(build_home(tmp_path / "fuzz-home"), max_file_mb=1))
+    app = Runtime(api_settings(build_home(tmp_path / "fuzz-home"), max_file_mb=1)).app()
     users = make_users(app)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures, ran, seen = [], 0, Counter()

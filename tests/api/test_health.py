@@ -23,10 +23,10 @@ def test_readyz_reports_index_and_database(client):
 
 
 def test_readyz_is_503_without_an_index(writable_home):
-    from api.app import create_app
+    from thuky.runtime import Runtime
 
     shutil.rmtree(writable_home / "indexes")
-    app = create_app(api_settings(writable_home))
+    app = Runtime(api_settings(writable_home)).app()
     with TestClient(app) as c:
         for _ in range(200):
             r = c.get("/readyz")

@@ -12,7 +12,7 @@ from tests.cases.conftest import DATA
 def api(tmp_path_factory):
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from thuky.runtime import Runtime
     from assistant.cases import CaseLaw
     from corpus.store import Store
     from tests.api.conftest import api_settings, build_home, make_users, wait_ready
@@ -21,7 +21,7 @@ def api(tmp_path_factory):
     store = Store(f"sqlite:///{home / 'thuky.db'}")
     CaseLaw(store).ingest([DATA / "ban-an-thua-ke.txt", DATA / "ban-an-vay.txt", DATA / "an-le-thua-ke.txt"])
     store.engine.dispose()
-    app = create_app(api_settings(home))
+    app = Runtime(api_settings(home)).app()
     with TestClient(app) as client:
         wait_ready(client)
         yield client, make_users(app)["clerk"]["headers"]
@@ -97,11 +97,11 @@ def test_similar_and_search_with_no_case_ingested(tmp_path):
     """A fresh service with statutes but no judgments answers with empty lists, not an error."""
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from thuky.runtime import Runtime
     from tests.api.conftest import api_settings, build_home, make_users, wait_ready
 
     home = build_home(tmp_path / "home")
-    app = create_app(api_settings(home))
+    app = Runtime(api_settings(home)).app()
     with TestClient(app) as client:
         wait_ready(client)
         headers = make_users(app)["clerk"]["headers"]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.cases import CaseLaw, CaseLawError
+from assistant.cases import CaseLaw, CaseLawError, CaseNotFound, CaseRequestInvalid, FactsTooLong
 from tests.cases.conftest import LAW
 
 
@@ -60,22 +60,22 @@ def test_similar_cases_and_provisions(service):
     assert [c.case_id for c in excl.cases] == ["05/2020/DS-ST"]
 
 
-@pytest.mark.parametrize("call, status, code", [
-    (lambda s: s.get("case_unknown"), 404, "not_found"),
-    (lambda s: s.get(""), 404, "not_found"),
-    (lambda s: s.similar(""), 422, "validation_error"),
-    (lambda s: s.similar("   \n ..."), 422, "validation_error"),
-    (lambda s: s.similar("x" * 1_000_000), 413, "payload_too_large"),
-    (lambda s: s.similar("vay tiền", k=0), 422, "validation_error"),
-    (lambda s: s.search("vay", page=0), 422, "validation_error"),
-    (lambda s: s.search("vay", page_size=500), 422, "validation_error"),
-    (lambda s: s.search("vay", year="năm ngoái"), 422, "validation_error"),
-    (lambda s: s.search("x" * 5000), 422, "validation_error"),
+@pytest.mark.parametrize("call, kind", [
+    (lambda s: s.get("case_unknown"), CaseNotFound),
+    (lambda s: s.get(""), CaseNotFound),
+    (lambda s: s.similar(""), CaseRequestInvalid),
+    (lambda s: s.similar("   \n ..."), CaseRequestInvalid),
+    (lambda s: s.similar("x" * 1_000_000), FactsTooLong),
+    (lambda s: s.similar("vay tiền", k=0), CaseRequestInvalid),
+    (lambda s: s.search("vay", page=0), CaseRequestInvalid),
+    (lambda s: s.search("vay", page_size=500), CaseRequestInvalid),
+    (lambda s: s.search("vay", year="năm ngoái"), CaseRequestInvalid),
+    (lambda s: s.search("x" * 5000), CaseRequestInvalid),
 ])
-def test_bad_input_is_refused_clearly(service, call, status, code):
-    with pytest.raises(CaseLawError) as e:
+def test_bad_input_is_refused_clearly(service, call, kind):
+    with pytest.raises(kind) as e:
         call(service)
-    assert (e.value.status, e.value.code) == (status, code) and e.value.message
+    assert isinstance(e.value, CaseLawError) and e.value.message
 
 
 def test_a_file_that_is_not_case_law(service, tmp_path):

@@ -161,10 +161,10 @@ def test_a_question_that_fails_is_recorded_not_fatal(tmp_path):
 
 
 def test_a_missing_index_stops_the_run_before_it_starts(tmp_path, suite):
-    from indexing.index import IndexError as CorpusIndexError
+    from indexing.index import IndexUnavailable
 
     def no_index(corpus):
-        raise CorpusIndexError(f"no index for corpus {corpus!r}: rebuild it with `thuky index build`")
+        raise IndexUnavailable(f"no index for corpus {corpus!r}: rebuild it with `thuky index build`")
 
     system, _ = fake_system()
     system.index_for = no_index

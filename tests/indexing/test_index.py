@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from corpus.model import Article, Clause, DocumentType, LegalDocument
-from indexing.index import CorpusIndex, IndexBuilder, IndexConfig, IndexError, QueryError
+from indexing.index import CorpusIndex, IndexBuilder, IndexConfig, IndexUnavailable, QueryError
 from indexing.types import Filters
 
 
@@ -134,7 +134,7 @@ def test_bad_queries_give_clear_errors_or_empty_results(built):
 
 
 def test_missing_index_says_how_to_rebuild(tmp_path, store):
-    with pytest.raises(IndexError, match="thuky index build --corpus nothing"):
+    with pytest.raises(IndexUnavailable, match="thuky index build --corpus nothing"):
         CorpusIndex.load(tmp_path, "nothing")
 
 
@@ -143,16 +143,16 @@ def test_corrupt_or_foreign_index_says_how_to_rebuild(built, tmp_path):
     other = tmp_path / "other-model"
     other.mkdir()
     (other / "config.json").write_text('{"hidden_size": 768}')
-    with pytest.raises(IndexError, match="built with the model"):
+    with pytest.raises(IndexUnavailable, match="built with the model"):
         CorpusIndex.load(home, "test", embedder=emb, model_dir=str(other))
     faiss_file = report.directory / "dense.faiss"
     faiss_file.write_bytes(faiss_file.read_bytes()[:100])
-    with pytest.raises(IndexError, match="rebuild"):
+    with pytest.raises(IndexUnavailable, match="rebuild"):
         load(home, store, config, emb)
 
 
 def test_empty_corpus_cannot_be_indexed(store, tmp_path):
-    with pytest.raises(IndexError, match="no articles"):
+    with pytest.raises(IndexUnavailable, match="no articles"):
         IndexBuilder(tmp_path, IndexConfig()).build(store, "empty")
 
 

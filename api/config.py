@@ -1,0 +1,43 @@
+"""What the service reads of the configuration: its own knobs, with their defaults (the one place they live).
+
+``thuky.settings.Settings`` is a ``ServiceConfig`` (it inherits these fields and reads them from ``THUKY_*``
+variables); the service itself never reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from assistant.cases import MAX_FACTS_CHARS
+from assistant.understand import MAX_QUESTION_CHARS
+
+
+class ServiceConfig(BaseModel):
+    home: Path = Field(default_factory=lambda: Path.home() / ".thuky", description="All state lives here")
+    default_corpus: str = Field(default="statutes", description="The corpus asked and searched by default")
+    max_file_mb: int = Field(default=100, description="Files larger than this are refused at ingest")
+    host: str = Field(default="127.0.0.1", description="Address `thuky serve` listens on")
+    port: int = Field(default=8000, description="Port `thuky serve` listens on")
+    workers: int = Field(default=1, description="Server worker processes (each loads the index)")
+    cors_origins: list[str] = Field(default_factory=list, description='Origins allowed by CORS, as JSON: '
+                                    '\'["https://toaan.example"]\'; empty: no CORS headers')
+    max_body_kb: int = Field(default=64, description="Largest JSON request body; larger → 413")
+    max_question_chars: int = Field(default=MAX_QUESTION_CHARS, description="Longest question /v1/chat accepts; "
+                                    "longer → 422")
+    rate_limit_per_minute: int = Field(default=240, description="Requests per minute per API key or login "
+                                       "session (token bucket); 0 disables")
+    rate_limit_burst: int = Field(default=60, description="Requests a key may make at once before the rate applies")
+    login_attempts_per_minute: int = Field(default=10, description="Login attempts per minute per client address")
+    session_hours: float = Field(default=12.0, description="Lifetime of a login session token / cookie")
+    cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure (serve over HTTPS)")
+    search_depth: int = Field(default=100, description="Articles retrieved per search (/v1/search); its pages and "
+                              "facets come from these")
+    preload_index: bool = Field(default=True, description="Load the default corpus's index when the server starts")
+    cases_max_facts_chars: int = Field(default=MAX_FACTS_CHARS, description="Longest facts text `cases similar` accepts; "
+                                       "longer → 413")
+
+    @property
+    def uploads_dir(self) -> Path:
+        return Path(self.home) / "uploads"

@@ -1,0 +1,65 @@
+"""The live indexes of a home: each corpus's built index, loaded once and reloaded when its ``CURRENT`` changes.
+
+A rebuild — by ``thuky index build``, by an upload job or by another worker — switches ``CURRENT``; the next
+``get`` sees the new name and loads the new build. The CLI, the service and the evaluation harness share this.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from corpus.store import Store
+from indexing.index import CorpusIndex, IndexUnavailable, corpus_root
+
+
+class IndexRegistry:
+    """Cheap to construct; an index loads on first ``get`` of its corpus (with the embedder, made on first need)."""
+
+    def __init__(self, home: Path, store: Store, embedder: Callable[[], object | None], model_dir: str | None):
+        self.home, self.store, self.model_dir = Path(home), store, model_dir
+        self._embedder = embedder
+        self._loaded: dict[str, tuple[str, CorpusIndex]] = {}
+        self._lock = threading.Lock()
+
+    def current(self, corpus: str) -> str | None:
+        """The name of the corpus's live build, or None when it has none."""
+        try:
+            return (corpus_root(self.home, corpus) / "CURRENT").read_text().strip()
+        except OSError:
+            return None
+
+    def get(self, corpus: str) -> CorpusIndex:
+        """The live index of a corpus (raises :class:`IndexUnavailable` with a rebuild hint)."""
+        current = self.current(corpus)
+        cached = self._loaded.get(corpus)
+        if cached is not None and cached[0] == current:
+            return cached[1]
+        with self._lock:
+            cached = self._loaded.get(corpus)
+            if cached is not None and cached[0] == current:
+                return cached[1]
+            if current is None:
+                raise IndexUnavailable(f"no index for corpus {corpus!r}: build it with `thuky index build --corpus "
+                                       f"{corpus}`")
+            index = self.load(corpus)
+            self._loaded[corpus] = (current, index)
+            return index
+
+    def load(self, corpus: str) -> CorpusIndex:
+        """Load a corpus's built index with its documents' names and aliases, warmed up for the first query."""
+        aliases = {d.doc_id: d.aliases for d in self.store.documents(corpus)}
+        index = CorpusIndex.load(self.home, corpus, embedder=self._embedder() if self.model_dir else None,
+                                 model_dir=self.model_dir, resolver=self.store.resolver(corpus), aliases=aliases)
+        index.warm_up()
+        return index
+
+    def loaded(self, corpus: str) -> CorpusIndex | None:
+        """The index if it is loaded already (no loading)."""
+        cached = self._loaded.get(corpus)
+        return cached[1] if cached else None
+
+    def forget(self, corpus: str) -> None:
+        with self._lock:
+            self._loaded.pop(corpus, None)
