@@ -59,7 +59,7 @@ def main(argv=None) -> dict:
     CaseStore(store).replace("cases-bench", cases)
     embedder = None
     if args.dense:
-        from indexing.e5_rebuild import build_e5_model
+        from weights.e5_rebuild import build_e5_model
         from indexing.embedder import Embedder
 
         build_e5_model(settings.model_dir)

@@ -67,7 +67,7 @@ def main() -> None:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from indexing.e5_rebuild import build_e5_model
+    from weights.e5_rebuild import build_e5_model
     from indexing.embedder import cpu_count
     from thuky.settings import get_settings
 

