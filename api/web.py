@@ -3,6 +3,7 @@ from outside. The app factory calls :func:`mount` last, so the API routes keep p
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,12 +12,17 @@ from fastapi.staticfiles import StaticFiles
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
+# The client is native ES modules (static/js/main.js and its imports), which browsers load only with a JavaScript MIME
+# type; Python 3.11's own table says application/javascript and a host's /etc/mime.types may say anything, so the
+# standard type (RFC 9239) is set here.
+mimetypes.add_type("text/javascript", ".js")
+
 # The page shell must be revalidated on every load so a new release is picked up; assets are small and revalidated too.
 _NO_CACHE = {"Cache-Control": "no-cache"}
 
 
 def mount(app: FastAPI) -> None:
-    """Serve ``index.html`` at ``/`` and the client's assets under ``/static/``."""
+    """Serve ``index.html`` at ``/`` and the client's assets (``app.css``, the modules in ``js/``) at ``/static/``."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

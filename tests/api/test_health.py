@@ -109,3 +109,32 @@ def test_the_web_client_is_mounted_after_the_api_without_auth(client):
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert client.get("/v1/me").status_code == 401  # the API keeps precedence and its auth
+
+
+def test_the_web_client_modules_are_all_served_as_javascript(client):
+    """The page loads one ES module, which imports the others: each is served, with a JavaScript MIME type (browsers
+    refuse a module served as anything else)."""
+    import importlib.util
+    import re
+
+    import pytest
+
+    if importlib.util.find_spec("api.web") is None:
+        pytest.skip("the web client (api/web.py) is not in this tree")
+    entries = re.findall(r'<script type="module" src="([^"]+)"', client.get("/").text)
+    assert entries == ["/static/js/main.js"]
+    seen, todo = set(), list(entries)
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert r.headers["content-type"].split(";")[0] == "text/javascript", (url, r.headers["content-type"])
+        base = url.rsplit("/", 1)[0]
+        todo += [f"{base}/{name}" for name in re.findall(r'^import [^;]* from "\./([\w.-]+)";', r.text, re.M)]
+    from api.web import STATIC_DIR
+
+    served = {url.removeprefix("/static/") for url in seen}
+    assert served == {f"js/{f.name}" for f in (STATIC_DIR / "js").glob("*.js")}  # every module is in use
