@@ -29,6 +29,7 @@ from corpus.case_law.model import (
     SECTION_LABELS,
     CaseLawDocument,
     CaseSection,
+    CaseSummary,
     CitedProvision,
     Judgment,
     Outcome,
@@ -44,7 +45,7 @@ from corpus.case_law.sections import split_judgment
 from corpus.case_law.text import clean_text, parse_vn_date
 
 __all__ = [
-    "APPLIED_SECTIONS", "CaseLawDocument", "CaseSection", "CitedProvision", "Judgment", "Outcome",
+    "APPLIED_SECTIONS", "CaseLawDocument", "CaseSection", "CaseSummary", "CitedProvision", "Judgment", "Outcome",
     "OUTCOME_LABELS", "Party", "Precedent", "REQUIRED_SECTIONS", "Section", "SECTION_LABELS", "case_type_from_number",
     "case_year", "cited_provisions", "clean_text", "court_level_from", "detect_outcome", "normalize_court",
     "panel_names", "parse_judgment", "parse_parties", "parse_precedent", "parse_vn_date", "person_names",

@@ -153,3 +153,25 @@ class Precedent(CaseLawDocument):
     keywords: list[str] = field(default_factory=list)
     adopted: str = ""  # "Được Hội đồng Thẩm phán … thông qua ngày …"
 
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What lists and facets need of a case, without its text: its display fields and facet values."""
+
+    case_id: str
+    title: str
+    kind: str
+    number: str | None
+    date: dt.date | None
+    court: str | None
+    court_level: str | None
+    case_type: str | None
+    matter: str | None
+    outcome: str | None
+
+    @property
+    def year(self) -> int | None:
+        return case_year(self.date, self.number)
+
+    def facet(self, name: str):
+        return self.year if name == "year" else getattr(self, name)
