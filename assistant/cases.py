@@ -22,11 +22,12 @@ from assistant.answer import CaseMatch, CaseReference
 from assistant.provisions import ProvisionSuggester, SuggesterConfig
 from assistant.understand import MAX_QUESTION_CHARS
 from corpus.anonymize import Anonymizer
-from corpus.case_law import OUTCOME_LABELS, SECTION_LABELS, CaseLawDocument, Precedent, parse_judgment, parse_precedent
+from corpus.case_law import (OUTCOME_LABELS, SECTION_LABELS, CaseLawDocument, CaseSummary, Precedent,
+                              parse_judgment, parse_precedent)
 from corpus.case_store import CaseStore, CaseStoreError
 from corpus.store import Store, check_corpus_name
 from corpus.text import nfc
-from indexing.cases import CaseFilters, CaseHit, CaseIndex, CaseIndexConfig, CaseMeta
+from indexing.cases import CaseFilters, CaseHit, CaseIndex, CaseIndexConfig
 from indexing.index import MAX_QUERY_CHARS
 from indexing.types import snippet
 
@@ -186,7 +187,7 @@ def _outcome_label(outcome: str | None) -> str | None:
     return OUTCOME_LABELS.get(outcome) if outcome else None  # type: ignore[arg-type]
 
 
-def _summary_fields(m: CaseMeta) -> dict:
+def _summary_fields(m: CaseSummary) -> dict:
     """The fields of a ``CaseMatch`` that a case's index entry gives."""
     return {"case_id": m.case_id, "title": m.title, "court": m.court,
             "date": m.date.isoformat() if m.date else None, "outcome": m.outcome,
@@ -391,7 +392,7 @@ class CaseLaw:
         start = (page - 1) * page_size
         results = []
         for h in hits[start:start + page_size]:
-            m = index.metas[h.case_id]
+            m = index.summaries[h.case_id]
             mask = self._masker(h.case_id, anonymize)
             passage = mask(h.piece.text)
             results.append(CaseResult(
@@ -448,7 +449,7 @@ class CaseLaw:
         anonymize = self.anonymize if anonymize is None else anonymize
         cases = []
         for h in hits[:k]:
-            m = index.metas[h.case_id]
+            m = index.summaries[h.case_id]
             cases.append(SimilarCase(**_summary_fields(m), score=round(h.score, 6), section=h.piece.section,
                                      passage=self._masker(h.case_id, anonymize)(h.piece.text)))
         suggester = ProvisionSuggester(self.applied, self._statute_search(), self.cases.law_titles(self.law_corpus),
@@ -473,7 +474,7 @@ class CaseLaw:
         for h in index.search(question, k=k):
             if index.coverage(question, h.piece) < min_match:
                 continue
-            m = index.metas[h.case_id]
+            m = index.summaries[h.case_id]
             passage = self._masker(h.case_id, self.anonymize)(h.piece.text)
             out.append(CaseReference(**_summary_fields(m), section=h.piece.section,
                                      passage=snippet(passage, 400), score=round(h.score, 6)))

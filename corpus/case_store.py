@@ -19,6 +19,7 @@ from corpus.case_law import (
     CaseLawDocument,
     Section,
     CaseSection,
+    CaseSummary,
     CitedProvision,
     Judgment,
     Party,
@@ -27,30 +28,13 @@ from corpus.case_law import (
 from corpus.schema import CaseRow, DocumentRow, UnitRow
 from corpus.store import Store, check_corpus_name
 
-__all__ = ["CaseStore", "CaseStoreError", "CaseSummary", "ResolvedProvision"]
+__all__ = ["CaseStore", "CaseStoreError", "ResolvedProvision"]
 
 _PRECEDENT_FIELDS = ("source_judgment", "situation", "solution", "provisions_concerned", "keywords", "adopted")
 
 
 class CaseStoreError(LookupError):
     """An unknown case id or corpus name; the message names it."""
-
-
-@dataclass
-class CaseSummary:
-    """What lists and facets need of a case, without its text."""
-
-    case_id: str
-    kind: str
-    title: str
-    number: str | None
-    date: str | None
-    year: int | None
-    court: str | None
-    court_level: str | None
-    case_type: str | None
-    matter: str | None
-    outcome: str | None
 
 
 @dataclass(frozen=True)
@@ -110,9 +94,7 @@ def _from_row(r: CaseRow) -> CaseLawDocument:
 
 
 def _summary(r: CaseRow) -> CaseSummary:
-    year = r.date.year if r.date else None
-    return CaseSummary(case_id=r.case_id, kind=r.kind, title=r.title, number=r.number,
-                       date=r.date.isoformat() if r.date else None, year=year, court=r.court,
+    return CaseSummary(case_id=r.case_id, kind=r.kind, title=r.title, number=r.number, date=r.date, court=r.court,
                        court_level=r.court_level, case_type=r.case_type, matter=r.matter, outcome=r.outcome)
 
 

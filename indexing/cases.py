@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.case_law import CaseLawDocument, Section, case_year
+from corpus.case_law import CaseLawDocument, CaseSummary, Section
 from corpus.text import nfc
 from indexing.bm25 import BM25Index
 from indexing.fusion import normalize
@@ -36,7 +36,7 @@ from indexing.pieces import pack
 from indexing.segment import Segmenter
 from indexing.types import ArticleRecord
 
-__all__ = ["CaseFilters", "CaseHit", "CaseIndex", "CaseIndexConfig", "CaseMeta", "CasePiece", "FACETS"]
+__all__ = ["CaseFilters", "CaseHit", "CaseIndex", "CaseIndexConfig", "CasePiece", "FACETS"]
 
 FACETS = ("court", "court_level", "case_type", "outcome", "year")
 
@@ -68,29 +68,6 @@ class CasePiece:
         return (self.case_id, f"{self.section}:{self.ordinal}")
 
 
-@dataclass(frozen=True)
-class CaseMeta:
-    """The facet values and display fields of one case."""
-
-    case_id: str
-    title: str
-    kind: str
-    number: str | None
-    date: dt.date | None
-    court: str | None
-    court_level: str | None
-    case_type: str | None
-    outcome: str | None
-    matter: str | None
-
-    @property
-    def year(self) -> int | None:
-        return case_year(self.date, self.number)
-
-    def facet(self, name: str):
-        return self.year if name == "year" else getattr(self, name)
-
-
 @dataclass
 class CaseFilters:
     """Narrow a case search; a field left ``None`` does not filter. Values must equal the facet values."""
@@ -102,7 +79,7 @@ class CaseFilters:
     years: Collection[int] | None = None
     exclude: Collection[str] = field(default_factory=frozenset)
 
-    def matches(self, m: CaseMeta) -> bool:
+    def matches(self, m: CaseSummary) -> bool:
         if m.case_id in self.exclude:
             return False
         for values, value in ((self.courts, m.court), (self.court_levels, m.court_level),
@@ -144,21 +121,21 @@ def case_pieces(case: CaseLawDocument, config: CaseIndexConfig) -> list[CasePiec
     return pieces
 
 
-def _meta(case: CaseLawDocument) -> CaseMeta:
-    return CaseMeta(case_id=case.case_id, title=case.title, kind=case.kind, number=case.number, date=case.date,
-                    court=case.court, court_level=case.court_level, case_type=case.case_type, outcome=case.outcome,
-                    matter=case.matter)
+def _summary(case: CaseLawDocument) -> CaseSummary:
+    return CaseSummary(case_id=case.case_id, title=case.title, kind=case.kind, number=case.number, date=case.date,
+                       court=case.court, court_level=case.court_level, case_type=case.case_type, matter=case.matter,
+                       outcome=case.outcome)
 
 
 class CaseIndex:
     """A loaded case index (see the module docstring). Build with :meth:`build`."""
 
-    def __init__(self, metas: list[CaseMeta], pieces: list[CasePiece], bm25: BM25Index, case_bm25: BM25Index,
+    def __init__(self, summaries: list[CaseSummary], pieces: list[CasePiece], bm25: BM25Index, case_bm25: BM25Index,
                  vectors: np.ndarray | None, embedder=None, config: CaseIndexConfig | None = None,
                  piece_tokens: list[frozenset[str]] | None = None):
         self.config = config or CaseIndexConfig()
-        self.metas = {m.case_id: m for m in metas}
-        self.order = [m.case_id for m in metas]
+        self.summaries = {m.case_id: m for m in summaries}
+        self.order = [m.case_id for m in summaries]
         self.pieces = pieces
         self.bm25 = bm25
         self.case_bm25 = case_bm25
@@ -189,24 +166,24 @@ class CaseIndex:
         if cache_dir is not None:
             Path(cache_dir).mkdir(parents=True, exist_ok=True)
         segmenter = segmenter or Segmenter(cache_path=Path(cache_dir) / "segments.jsonl" if cache_dir else None)
-        metas = [_meta(c) for c in cases]
+        summaries = [_summary(c) for c in cases]
         pieces = [p for c in cases for p in case_pieces(c, config)]
         tokens = segmenter.segment_many([p.text for p in pieces], workers=workers)
-        title_of = {m.case_id: m.title for m in metas}
+        title_of = {m.case_id: m.title for m in summaries}
         records = [ArticleRecord(key=p.key, doc_title=title_of[p.case_id], doc_type=p.section, title="", text=p.text)
                    for p in pieces]
         bm25 = BM25Index(k1=config.bm25_k1, b=config.bm25_b, title_weight=0, segmenter=segmenter)
         case_bm25 = BM25Index(k1=config.bm25_k1, b=config.bm25_b, title_weight=0, segmenter=segmenter)
         if not pieces:  # nothing to index yet: every query finds nothing
-            return cls(metas, [], bm25, case_bm25, None, embedder, config)
+            return cls(summaries, [], bm25, case_bm25, None, embedder, config)
         bm25.build(records, tokens)
-        by_case: dict[str, list[str]] = {m.case_id: [] for m in metas}
+        by_case: dict[str, list[str]] = {m.case_id: [] for m in summaries}
         for p, toks in zip(pieces, tokens):
             if p.section in config.similar_sections:
                 by_case[p.case_id].extend(toks)
         case_records = [ArticleRecord(key=(m.case_id, "case"), doc_title=m.title, doc_type=m.kind, title="", text="")
-                        for m in metas]
-        case_bm25.build(case_records, [by_case[m.case_id] for m in metas])
+                        for m in summaries]
+        case_bm25.build(case_records, [by_case[m.case_id] for m in summaries])
         vectors = None
         if embedder is not None and pieces:
             texts = [f"{p.text}" for p in pieces]
@@ -224,11 +201,11 @@ class CaseIndex:
         # queries are segmented without the on-disk cache: it is for indexed text, not for every query typed
         query_segmenter = Segmenter(cache_path=None)
         bm25.segmenter = case_bm25.segmenter = query_segmenter
-        return cls(metas, pieces, bm25, case_bm25, vectors, embedder, config,
+        return cls(summaries, pieces, bm25, case_bm25, vectors, embedder, config,
                    piece_tokens=[frozenset(t) for t in tokens])
 
     def __len__(self) -> int:
-        return len(self.metas)
+        return len(self.summaries)
 
     def warm_up(self) -> None:
         """Load the word segmenter's model and the encoder now, not at the first query (seconds)."""
@@ -241,8 +218,8 @@ class CaseIndex:
     # -- filtering and facets -------------------------------------------------------------------------------------
     def matching(self, filters: CaseFilters | None = None) -> list[str]:
         """Ids of the cases the filters keep, newest first."""
-        ids = [i for i in self.order if filters is None or filters.matches(self.metas[i])]
-        return sorted(ids, key=lambda i: (self.metas[i].date or dt.date.min), reverse=True)
+        ids = [i for i in self.order if filters is None or filters.matches(self.summaries[i])]
+        return sorted(ids, key=lambda i: (self.summaries[i].date or dt.date.min), reverse=True)
 
     def facets(self, case_ids: Iterable[str]) -> dict[str, list[tuple[object, int]]]:
         """Counts of each facet value over ``case_ids``, most frequent first (None values left out)."""
@@ -251,14 +228,14 @@ class CaseIndex:
         for name in FACETS:
             counts: dict[object, int] = {}
             for i in ids:
-                v = self.metas[i].facet(name)
+                v = self.summaries[i].facet(name)
                 if v is not None:
                     counts[v] = counts.get(v, 0) + 1
             out[name] = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
         return out
 
     def _case_mask(self, filters: CaseFilters | None) -> np.ndarray:
-        keep = np.array([filters is None or filters.matches(self.metas[i]) for i in self.order], dtype=bool)
+        keep = np.array([filters is None or filters.matches(self.summaries[i]) for i in self.order], dtype=bool)
         return keep
 
     # -- scoring --------------------------------------------------------------------------------------------------

@@ -1,14 +1,23 @@
-"""Shared fixtures: where the real data lives, and a fresh store per test."""
+"""Shared fixtures: where the real data lives, a fresh store per test, and the case-law test data.
+
+The case-law test data are the hand-written judgments and precedent in ``data/cases/`` (written for these tests, not
+real cases), and a tiny law corpus holding the articles they cite — BLDS 2015, BLTTDS 2015, Luật THADS — but not BLDS
+2005, so its citations stay unresolved."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
+from corpus.model import Article, DocumentType, LegalDocument
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("THUKY_DATA_DIR", REPO.parent / "shared" / "data"))
+CASE_DATA = Path(__file__).parent / "data" / "cases"
+LAW_CORPUS = "statutes"  # the corpus of LAW_DOCS, which the test cases cite
 
 
 def data_path(*parts: str) -> Path:
@@ -44,3 +53,36 @@ def e5_model_dir(tmp_path_factory) -> Path:
     from weights.e5_rebuild import build_e5_model
 
     return build_e5_model(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
+
+
+def _law_doc(number: str, title: str, year: int, articles: dict[str, str]) -> LegalDocument:
+    return LegalDocument(id=number, title=title, doc_type=DocumentType.CODE if title.startswith("Bộ") else
+                         DocumentType.LAW, number=number, issued_date=dt.date(year, 11, 24),
+                         articles=[Article(n, t, f"Nội dung {t.lower()}.") for n, t in articles.items()])
+
+
+LAW_DOCS = [
+    _law_doc("91/2015/QH13", "Bộ luật Dân sự", 2015, {
+        "463": "Hợp đồng vay tài sản", "466": "Nghĩa vụ trả nợ của bên vay", "468": "Lãi suất",
+        "623": "Thời hiệu thừa kế", "650": "Những trường hợp thừa kế theo pháp luật",
+        "651": "Người thừa kế theo pháp luật"}),
+    _law_doc("92/2015/QH13", "Bộ luật Tố tụng dân sự", 2015, {
+        "26": "Những tranh chấp về dân sự thuộc thẩm quyền giải quyết của Tòa án",
+        "35": "Thẩm quyền của Tòa án nhân dân cấp huyện", "39": "Thẩm quyền của Tòa án theo lãnh thổ",
+        "147": "Nghĩa vụ chịu án phí", "227": "Sự có mặt của đương sự", "228": "Xét xử trong trường hợp vắng mặt"}),
+    _law_doc("26/2008/QH12", "Luật Thi hành án dân sự", 2008, {
+        "2": "Bản án, quyết định được thi hành", "6": "Quyền yêu cầu thi hành án", "7": "Quyền của người được thi "
+        "hành án", "9": "Tự nguyện và cưỡng chế thi hành án"}),
+]
+
+
+def case_text(name: str) -> str:
+    """The text of one of the test cases in ``data/cases/``."""
+    return (CASE_DATA / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def law_store(store):
+    """The store with the tiny law corpus as ``statutes``."""
+    store.replace_source(LAW_CORPUS, "/law", "h", LAW_DOCS)
+    return store

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from assistant.cases import CaseLaw, CaseLawError, CaseNotFound, CaseRequestInvalid, FactsTooLong
-from tests.cases.conftest import LAW
+from tests.conftest import CASE_DATA, LAW_CORPUS
+
+
+@pytest.fixture
+def case_files() -> list[Path]:
+    return [CASE_DATA / "ban-an-thua-ke.txt", CASE_DATA / "ban-an-vay.txt", CASE_DATA / "an-le-thua-ke.txt"]
 
 
 @pytest.fixture
 def service(law_store, case_files, tmp_path):
-    s = CaseLaw(law_store, corpus="cases", law_corpus=LAW, home=tmp_path / "home", max_facts_chars=50_000)
+    s = CaseLaw(law_store, corpus="cases", law_corpus=LAW_CORPUS, home=tmp_path / "home", max_facts_chars=50_000)
     assert s.ingest(case_files) == ["12/2019/DS-ST", "05/2020/DS-ST", "05/2016/AL"]
     return s
 
@@ -104,12 +110,12 @@ def test_the_assistant_shows_related_judgments_apart_from_the_law(service, law_s
     from indexing.index import CorpusIndex, IndexBuilder, IndexConfig
 
     home = tmp_path / "law-home"
-    IndexBuilder(home, IndexConfig(model_dir=None)).build(law_store, LAW)
-    index = CorpusIndex.load(home, LAW, resolver=law_store.resolver(LAW))
+    IndexBuilder(home, IndexConfig(model_dir=None)).build(law_store, LAW_CORPUS)
+    index = CorpusIndex.load(home, LAW_CORPUS, resolver=law_store.resolver(LAW_CORPUS))
     a = Assistant(law_store, lambda corpus: index, ConversationStore(law_store.engine),
                   related_cases=lambda q: service.related(q, k=2))
     ans = a.answer("Điều 651 Bộ luật Dân sự quy định người thừa kế theo pháp luật khi chia di sản thừa kế?",
-                   corpus=LAW)
+                   corpus=LAW_CORPUS)
     assert not ans.abstained and ans.related_cases and ans.related_cases[0].case_id in ("12/2019/DS-ST", "05/2016/AL")
     assert ans.related_cases[0].note.startswith("Bản án tham khảo")
     assert all(c.document_id != ans.related_cases[0].case_id for c in ans.citations)  # the law stays the law
@@ -118,4 +124,5 @@ def test_the_assistant_shows_related_judgments_apart_from_the_law(service, law_s
         raise RuntimeError("case index unavailable")
 
     b = Assistant(law_store, lambda corpus: index, ConversationStore(law_store.engine), related_cases=broken)
-    assert b.answer("Điều 651 Bộ luật Dân sự quy định người thừa kế theo pháp luật?", corpus=LAW).related_cases == []
+    answer = b.answer("Điều 651 Bộ luật Dân sự quy định người thừa kế theo pháp luật?", corpus=LAW_CORPUS)
+    assert answer.related_cases == []

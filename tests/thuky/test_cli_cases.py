@@ -9,8 +9,7 @@ import sys
 
 import pytest
 
-from tests.cases.conftest import DATA, LAW, LAW_DOCS
-from tests.conftest import REPO
+from tests.conftest import CASE_DATA, LAW_CORPUS, LAW_DOCS, REPO
 
 
 @pytest.fixture(scope="module")
@@ -19,10 +18,10 @@ def home(tmp_path_factory):
 
     home = tmp_path_factory.mktemp("home")
     store = Store(f"sqlite:///{home / 'thuky.db'}")
-    store.replace_source(LAW, "/law", "h", LAW_DOCS)
+    store.replace_source(LAW_CORPUS, "/law", "h", LAW_DOCS)
     store.engine.dispose()
-    r = _cli(home, "cases", "ingest", str(DATA / "ban-an-thua-ke.txt"), str(DATA / "ban-an-vay.txt"),
-             str(DATA / "an-le-thua-ke.txt"))
+    r = _cli(home, "cases", "ingest", str(CASE_DATA / "ban-an-thua-ke.txt"), str(CASE_DATA / "ban-an-vay.txt"),
+             str(CASE_DATA / "an-le-thua-ke.txt"))
     assert r.returncode == 0, r.stderr
     assert "stored 3 cases in 'cases'" in r.stdout and "unresolved" in r.stdout
     return home
@@ -30,7 +29,7 @@ def home(tmp_path_factory):
 
 def _cli(home, *args, stdin=None):
     env = {**os.environ, "THUKY_HOME": str(home), "THUKY_DENSE": "0", "COLUMNS": "200",
-           "THUKY_DEFAULT_CORPUS": LAW}
+           "THUKY_DEFAULT_CORPUS": LAW_CORPUS}
     return subprocess.run([sys.executable, "-m", "thuky.cli", *args], capture_output=True, text=True, env=env,
                           cwd=REPO, timeout=300, input=stdin)
 

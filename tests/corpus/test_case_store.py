@@ -6,13 +6,14 @@ import pytest
 
 from corpus.case_law import parse_judgment, parse_precedent
 from corpus.case_store import CaseStore, CaseStoreError
-from tests.cases.conftest import LAW, text
+from tests.conftest import LAW_CORPUS, case_text
 
 
 @pytest.fixture
 def cases(law_store):
     cs = CaseStore(law_store)
-    cs.replace("cases", [parse_judgment(text("ban-an-thua-ke.txt")), parse_precedent(text("an-le-thua-ke.txt"))])
+    cs.replace("cases", [parse_judgment(case_text("ban-an-thua-ke.txt")),
+                         parse_precedent(case_text("an-le-thua-ke.txt"))])
     return cs
 
 
@@ -29,7 +30,7 @@ def test_round_trip(cases):
 
 def test_replace_and_delete(cases):
     before = cases.version("cases")
-    cases.replace("cases", [parse_judgment(text("ban-an-thua-ke.txt"))])
+    cases.replace("cases", [parse_judgment(case_text("ban-an-thua-ke.txt"))])
     assert cases.count("cases") == 2 and cases.version("cases") != before
     cases.delete("cases", "05/2016/AL")
     with pytest.raises(CaseStoreError, match="no case '05/2016/AL'"):
@@ -37,12 +38,12 @@ def test_replace_and_delete(cases):
     with pytest.raises(CaseStoreError):
         cases.delete("cases", "05/2016/AL")
     with pytest.raises(CaseStoreError, match="twice"):
-        cases.replace("cases", [parse_judgment(text("ban-an-vay.txt"))] * 2)
+        cases.replace("cases", [parse_judgment(case_text("ban-an-vay.txt"))] * 2)
 
 
 def test_provisions_resolved_or_kept_unresolved(cases):
     j = cases.get("cases", "12/2019/DS-ST")
-    provs = cases.provisions(j, LAW)
+    provs = cases.provisions(j, LAW_CORPUS)
     by = {(p.document_ref, p.article): p for p in provs}
     ok = by[("Bộ luật Dân sự năm 2015", "650")]
     assert ok.resolved and ok.document_id == "91/2015/QH13" and ok.label == "Điều 650 Bộ luật Dân sự"
@@ -51,7 +52,7 @@ def test_provisions_resolved_or_kept_unresolved(cases):
     assert old.label == "Điều 675 Bộ luật Dân sự năm 2005 — chưa có trong cơ sở dữ liệu"
     first = next(p for p in provs if p.article == "26")
     assert first.clause == "5" and first.label.startswith("khoản 5 Điều 26 Bộ luật Tố tụng dân sự")
-    applied = cases.applied_articles(j, LAW)
+    applied = cases.applied_articles(j, LAW_CORPUS)
     assert ("91/2015/QH13", "651") in applied and ("92/2015/QH13", "147") in applied
     assert not any(d == "26/2008/QH12" for d, _ in applied)  # the enforcement notice applies nothing
     assert any(p.document_id == "26/2008/QH12" and p.section == "notice" for p in provs)
@@ -62,5 +63,5 @@ def test_a_stored_document_without_the_article(cases, law_store):
 
     sections = [CaseSection("decision", "", "Căn cứ Điều 999 Bộ luật Dân sự năm 2015.")]
     j = Judgment(case_id="x", title="x", sections=sections, citations=cited_provisions(sections))
-    (p,) = cases.provisions(j, LAW)
+    (p,) = cases.provisions(j, LAW_CORPUS)
     assert p.document_id == "91/2015/QH13" and not p.resolved and p.key is None

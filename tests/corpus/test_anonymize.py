@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from corpus.anonymize import Anonymizer
 from corpus.case_law import parse_judgment
-from tests.cases.conftest import text
+from tests.conftest import case_text
 
 
 def test_masks_are_consistent_and_distinct():
@@ -18,7 +18,7 @@ def test_masks_are_consistent_and_distinct():
 
 
 def test_judgment_masking_keeps_officials_and_organisations():
-    case = parse_judgment(text("ban-an-thua-ke.txt"))
+    case = parse_judgment(case_text("ban-an-thua-ke.txt"))
     a = Anonymizer.for_case(case)
     facts = a.mask(case.text_of("facts"))
     assert "Nguyễn Văn Hùng" not in facts and "Hùng" not in facts and "ông H." in facts

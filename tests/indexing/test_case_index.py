@@ -8,13 +8,13 @@ import pytest
 
 from corpus.case_law import parse_judgment, parse_precedent
 from indexing.cases import CaseFilters, CaseIndex, CaseIndexConfig, split_section
-from tests.cases.conftest import text
+from tests.conftest import case_text
 
 
 @pytest.fixture(scope="module")
 def cases():
-    return [parse_judgment(text("ban-an-thua-ke.txt")), parse_judgment(text("ban-an-vay.txt")),
-            parse_precedent(text("an-le-thua-ke.txt"))]
+    return [parse_judgment(case_text("ban-an-thua-ke.txt")), parse_judgment(case_text("ban-an-vay.txt")),
+            parse_precedent(case_text("an-le-thua-ke.txt"))]
 
 
 @pytest.fixture(scope="module")

@@ -23,12 +23,11 @@ from corpus.case_law import (
 )
 from corpus.citations import parse_provision_line
 from corpus.text import fold
-from tests.cases.conftest import text
-from tests.conftest import data_path
+from tests.conftest import case_text, data_path
 
 
 def test_sections_by_heading_in_order():
-    sections = split_judgment(text("ban-an-thua-ke.txt"))
+    sections = split_judgment(case_text("ban-an-thua-ke.txt"))
     assert [s.name for s in sections] == ["header", "facts", "reasoning", "decision", "closing"]
     by = {s.name: s for s in sections}
     assert by["facts"].heading == "NỘI DUNG VỤ ÁN:" and by["facts"].text.startswith("Theo đơn khởi kiện")
@@ -59,7 +58,7 @@ def test_missing_sections_are_reported():
 
 
 def test_header_fields_parties_and_officials():
-    j = parse_judgment(text("ban-an-thua-ke.txt"))
+    j = parse_judgment(case_text("ban-an-thua-ke.txt"))
     assert (j.case_id, j.number, j.date) == ("12/2019/DS-ST", "12/2019/DS-ST", dt.date(2019, 3, 15))
     assert j.court == "Tòa án nhân dân huyện An Bình, tỉnh Hà Tây"
     assert (j.court_level, j.case_type, j.matter) == ("Sơ thẩm", "Dân sự", "Tranh chấp về thừa kế tài sản")
@@ -74,7 +73,7 @@ def test_header_fields_parties_and_officials():
 
 
 def test_cited_provisions_take_the_code_named_at_the_end_of_the_grounds():
-    j = parse_judgment(text("ban-an-thua-ke.txt"))
+    j = parse_judgment(case_text("ban-an-thua-ke.txt"))
     decision = [(c.article, c.document_ref) for c in j.citations if c.section == "decision"]
     assert decision[:4] == [("26", "Bộ luật Tố tụng dân sự năm 2015"), ("147", "Bộ luật Tố tụng dân sự năm 2015"),
                             ("227", "Bộ luật Tố tụng dân sự năm 2015"), ("228", "Bộ luật Tố tụng dân sự năm 2015")]
@@ -129,7 +128,7 @@ def test_court_names_normalised():
 
 
 def test_precedent_structure():
-    p = parse_precedent(text("an-le-thua-ke.txt"))
+    p = parse_precedent(case_text("an-le-thua-ke.txt"))
     assert (p.case_id, p.number, p.kind, p.date) == ("05/2016/AL", "05/2016/AL", "precedent", dt.date(2016, 4, 6))
     assert p.title == "Án lệ số 05/2016/AL về vụ án Tranh chấp di sản thừa kế"
     assert p.source_judgment.startswith("Quyết định giám đốc thẩm số 208/2012/DS-GĐT")

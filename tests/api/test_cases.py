@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cases.conftest import DATA
+from tests.conftest import CASE_DATA
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,8 @@ def api(tmp_path_factory):
 
     home = build_home(tmp_path_factory.mktemp("cases-api-home"))
     store = Store(f"sqlite:///{home / 'thuky.db'}")
-    CaseLaw(store).ingest([DATA / "ban-an-thua-ke.txt", DATA / "ban-an-vay.txt", DATA / "an-le-thua-ke.txt"])
+    CaseLaw(store).ingest([CASE_DATA / "ban-an-thua-ke.txt", CASE_DATA / "ban-an-vay.txt",
+                           CASE_DATA / "an-le-thua-ke.txt"])
     store.engine.dispose()
     app = Runtime(api_settings(home)).app()
     with TestClient(app) as client:
