@@ -18,8 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from api.schema import ROLES, ApiKeyRow, AuthTokenRow, Base, UserRow
-from corpus.schema import utcnow
+from api.tables import ROLES, ApiKeyRow, AuthTokenRow, Base, UserRow
+from corpus.tables import utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from api.accounts import iso
-from api.schema import AuditRow, Base
+from api.tables import AuditRow, Base
 
 log = logging.getLogger("thuky.audit")
 MAX_QUESTION_CHARS = 4000

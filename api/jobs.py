@@ -19,8 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.accounts import iso
-from api.schema import JobRow
-from corpus.schema import utcnow
+from api.tables import JobRow
+from corpus.tables import utcnow
 
 log = logging.getLogger("thuky.jobs")
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from api import schema  # noqa: F401 - registers the service's tables on corpus.schema.Base before create_all
+from api import tables  # noqa: F401 - registers the service's tables on corpus.tables.Base before create_all
 from api.accounts import Accounts, Principal, digest
 from api.audit import AuditLog
 from api.config import ServiceConfig
@@ -28,7 +28,7 @@ from api.ratelimit import RateLimiter
 from assistant.cases import CaseLaw
 from assistant.conversation import ConversationStore
 from assistant.pipeline import Assistant
-from corpus.schema import Base
+from corpus.tables import Base
 from corpus.store import Store
 from indexing.index import CorpusIndex, IndexConfig
 from indexing.registry import IndexRegistry

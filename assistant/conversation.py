@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from assistant.errors import ConversationNotFound
-from corpus.schema import Base, utcnow
+from corpus.tables import Base, utcnow
 
 
 class ConversationRow(Base):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer import AnswerForm
-from corpus.citations import Citation, parse_citations
+from corpus.citations import Reference, parse_citations
 from corpus.text import fold, nfc
 from indexing.query import cut_folded
 
@@ -46,7 +46,7 @@ class Question:
     text: str
     form: AnswerForm
     choices: dict[str, str] | None = None
-    units: list[Citation] = field(default_factory=list)
+    units: list[Reference] = field(default_factory=list)
 
     @property
     def negative(self) -> bool:

@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus.model import LegalDocument  # noqa: E402
+from corpus.law import LegalDocument  # noqa: E402
 from corpus.statute_parser import parse_statute  # noqa: E402
 from corpus.text import fold, nfc, squash  # noqa: E402
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from corpus.model import DocumentType, LegalDocument
+from corpus.law import DocumentType, LegalDocument
 from corpus.text import fold, nfc, squash
 
 __all__ = ["AliasResolver", "ABBREVIATIONS", "document_aliases", "name_key", "number_key"]

@@ -25,7 +25,7 @@ from corpus.case_law import (
     Party,
     Precedent,
 )
-from corpus.schema import CaseRow, DocumentRow, UnitRow
+from corpus.tables import CaseRow, DocumentRow, UnitRow
 from corpus.store import Store, check_corpus_name
 
 __all__ = ["CaseStore", "CaseStoreError", "ResolvedProvision"]

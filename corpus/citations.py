@@ -1,7 +1,7 @@
 """Citations of law: "điểm b khoản 1 Điều 51 BLHS 2015", "khoản 2 Điều 123 của Bộ luật này", "Điều 584, 585 và 586
 Bộ luật Dân sự", "Điều 91 khoản 2, 4" (judgment style, article first)…
 
-``parse_citations(text)`` finds them in questions, statute text and judgments and turns each into a :class:`Citation`
+``parse_citations(text)`` finds them in questions, statute text and judgments and turns each into a :class:`Reference`
 — one per addressed unit, so "Điều 584, 585 và 586 Bộ luật Dân sự" gives three citations sharing the document.
 
 Conventions (documented here because several are choices):
@@ -39,12 +39,13 @@ from corpus.text import fold, nfc, squash
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.aliases import AliasResolver
 
-__all__ = ["Citation", "parse_citations", "parse_provision_line", "resolve_citation"]
+__all__ = ["Reference", "parse_citations", "parse_provision_line", "resolve_citation"]
 
 
 @dataclass(frozen=True)
-class Citation:
-    """One cited unit: Điều ``article`` / khoản ``clause`` / điểm ``point`` of the document ``document_ref``."""
+class Reference:
+    """A reference to a unit of law found in text (not an answer's ``assistant.answer.Citation``): Điều ``article`` /
+    khoản ``clause`` / điểm ``point`` of the document ``document_ref``."""
 
     article: str | None = None
     clause: str | None = None
@@ -504,7 +505,7 @@ def _parse_document(text: str, pos: int, known: re.Pattern[str] | None = None) -
 
 def parse_citations(
     text: str, *, skip_headings: bool = True, known_names: Iterable[str] | None = None
-) -> list[Citation]:
+) -> list[Reference]:
     """All citations in ``text`` (NFC-normalised first), in order of appearance.
 
     ``known_names`` (e.g. the titles an :class:`~corpus.aliases.AliasResolver` knows) make document names end exactly
@@ -518,7 +519,7 @@ def parse_citations(
         if key not in _NAMES_CACHE:
             _NAMES_CACHE[key] = _names_regex(key)
         known = _NAMES_CACHE[key]
-    out: list[Citation] = []
+    out: list[Reference] = []
     pos = 0
     n = len(text)
     while pos < n:
@@ -563,7 +564,7 @@ def parse_citations(
     return out
 
 
-def _emit(text: str, chain: list[_Group]) -> list[Citation]:
+def _emit(text: str, chain: list[_Group]) -> list[Reference]:
     # documents and missing articles flow right-to-left inside one list
     doc = None
     next_article: str | None = None
@@ -579,7 +580,7 @@ def _emit(text: str, chain: list[_Group]) -> list[Citation]:
             next_article = g.items[0][0] if g.items and g.items[0][0] else next_article
         elif g.article_this:
             next_article = None
-    cits: list[Citation] = []
+    cits: list[Reference] = []
     for [(g, d, items)] in reversed(resolved):
         start = g.start
         end = g.doc[1] if g.doc else g.end
@@ -591,13 +592,13 @@ def _emit(text: str, chain: list[_Group]) -> list[Citation]:
             if a is None:
                 relative = True  # "khoản 1 Điều này": always the citing document
             cits.append(
-                Citation(article=a, clause=c, point=p, document_ref=ref, relative=relative, span=(start, end),
+                Reference(article=a, clause=c, point=p, document_ref=ref, relative=relative, span=(start, end),
                          text=text[start:end], this_clause=t)
             )
     return cits
 
 
-def parse_provision_line(line: str) -> list[Citation]:
+def parse_provision_line(line: str) -> list[Reference]:
     """A judgment's ``related_law_provisions`` line: ``"Bộ luật Dân sự năm 2015 | Điều 584, Điều 585"``.
 
     The document comes first; it is given to every citation of the right-hand side that names none. A bare number
@@ -614,21 +615,21 @@ def parse_provision_line(line: str) -> list[Citation]:
         m = re.search(r"\d+[a-zđ]?", right)
         if m and not re.search(r"\w", right[: m.start()]):
             s, e = offset + m.start(), offset + m.end()
-            return [Citation(article=m.group(0), document_ref=doc, relative=doc is None, span=(s, e), text=line[s:e])]
+            return [Reference(article=m.group(0), document_ref=doc, relative=doc is None, span=(s, e), text=line[s:e])]
         return []
     out = []
     for c in cits:
         span = (c.span[0] + offset, c.span[1] + offset)
         if c.document_ref is None and doc:
-            c = Citation(c.article, c.clause, c.point, doc, False, span, line[span[0]: span[1]], c.this_clause)
+            c = Reference(c.article, c.clause, c.point, doc, False, span, line[span[0]: span[1]], c.this_clause)
         else:
-            c = Citation(c.article, c.clause, c.point, c.document_ref, c.relative, span, line[span[0]: span[1]],
+            c = Reference(c.article, c.clause, c.point, c.document_ref, c.relative, span, line[span[0]: span[1]],
                          c.this_clause)
         out.append(c)
     return out
 
 
-def resolve_citation(c: Citation, resolver: AliasResolver, citing_document_id: str | None) -> str | None:
+def resolve_citation(c: Reference, resolver: AliasResolver, citing_document_id: str | None) -> str | None:
     """The id of the cited document: the citing document for a relative citation, else the resolver's answer."""
     if c.relative:
         return citing_document_id

@@ -1,7 +1,7 @@
 """Structure parser for Vietnamese statute plain text.
 
 ``parse_statute(text)`` turns the plain text of a statute (header lines, then ``Phần`` / ``Chương`` / ``Mục`` /
-``Điều`` headings, khoản lines ``1. …`` and điểm lines ``a) …``) into a :class:`~corpus.model.LegalDocument`.
+``Điều`` headings, khoản lines ``1. …`` and điểm lines ``a) …``) into a :class:`~corpus.law.LegalDocument`.
 ``parse_article_body(text)`` splits one article body into khoản and điểm (used by loaders whose articles arrive as
 "Title\\n\\nBody").
 
@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from corpus.model import Article, Clause, DocumentType, LegalDocument, Point
+from corpus.law import Article, Clause, DocumentType, LegalDocument, Point
 from corpus.text import clean_lines, slugify
 
 __all__ = ["parse_statute", "parse_article_body", "POINT_LETTERS"]

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from corpus.aliases import AliasResolver, document_aliases
-from corpus.citations import Citation, parse_citations, resolve_citation
-from corpus.model import (
+from corpus.citations import Reference, parse_citations, resolve_citation
+from corpus.law import (
     Article,
     Clause,
     DocumentStatus,
@@ -23,7 +23,7 @@ from corpus.model import (
     LegalDocument,
     Point,
 )
-from corpus.schema import Base, CrossReferenceRow, DocumentRow, SourceFileRow, UnitRow
+from corpus.tables import Base, CrossReferenceRow, DocumentRow, SourceFileRow, UnitRow
 
 CORPUS_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -344,7 +344,7 @@ class Store:
         """Resolve a citation string ("khoản 1 Điều 51 BLHS") to the units it names."""
         resolver = self.resolver(corpus)
         # the corpus's own titles end document names exactly ("Luật Hàng không dân dụng Việt Nam", not "Luật Hàng")
-        cits: list[Citation] = [c for c in parse_citations(citation_text, known_names=resolver.names()) if c.article]
+        cits: list[Reference] = [c for c in parse_citations(citation_text, known_names=resolver.names()) if c.article]
         if not cits:
             raise StoreError(f"no citation (Điều …) found in {citation_text!r}")
         views = []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.model import Article, DocumentType, LegalDocument
+from corpus.law import Article, DocumentType, LegalDocument
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("THUKY_DATA_DIR", REPO.parent / "shared" / "data"))

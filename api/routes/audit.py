@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.accounts import as_utc
 from api.auth import AdminUser, ServicesDep
-from api.models import AuditList, errors
+from api.bodies import AuditList, errors
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 

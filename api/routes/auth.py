@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from api.accounts import iso
 from api.auth import COOKIE, CurrentUser, ServicesDep
 from api.errors import ApiError
-from api.models import LoginRequest, LoginResponse, MeView, errors
+from api.bodies import LoginRequest, LoginResponse, MeView, errors
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 

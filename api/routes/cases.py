@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import CurrentUser, ServicesDep
 from api.highlight import snippet_and_highlight
-from api.models import Text, check_text, errors
+from api.bodies import Text, check_text, errors
 from assistant.cases import CaseFacets, CaseResult, CaseView, SimilarResult
 
 router = APIRouter(prefix="/v1", tags=["cases"])

@@ -21,7 +21,7 @@ from api import sse
 from api.accounts import Principal
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError, from_domain
-from api.models import ChatRequest, errors
+from api.bodies import ChatRequest, errors
 from api.services import CANCEL, Cancelled, Services
 from assistant.answer import Answer
 from assistant.errors import ConversationNotFound

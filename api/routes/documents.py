@@ -12,8 +12,8 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from api.auth import AdminUser, CurrentUser, ServicesDep
 from api.errors import ApiError
-from api.models import ArticleView, DocumentList, DocumentView, JobAccepted, errors
-from corpus.model import LegalDocument
+from api.bodies import ArticleView, DocumentList, DocumentView, JobAccepted, errors
+from corpus.law import LegalDocument
 from corpus.store import StoreError
 from corpus.text import nfc
 

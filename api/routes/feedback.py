@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from api.accounts import as_utc, iso
 from api.auth import CurrentUser, EvaluatorUser, ServicesDep
 from api.errors import ApiError
-from api.models import Created, FeedbackList, FeedbackRequest, errors
-from api.schema import FeedbackRow
+from api.bodies import Created, FeedbackList, FeedbackRequest, errors
+from api.tables import FeedbackRow
 from assistant.errors import ConversationNotFound
 
 router = APIRouter(prefix="/v1", tags=["feedback"])

@@ -9,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from api.auth import require
-from api.models import Health, Readiness, errors
+from api.bodies import Health, Readiness, errors
 
 router = APIRouter(tags=["health"])
 

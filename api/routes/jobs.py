@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.auth import AdminUser, ServicesDep
 from api.errors import ApiError
-from api.models import JobList, JobView, errors
+from api.bodies import JobList, JobView, errors
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 

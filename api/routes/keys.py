@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from api.accounts import AccountError
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
-from api.models import KeyCreated, KeyList, KeyRequest, errors
+from api.bodies import KeyCreated, KeyList, KeyRequest, errors
 
 router = APIRouter(prefix="/v1", tags=["keys"])
 

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Query, Request
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
 from api.highlight import query_terms, snippet_and_highlight
-from api.models import SearchResponse, check_text, errors
+from api.bodies import SearchResponse, check_text, errors
 from indexing.index import IndexUnavailable, QueryError
 from indexing.types import Filters
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.accounts import iso
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
-from api.models import SessionList, SessionView, errors
+from api.bodies import SessionList, SessionView, errors
 from assistant.conversation import ConversationRow
 from assistant.errors import ConversationNotFound
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
-from api.models import UnitsResponse, check_text, errors
+from api.bodies import UnitsResponse, check_text, errors
 from corpus.citations import parse_citations
 from corpus.store import StoreError
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from corpus.case_law.cited import cited_provisions, precedent_numbers
 from corpus.case_law.header import case_type_from_number, court_level_from, normalize_court
-from corpus.case_law.model import (
+from corpus.case_law.documents import (
     APPLIED_SECTIONS,
     OUTCOME_LABELS,
     REQUIRED_SECTIONS,
@@ -42,7 +42,7 @@ from corpus.case_law.outcome import detect_outcome
 from corpus.case_law.parse import parse_judgment, parse_precedent
 from corpus.case_law.parties import panel_names, parse_parties, person_names
 from corpus.case_law.sections import split_judgment
-from corpus.case_law.text import clean_text, parse_vn_date
+from corpus.case_law.cleaning import clean_text, parse_vn_date
 
 __all__ = [
     "APPLIED_SECTIONS", "CaseLawDocument", "CaseSection", "CaseSummary", "CitedProvision", "Judgment", "Outcome",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from corpus.case_law.model import APPLIED_SECTIONS, CaseSection, CitedProvision, Section
-from corpus.citations import Citation, parse_citations
+from corpus.case_law.documents import APPLIED_SECTIONS, CaseSection, CitedProvision, Section
+from corpus.citations import Reference, parse_citations
 from corpus.text import nfc, squash
 
 _PRECEDENT = re.compile(r"án\s+lệ\s+(?:số\s*:?\s*)?(\d{1,3}\s*/\s*\d{4}\s*/\s*AL)\b", re.IGNORECASE)
@@ -49,7 +49,7 @@ def _with_documents(text: str, cits: list) -> list:
             if len(gap) > _GROUNDS_REACH or _GROUNDS_BREAK.search(gap):
                 break
             if nxt.document_ref is not None and not nxt.relative:
-                out[i] = Citation(c.article, c.clause, c.point, nxt.document_ref, False, c.span, c.text,
+                out[i] = Reference(c.article, c.clause, c.point, nxt.document_ref, False, c.span, c.text,
                                   c.this_clause)
                 break
     return out

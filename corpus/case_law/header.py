@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.case_law.text import line_key, parse_vn_date
+from corpus.case_law.cleaning import line_key, parse_vn_date
 from corpus.text import fold, nfc, squash
 
 _NUMBER_LINE = re.compile(r"(?:bản\s+án|án\s+lệ)\s*(?:số)?\s*:?\s*(\d{1,4}\s*/\s*\d{4}\s*/\s*[A-ZĐa-zđ][\w\- ]*)",

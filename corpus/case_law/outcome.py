@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.case_law.model import Outcome
+from corpus.case_law.documents import Outcome
 from corpus.text import fold, squash
 
 _F_ACCEPT = re.compile(r"(?<!khong )(?<!khong duoc )chap nhan (?:toan bo |mot phan |cac )?(?:yeu cau|don khoi kien)")

@@ -7,11 +7,11 @@ import re
 
 from corpus.case_law.cited import cited_provisions, precedent_numbers
 from corpus.case_law.header import case_type_from_number, court_level_from, header_fields, normalize_court
-from corpus.case_law.model import APPLIED_SECTIONS, SECTION_LABELS, CaseSection, Judgment, Precedent, Section
+from corpus.case_law.documents import APPLIED_SECTIONS, SECTION_LABELS, CaseSection, Judgment, Precedent, Section
 from corpus.case_law.outcome import detect_outcome
 from corpus.case_law.parties import panel_names, parse_parties
 from corpus.case_law.sections import split_judgment
-from corpus.case_law.text import clean_text, line_key, parse_vn_date, tidy
+from corpus.case_law.cleaning import clean_text, line_key, parse_vn_date, tidy
 from corpus.text import fold, squash
 
 def _title(kind: str, number: str | None, date: dt.date | None, court: str | None, matter: str | None,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from corpus.case_law.model import Party
-from corpus.case_law.text import line_key, tidy
+from corpus.case_law.documents import Party
+from corpus.case_law.cleaning import line_key, tidy
 from corpus.text import fold, nfc, squash
 
 _UP = "A-ZĂÂĐÊÔƠƯÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"

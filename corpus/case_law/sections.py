@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from corpus.case_law.model import CaseSection, Section
-from corpus.case_law.text import clean_text, line_key, tidy
+from corpus.case_law.documents import CaseSection, Section
+from corpus.case_law.cleaning import clean_text, line_key, tidy
 
 _HEADINGS: dict[str, Section] = {
     "noi dung vu an": Section.FACTS, "noi dung vu viec": Section.FACTS, "noi dung su viec": Section.FACTS,

@@ -11,7 +11,7 @@ from corpus.loaders.detect import JSON_SHAPES
 from corpus.loaders.errors import LoadError
 from corpus.loaders.known import doc_type_for, is_number, issuer_from_number, known, normalize_number
 from corpus.loaders.text import normalize_text
-from corpus.model import Article, DocumentType, LegalDocument
+from corpus.law import Article, DocumentType, LegalDocument
 from corpus.text import nfc, slugify
 
 _TAB_BREAK = re.compile(r"[ ]*\t{2,}[ \t]*")

@@ -12,7 +12,7 @@ from corpus.loaders.detect import HEAD_BYTES, JSON_SHAPES, decode_text, describe
 from corpus.loaders.errors import LoadError
 from corpus.loaders.judgments import load_judgments
 from corpus.loaders.text import document_from_text, text_from_docx, text_from_html, text_from_pdf
-from corpus.model import LegalDocument
+from corpus.law import LegalDocument
 
 DEFAULT_MAX_BYTES = 100 * 2**20
 

@@ -17,7 +17,7 @@ from corpus.case_law import Judgment, Outcome, Party, parse_judgment, parse_vn_d
 from corpus.loaders.detect import JSON_SHAPES
 from corpus.loaders.errors import LoadError
 from corpus.loaders.known import normalize_number
-from corpus.model import DocumentType, LegalDocument
+from corpus.law import DocumentType, LegalDocument
 from corpus.text import nfc
 
 __all__ = ["load_judgment_cases", "load_judgments", "parse_vn_date"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.model import DocumentType
+from corpus.law import DocumentType
 from corpus.text import fold, nfc
 
 

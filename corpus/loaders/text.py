@@ -8,7 +8,7 @@ from pathlib import Path
 
 from corpus.loaders.detect import decode_text
 from corpus.loaders.errors import LoadError
-from corpus.model import LegalDocument
+from corpus.law import LegalDocument
 from corpus.text import nfc
 
 _ARTICLE_HEADING = re.compile(r"^[ \t\u00a0]*Điều[ \t\u00a0]+\d+", re.M | re.I)

@@ -123,7 +123,7 @@ def make_users(app, password: str = "mật-khẩu-đủ-dài") -> dict[str, dict
     """A user of every role (and a second judge), each with a login token: role → {username, token, headers}."""
     from sqlalchemy.orm import Session
 
-    from api.schema import UserRow
+    from api.tables import UserRow
 
     accounts = app.state.services.accounts
     out = {}

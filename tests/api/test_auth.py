@@ -60,7 +60,7 @@ def test_login_validation_names_the_field(client):
 
 
 def test_passwords_are_stored_as_argon2_hashes(app, users):
-    from api.schema import UserRow
+    from api.tables import UserRow
 
     with Session(app.state.services.store.engine) as s:
         stored = s.scalar(select(UserRow.password_hash).where(UserRow.username == "judge"))

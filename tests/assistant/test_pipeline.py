@@ -10,7 +10,7 @@ from assistant.answer import AnswerForm
 from assistant.conversation import ConversationStore
 from assistant.errors import AssistantError
 from assistant.pipeline import Assistant, standalone_question
-from corpus.model import Article, DocumentType, LegalDocument
+from corpus.law import Article, DocumentType, LegalDocument
 from corpus.statute_parser import parse_article_body
 from indexing.index import CorpusIndex, IndexBuilder, IndexConfig
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from corpus.aliases import AliasResolver, document_aliases, name_key, number_key
-from corpus.model import DocumentType, LegalDocument
+from corpus.law import DocumentType, LegalDocument
 from corpus.text import nfc, slugify
 
 DATA = Path(os.environ.get("THUKY_DATA_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "data")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from corpus.aliases import AliasResolver
-from corpus.citations import Citation, parse_citations, parse_provision_line, resolve_citation
-from corpus.model import DocumentType, LegalDocument
+from corpus.citations import Reference, parse_citations, parse_provision_line, resolve_citation
+from corpus.law import DocumentType, LegalDocument
 from corpus.text import nfc
 
 DATA = Path(os.environ.get("THUKY_DATA_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "data")
@@ -161,7 +161,7 @@ ROWS: list[tuple[str, list[tuple]]] = [
 ]
 
 
-def _tuples(cits: list[Citation]) -> list[tuple]:
+def _tuples(cits: list[Reference]) -> list[tuple]:
     return [(c.document_ref, c.article, c.clause, c.point, c.relative) for c in cits]
 
 

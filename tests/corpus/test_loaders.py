@@ -13,7 +13,7 @@ import pytest
 
 from corpus.loaders import LoadError, detect_format, iter_files, load_path
 from corpus.loaders.known import KNOWN_DOCUMENTS, doc_type_for, normalize_number
-from corpus.model import DocumentType
+from corpus.law import DocumentType
 
 DATA = Path(os.environ.get("THUKY_DATA_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "data")
 needs_data = pytest.mark.skipif(not (DATA / "statutes").is_dir(),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.model import DocumentType
+from corpus.law import DocumentType
 from corpus.statute_parser import parse_article_body, parse_statute
 from corpus.text import clean_lines
 

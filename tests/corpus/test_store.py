@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from corpus.model import Article, Clause, DocumentType, LegalDocument, Point
+from corpus.law import Article, Clause, DocumentType, LegalDocument, Point
 from corpus.store import StoreError
 
 
@@ -151,7 +151,7 @@ def test_invalid_corpus_names_are_refused(store, name):
 
 def test_lookup_ends_a_long_title_where_the_corpus_title_ends(store):
     """A title with words that usually end a law's name ("không", "dụng") resolves through the corpus's own titles."""
-    from corpus.model import Article, DocumentType, LegalDocument
+    from corpus.law import Article, DocumentType, LegalDocument
 
     doc = LegalDocument(id="66/2006/QH11", title="Luật Hàng không dân dụng Việt Nam", doc_type=DocumentType.LAW,
                         number="66/2006/QH11", articles=[Article(number="54", title="Cảng hàng không", text="Nội dung.")])

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from corpus.model import Article, Clause, DocumentType, LegalDocument
+from corpus.law import Article, Clause, DocumentType, LegalDocument
 from indexing.index import CorpusIndex, IndexBuilder, IndexConfig, IndexUnavailable, QueryError
 from indexing.types import Filters
 

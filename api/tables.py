@@ -1,4 +1,4 @@
-"""Tables of the service, in the same database as the corpus (``corpus.schema.Base``): accounts, login sessions,
+"""Tables of the service, in the same database as the corpus (``corpus.tables.Base``): accounts, login sessions,
 API keys, feedback, the audit log and ingest jobs.
 
 Secrets are never stored: passwords as argon2 hashes, session tokens and API keys as SHA-256 digests of 256-bit
@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from corpus.schema import Base, utcnow
+from corpus.tables import Base, utcnow
 
 ROLES = ("judge", "clerk", "evaluator", "admin")
 
