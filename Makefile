@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup llm run test test-fast bench clean
+.PHONY: setup llm run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,8 +38,12 @@ run: setup
 	$(BIN)/thuky users init-admin
 	$(BIN)/thuky serve
 
-test: setup llm browser
+test: setup llm browser lint
 	$(BIN)/python -m pytest -q
+
+# ruff with the rules in pyproject.toml; the tests include the check that imports only go down (tests/test_layers.py)
+lint: setup
+	$(BIN)/ruff check .
 
 # Debian's Chromium for the browser tests of the web client (tests/api/test_browser.py). Without apt (or root) the
 # build goes on and those tests skip, saying why.
@@ -47,7 +51,7 @@ browser:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) \
 		|| echo "chromium could not be installed: the browser tests will skip"
 
-test-fast: setup
+test-fast: setup lint
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
