@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.errors import ApiError
 from assistant.answer import Answer, Citation, Source
-from assistant.pipeline import MAX_QUESTION_CHARS
+from indexing.index import MAX_QUERY_CHARS
 
 
 def clean_text(value: str) -> str:
@@ -105,7 +105,7 @@ class ChatRequest(BaseModel):
          "filters": {"types": ["Luật"]}, "k": 8},
     ]})
 
-    question: Annotated[NonBlank, Field(min_length=1, max_length=MAX_QUESTION_CHARS,
+    question: Annotated[NonBlank, Field(min_length=1, max_length=MAX_QUERY_CHARS,
                                         description="Câu hỏi pháp lý bằng tiếng Việt")]
     session_id: SessionId | None = Field(None, description="Continue this conversation (phiên hỏi đáp)")
     corpus: CorpusName | None = Field(None, description="Corpus to ask (default: the statutes corpus)")
@@ -311,7 +311,7 @@ class FeedbackRequest(BaseModel):
     ]})
 
     session_id: SessionId | None = None
-    question: Annotated[NonBlank, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
+    question: Annotated[NonBlank, Field(min_length=1, max_length=MAX_QUERY_CHARS)]
     answer_text: Annotated[Text, Field(max_length=20_000)] | None = None
     rating: Literal["up", "down"]
     comment: Annotated[Text, Field(max_length=4000)] | None = None

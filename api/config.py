@@ -10,8 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant.cases import MAX_FACTS_CHARS
-from assistant.understand import MAX_QUESTION_CHARS
+from assistant.defaults import MAX_FACTS_CHARS, MAX_QUESTION_CHARS
 
 
 class ServiceConfig(BaseModel):

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answer import CaseMatch, CaseReference
 from assistant.provisions import ProvisionSuggester, SuggesterConfig
-from assistant.understand import MAX_QUESTION_CHARS
+from assistant.defaults import CASES_CORPUS, MAX_FACTS_CHARS, MAX_QUESTION_CHARS
 from corpus.anonymize import Anonymizer
 from corpus.case_law import (OUTCOME_LABELS, SECTION_LABELS, CaseLawDocument, CaseSummary, Precedent,
                               parse_judgment, parse_precedent)
@@ -35,8 +35,6 @@ __all__ = ["CaseLaw", "CaseLawError", "CaseNotFound", "CaseRequestInvalid", "Fac
            "CaseFileRejected", "CaseSearchResult", "CaseView", "SimilarResult"]
 
 MAX_PAGE_SIZE = 50
-MAX_FACTS_CHARS = 100_000
-CASES_CORPUS = "cases"
 RELATED_MIN_MATCH = 0.5  # share of the question's words a passage must hold to be shown beside an answer
 
 

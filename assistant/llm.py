@@ -40,6 +40,7 @@ from langchain_core.utils.json import parse_json_markdown
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from assistant.answer import Answer, AnswerForm, Citation, Source
+from assistant.defaults import LLM_MODEL_NAME
 from assistant.understand import Question
 from assistant.verify import quote_in
 
@@ -48,7 +49,7 @@ __all__ = ["LLMComposer", "LLMError", "LLMUnavailable", "LLMTimeout", "LLMInvali
            "LLMOutput", "LLMCitation", "parse_llm_json", "answer_schema", "build_messages", "DEFAULT_MODEL_NAME",
            "FALLBACK_COMPOSER", "compose_with_fallback"]
 
-DEFAULT_MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
+DEFAULT_MODEL_NAME = LLM_MODEL_NAME
 FALLBACK_COMPOSER = "extractive (fallback from llm)"
 
 

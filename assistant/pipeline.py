@@ -16,7 +16,8 @@ from assistant.errors import QuestionRejected
 from assistant.abstain import DEFAULT_THRESHOLD as DEFAULT_ABSTAIN_THRESHOLD
 from assistant.abstain import should_abstain
 from assistant.extractive import ExtractiveComposer
-from assistant.understand import MAX_QUESTION_CHARS, understand
+from assistant.defaults import MAX_QUESTION_CHARS
+from assistant.understand import understand
 from assistant.verify import verify_citations
 from corpus.store import Store, StoreError
 

@@ -16,10 +16,7 @@ from corpus.citations import Reference, parse_citations
 from corpus.text import fold, nfc
 from indexing.query import cut_folded
 
-__all__ = ["Question", "understand", "parse_choices", "is_negative_question", "MAX_QUESTION_CHARS"]
-
-#: the longest question the assistant (and case search) takes; the service's ``max_question_chars`` defaults to it
-MAX_QUESTION_CHARS = 2_000
+__all__ = ["Question", "understand", "parse_choices", "is_negative_question"]
 
 # on folded text (lowercase, no diacritics)
 _TF_TAIL = re.compile(r"[\s,.;:–-]*(la\s+)?(dung\s+hay\s+sai|dung\s+hoac\s+sai|dung\s*/\s*sai|dung\s+khong|"

@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 from rich.panel import Panel
 
-from thuky import runtime
 from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
 
 
 def _ask(question: str, corpus: str, session: str | None, use_llm: bool):
+    from thuky import runtime
+
     from assistant.errors import AssistantError
     from indexing.index import IndexUnavailable, QueryError
 
@@ -64,6 +65,8 @@ def chat(
     llm: Annotated[bool, typer.Option("--llm", help="Compose with the LLM at THUKY_LLM_URL")] = False,
 ) -> None:
     """Trò chuyện: an interactive conversation (empty line, 'thoát' or Ctrl-D to leave)."""
+    from thuky import runtime
+
     name = corpus or get_settings().default_corpus
     assistant = runtime.current().assistant()
     console.print("ThuKy — hỏi về pháp luật; gõ 'thoát' để kết thúc.", style="bold")

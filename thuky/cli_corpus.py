@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from thuky import runtime
+
 from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
@@ -17,6 +17,8 @@ CorpusOpt = Annotated[str | None, typer.Option("--corpus", "-c", help="Corpus na
 
 
 def get_store():
+    from thuky import runtime
+
     return runtime.current().store
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from thuky import runtime
+
 from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
@@ -23,6 +23,8 @@ def build(
     lexical_only: Annotated[bool, typer.Option("--lexical-only", help="BM25 only, no embeddings")] = False,
 ) -> None:
     """Build (or incrementally update) the index of a corpus and switch to it atomically."""
+    from thuky import runtime
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from corpus.store import StoreError, check_corpus_name
@@ -76,6 +78,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Tìm điều luật: ranked articles with document, number, title, score and a snippet."""
+    from thuky import runtime
+
     from indexing.index import IndexUnavailable, QueryError
     from indexing.types import Filters
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from thuky import runtime
+
 from thuky.cli_output import console, fail
 from thuky.settings import get_settings
 
@@ -19,6 +19,7 @@ keys_app = typer.Typer(help="Khóa API: keys for programs, shown once, revocable
 
 
 def _accounts():
+    from thuky import runtime
     from api.accounts import Accounts
 
     return Accounts(runtime.current().store.engine)

@@ -2,7 +2,7 @@
 
 Only the top reads it: :class:`thuky.runtime.Runtime` builds every object from one ``Settings`` instance. Each layer's
 own knobs keep their defaults where that layer defines them — the service's in :class:`api.config.ServiceConfig`
-(which ``Settings`` inherits), the index's in :class:`indexing.index.IndexConfig`, the LLM's in ``assistant.llm``.
+(which ``Settings`` inherits), the index's in :class:`indexing.config.IndexConfig`, the assistant's in ``assistant.defaults``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.config import ServiceConfig
-from assistant.cases import CASES_CORPUS
-from assistant.llm import DEFAULT_MODEL_NAME
-from indexing.index import IndexConfig
+from assistant.defaults import CASES_CORPUS, LLM_MODEL_NAME
+from indexing.config import IndexConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _INDEX = IndexConfig()
@@ -39,7 +38,7 @@ class Settings(BaseSettings, ServiceConfig):
     embed_batch_size: int = 16
     llm_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (vLLM, llama.cpp server), "
                                 "e.g. http://127.0.0.1:8080/v1; unset: extractive answers only")
-    llm_model: str = DEFAULT_MODEL_NAME
+    llm_model: str = LLM_MODEL_NAME
     llm_timeout_s: float = 120.0
     admin_username: str = Field(default="admin", description="The first administrator `make run` creates")
     admin_password: str | None = Field(default=None, description="Its password (THUKY_ADMIN_PASSWORD); unset: "
