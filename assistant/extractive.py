@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ import numpy as np
 from assistant.answer import Answer, AnswerForm, Citation, Source
 from assistant.understand import Question
 from corpus.statute_parser import parse_article_body
-from corpus.text import fold
+from corpus.text import fold, merge_tone_placements, nfc, normalize_quote_marks
 
 __all__ = ["ExtractiveComposer", "Unit", "split_units", "should_abstain", "abstention_signal", "tf_features",
            "DEFAULT_ABSTAIN_THRESHOLD"]
@@ -58,12 +57,8 @@ _WORDNUM_RE = re.compile(r"\b((?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chí
 
 
 def norm(text: str) -> str:
-    """NFC, lowercase, typographic quotes unified, whitespace squashed."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
-    text = text.replace("òa", "oà").replace("óa", "oá").replace("ỏa", "oả").replace("õa", "oã").replace("ọa", "oạ")
-    text = text.replace("òe", "oè").replace("óe", "oé").replace("ỏe", "oẻ").replace("õe", "oẽ").replace("ọe", "oẹ")
-    text = text.replace("ùy", "uỳ").replace("úy", "uý").replace("ủy", "uỷ").replace("ũy", "uỹ").replace("ụy", "uỵ")
+    """NFC, lowercase, typographic quotes unified, tone placements merged, whitespace squashed."""
+    text = merge_tone_placements(normalize_quote_marks(nfc(text).lower()))
     return " ".join(text.split())
 
 

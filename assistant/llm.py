@@ -30,7 +30,6 @@ import queue
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +41,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from assistant.answer import Answer, AnswerForm, Citation, Source
 from assistant.understand import Question
 from assistant.verify import quote_in
+from corpus.text import fold
 
 __all__ = ["LLMComposer", "LLMError", "LLMUnavailable", "LLMTimeout", "LLMInvalidOutput", "LLMEndpointError",
            "Generation",
@@ -302,35 +302,30 @@ def build_messages(question: Question, sources: list[Source], max_source_chars: 
 # mapping the reply to an Answer
 
 
-def _fold(text: str) -> str:
-    t = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
-    return "".join(ch for ch in t if unicodedata.category(ch) != "Mn")
-
-
-def normalise_clause(v: str) -> str | None:
+def normalize_clause(v: str) -> str | None:
     """"khoản 2" / "2." / "2" → "2"; "" → None."""
     m = re.search(r"\d+", v or "")
     return m.group() if m else None
 
 
-def normalise_point(v: str) -> str | None:
+def normalize_point(v: str) -> str | None:
     """"điểm b" / "b)" / "đ" → "b" / "đ"; "" → None."""
     t = re.sub(r"(?i)^\s*điểm\s+", "", (v or "").strip()).strip(" ).:")
     m = re.fullmatch(r"([a-zđA-ZĐ])", t)
     return m.group(1).lower() if m else None
 
 
-def normalise_value(form: AnswerForm, value: str, answer: str, choices: dict[str, str] | None) -> str | None:
+def normalize_value(form: AnswerForm, value: str, answer: str, choices: dict[str, str] | None) -> str | None:
     """The value the form needs, or ``None`` when the reply does not give one."""
     v = (value or "").strip().strip(".\"'“”")
     if form == AnswerForm.TRUE_FALSE:
-        f = _fold(v).strip()
+        f = fold(v).strip()
         if re.match(r"^(dung|true|chinh xac|co\s*$)", f):
             return "Đúng"
         if re.match(r"^(sai|false|khong dung|khong chinh xac|khong\s*$)", f):
             return "Sai"
         # no usable value: the answer's first words ("Đúng. …", "Nhận định trên là sai …")
-        m = re.match(r"^(?:nhan dinh (?:tren|nay) (?:la )?)?(khong dung|dung|sai)\b", _fold(answer or "").strip())
+        m = re.match(r"^(?:nhan dinh (?:tren|nay) (?:la )?)?(khong dung|dung|sai)\b", fold(answer or "").strip())
         if m:
             return "Sai" if m.group(1) in ("sai", "khong dung") else "Đúng"
         return None
@@ -413,7 +408,7 @@ def map_citations(out: LLMOutput, sources: list[Source], max_quote_chars: int | 
         if src is None:
             dropped += 1
             continue
-        clause, point = _locate(src, quote, normalise_clause(c.clause), normalise_point(c.point))
+        clause, point = _locate(src, quote, normalize_clause(c.clause), normalize_point(c.point))
         key = (src.document_id, src.article, clause, point, quote)
         if key in seen:
             continue
@@ -622,7 +617,7 @@ class LLMComposer:
             raise LLMInvalidOutput(f"the JSON does not have the answer's shape: {str(exc)[:160]}") from None
         if not out.answer and not out.value:
             raise LLMInvalidOutput("the reply has neither an answer nor a value")
-        value = normalise_value(question.form, out.value, out.answer, question.choices)
+        value = normalize_value(question.form, out.value, out.answer, question.choices)
         if question.form in (AnswerForm.TRUE_FALSE, AnswerForm.MULTIPLE_CHOICE) and value is None:
             raise LLMInvalidOutput(f"no valid {'Đúng/Sai' if question.form == AnswerForm.TRUE_FALSE else 'option'} "
                                    f"value in the reply (value={out.value!r})")
