@@ -666,31 +666,6 @@ class LLMComposer:
                 reason = _classify(exc).reason
         return _fallback(question, sources, extractive, verify_fn, reason, t0)
 
-    def stream(self, question: Question, sources: list[Source],
-               on_answer: Callable[[Answer], None] | None = None) -> Iterator[str]:
-        """Yield the answer text as the model writes it (the ``answer`` field of the JSON, decoded incrementally).
-        When the reply is complete, ``on_answer`` gets the parsed :class:`Answer` (not yet verified). Raises
-        :class:`LLMError` like :meth:`compose`."""
-        used = self._sources(sources)
-        stats = Generation(text="", elapsed_s=0.0)
-        buf, said = [], ""
-        for chunk in self._chunks(question, used, stats):
-            buf.append(chunk)
-            text = "".join(buf)
-            if '"answer"' not in text:
-                continue
-            try:
-                partial = parse_json_markdown(text[text.find("{"):])
-            except Exception:  # noqa: BLE001 - not parsable yet
-                continue
-            cur = partial.get("answer") if isinstance(partial, dict) else None
-            if isinstance(cur, str) and len(cur) > len(said) and cur.startswith(said):
-                yield cur[len(said):]
-                said = cur
-        stats.text = "".join(buf)
-        if on_answer is not None:
-            on_answer(self.to_answer(question, sources, stats))
-
 
 def _call_verify(verify_fn: Callable[..., Answer], answer: Answer, sources: list[Source]) -> Answer:
     """``verify_fn(answer, sources)``, or ``verify_fn(answer)`` for a one-argument closure."""

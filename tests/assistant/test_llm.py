@@ -357,13 +357,6 @@ def test_hung_endpoint_times_out_and_falls_back():
     assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason.startswith("timeout")
 
 
-def test_stream_yields_answer_text_then_the_answer():
-    got: list[Answer] = []
-    deltas = list(fake(GOOD).stream(TF_Q, SOURCES, on_answer=got.append))
-    assert len(deltas) > 3 and "".join(deltas) == "Đúng, người phạm tội tự thú là tình tiết giảm nhẹ [1]."
-    assert got and got[0].citations[0].point == "r"
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # the real model behind a real llama.cpp server
 
