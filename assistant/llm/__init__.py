@@ -14,21 +14,21 @@ robustly all the same (code fences, text around the object, a reply cut at ``max
 Each citation is mapped back to its :class:`Source` (document, Điều; :mod:`assistant.llm.citations`); when the quote is
 found in the article, the khoản/điểm is set to the smallest unit that holds it (and a wrong passage number is corrected
 to the passage that holds the quote). Quotes themselves are never changed: :func:`assistant.verify.verify_citations`
-then keeps only the citations whose quote really is in the unit. :meth:`LLMComposer.compose_with_fallback` runs that
-check and returns the extractive answer instead — with ``fallback_reason`` set — whenever the endpoint is down, too
-slow, returns no usable JSON (:mod:`assistant.llm.errors`), or no citation verifies.
+then keeps only the citations whose quote really is in the unit. The pipeline asks the LLM composer first and the
+extractive one after it (:class:`assistant.composer.FallbackComposer`): the extractive answer is given instead — with
+``fallback_reason`` set — whenever the endpoint is down, too slow, returns no usable JSON (:mod:`assistant.llm.errors`),
+or no citation verifies.
 
 The production path is an OpenAI-compatible endpoint (:meth:`LLMComposer.from_endpoint`, LangChain's ``ChatOpenAI``);
 any LangChain chat model can be passed in instead (the tests use langchain-core's fake chat models).
 """
 
 from assistant.llm.citations import map_citations, with_basis
-from assistant.llm.composer import (DEFAULT_MODEL_NAME, FALLBACK_COMPOSER, Generation, LLMComposer,
-                                    compose_with_fallback)
+from assistant.llm.composer import DEFAULT_MODEL_NAME, FALLBACK_COMPOSER, Generation, LLMComposer
 from assistant.llm.errors import LLMEndpointError, LLMError, LLMInvalidOutput, LLMTimeout, LLMUnavailable
 from assistant.llm.output import LLMCitation, LLMOutput, answer_schema, parse_llm_json
 from assistant.llm.prompt import build_messages
 
 __all__ = ["LLMComposer", "LLMError", "LLMUnavailable", "LLMTimeout", "LLMInvalidOutput", "LLMEndpointError",
            "Generation", "LLMOutput", "LLMCitation", "parse_llm_json", "answer_schema", "build_messages",
-           "map_citations", "with_basis", "DEFAULT_MODEL_NAME", "FALLBACK_COMPOSER", "compose_with_fallback"]
+           "map_citations", "with_basis", "DEFAULT_MODEL_NAME", "FALLBACK_COMPOSER"]

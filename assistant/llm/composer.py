@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import inspect
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
 from assistant.answer import Answer, AnswerForm, Source
+from assistant.composer import fallback_name
 from assistant.llm.citations import body_text, map_citations, with_basis
 from assistant.llm.errors import LLMError, LLMInvalidOutput, LLMTimeout, classify_error
 from assistant.llm.output import LLMOutput, answer_schema, normalize_value, parse_llm_json
 from assistant.llm.prompt import build_messages
 from assistant.understand import Question
 
-__all__ = ["LLMComposer", "Generation", "DEFAULT_MODEL_NAME", "FALLBACK_COMPOSER", "compose_with_fallback"]
+__all__ = ["LLMComposer", "Generation", "DEFAULT_MODEL_NAME", "FALLBACK_COMPOSER"]
 
 DEFAULT_MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
-FALLBACK_COMPOSER = "extractive (fallback from llm)"
 
 
 @dataclass
@@ -208,59 +207,18 @@ class LLMComposer:
         if not sources:
             return Answer(question=question.raw, form=question.form, sources=[], abstained=True, composer=self.name,
                           text="Không tìm thấy quy định liên quan trong các văn bản đã truy xuất.")
-        return self.to_answer(question, sources, self.generate(question, sources))
+        try:
+            return self.to_answer(question, sources, self.generate(question, sources))
+        except LLMError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any model failure is an LLMError
+            raise classify_error(exc) from exc
 
-    def compose_with_fallback(self, question: Question, sources: list[Source], extractive,
-                              verify_fn: Callable[..., Answer]) -> Answer:
-        """The LLM's answer after ``verify_fn(answer, sources)`` (or ``verify_fn(answer)``) when at least one citation
-        verifies; otherwise the extractive answer (``extractive.compose(question, sources)``, or
-        ``extractive(question, sources)``), also verified, with ``composer="extractive (fallback from llm)"`` and
-        ``fallback_reason`` saying why. Never raises because of the model."""
-        t0 = time.perf_counter()
-        reason: str | None = None
-        if not sources:
-            reason = "no sources retrieved"
-        else:
-            try:
-                ans = self.compose(question, sources)
-                checked = _call_verify(verify_fn, ans, sources)
-                if checked.citations:
-                    # the "Căn cứ" line (always last) names the verified units only
-                    body = checked.text.rpartition(" Căn cứ: ")[0] or checked.text
-                    return checked.model_copy(update={"text": with_basis(body, checked.citations)})
-                reason = (f"no verified citation ({checked.removed_citations} removed by verification)"
-                          if checked.removed_citations else "the model cited nothing")
-            except LLMError as exc:
-                reason = exc.reason
-            except Exception as exc:  # noqa: BLE001 - any model failure falls back
-                reason = classify_error(exc).reason
-        return _fallback(question, sources, extractive, verify_fn, reason, t0)
+    def finish(self, answer: Answer) -> Answer:
+        """The verified answer as given: its "Căn cứ" line (always last) names the verified units only."""
+        body = answer.text.rpartition(" Căn cứ: ")[0] or answer.text
+        return answer.model_copy(update={"text": with_basis(body, answer.citations)})
 
 
-def _call_verify(verify_fn: Callable[..., Answer], answer: Answer, sources: list[Source]) -> Answer:
-    """``verify_fn(answer, sources)``, or ``verify_fn(answer)`` for a one-argument closure."""
-    try:
-        params = inspect.signature(verify_fn).parameters.values()
-        var = any(p.kind == p.VAR_POSITIONAL for p in params)
-        n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
-    except (TypeError, ValueError):
-        var, n = True, 2
-    return verify_fn(answer, sources) if var or n >= 2 else verify_fn(answer)
-
-
-def _fallback(question: Question, sources: list[Source], extractive, verify_fn, reason: str | None,
-              t0: float) -> Answer:
-    compose = getattr(extractive, "compose", extractive)
-    fb = _call_verify(verify_fn, compose(question, sources), sources)
-    timings = dict(fb.timings_ms)
-    timings["llm"] = round((time.perf_counter() - t0) * 1000, 1)
-    return fb.model_copy(update={"composer": FALLBACK_COMPOSER, "fallback_reason": reason, "timings_ms": timings})
-
-
-def compose_with_fallback(question: Question, sources: list[Source], extractive, verify_fn: Callable[..., Answer],
-                          llm: LLMComposer | None = None) -> Answer:
-    """:meth:`LLMComposer.compose_with_fallback` as a function; with no ``llm`` the extractive answer comes back with
-    the reason "no LLM configured"."""
-    if llm is None:
-        return _fallback(question, sources, extractive, verify_fn, "no LLM configured", time.perf_counter())
-    return llm.compose_with_fallback(question, sources, extractive, verify_fn)
+# the composer name of the extractive answer given when the LLM's failed
+FALLBACK_COMPOSER = fallback_name("extractive", LLMComposer.name)

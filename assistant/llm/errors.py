@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
+from assistant.composer import ComposeError
+
 __all__ = ["LLMError", "LLMUnavailable", "LLMTimeout", "LLMInvalidOutput", "LLMEndpointError", "classify_error"]
 
 
-class LLMError(RuntimeError):
+class LLMError(ComposeError):
     """The model gave no usable answer; ``reason`` is the short text that goes into ``Answer.fallback_reason``."""
 
     kind = "llm error"
-
-    def __init__(self, detail: str = ""):
-        super().__init__(detail)
-        self.detail = detail
-
-    @property
-    def reason(self) -> str:
-        return f"{self.kind}: {self.detail}" if self.detail else self.kind
 
 
 class LLMUnavailable(LLMError):
