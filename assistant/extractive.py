@@ -33,10 +33,7 @@ from assistant.understand import Question
 from corpus.statute_parser import parse_article_body
 from corpus.text import fold, merge_tone_placements, nfc, normalize_quote_marks
 
-__all__ = ["ExtractiveComposer", "Unit", "split_units", "should_abstain", "abstention_signal", "tf_features",
-           "DEFAULT_ABSTAIN_THRESHOLD"]
-
-DEFAULT_ABSTAIN_THRESHOLD = 0.25
+__all__ = ["ExtractiveComposer", "Unit", "split_units", "tf_features"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # very common function syllables: weigh little in matching
@@ -215,7 +212,7 @@ def split_units(source: Source) -> list[Unit]:
 # scoring
 
 
-class _Scorer:
+class Scorer:
     """Lexical support of a text by units, idf from the units of the sources."""
 
     def __init__(self, units: list[Unit]):
@@ -269,7 +266,7 @@ _ANTONYMS = [("được phép", "cấm"), ("được", "không được"), ("có
              ("phải", "không phải"), ("có nghĩa vụ", "không có nghĩa vụ")]
 
 
-def tf_features(statement: str, unit: Unit, scorer: _Scorer) -> dict[str, float]:
+def tf_features(statement: str, unit: Unit, scorer: Scorer) -> dict[str, float]:
     """Evidence that ``statement`` departs from ``unit``: negation, numbers, absolute words, missing content."""
     st = tokens(statement)
     ut = unit.toks
@@ -375,7 +372,7 @@ class ExtractiveComposer:
     name = "extractive"
 
     def __init__(self, embed: Callable[[list[str]], np.ndarray] | None = None, max_quotes: int = 2,
-                 abstain_threshold: float | None = None, mc_weights: tuple[float, float, float, float] = (0.3, 1.0, 0.0, 0.15),
+                 mc_weights: tuple[float, float, float, float] = (0.3, 1.0, 0.0, 0.15),
                  all_threshold: float = 0.4, none_threshold: float = 0.5, option_depth: int = 1):
         self.option_depth = option_depth
         self.embed = embed
@@ -383,10 +380,9 @@ class ExtractiveComposer:
         self.all_threshold = all_threshold
         self.none_threshold = none_threshold
         self.max_quotes = max_quotes
-        self.abstain_threshold = abstain_threshold
 
     # -- support ----------------------------------------------------------------------------------------------
-    def _rank(self, scorer: _Scorer, text: str) -> list[tuple[float, Unit]]:
+    def _rank(self, scorer: Scorer, text: str) -> list[tuple[float, Unit]]:
         sims = None
         if self.embed is not None and scorer.units:
             try:
@@ -396,7 +392,7 @@ class ExtractiveComposer:
                 sims = None
         return scorer.rank(tokens(text), sims)
 
-    def _support(self, scorer: _Scorer, statement: str) -> _Support:
+    def _support(self, scorer: Scorer, statement: str) -> _Support:
         ranked = self._rank(scorer, statement)
         if not ranked:
             return _Support(0.0, None, {})
@@ -412,7 +408,7 @@ class ExtractiveComposer:
         if not units:
             return Answer(text="Không tìm thấy quy định liên quan trong các văn bản đã truy xuất.", abstained=True,
                           confidence=0.0, **base)
-        scorer = _Scorer(units)
+        scorer = Scorer(units)
         retrieval = _retrieval_strength(sources)
         if question.form == AnswerForm.TRUE_FALSE:
             ans = self._true_false(question, scorer, retrieval, base)
@@ -421,11 +417,9 @@ class ExtractiveComposer:
         else:
             ans = self._passage(question, scorer, retrieval, base)
         _see_also(ans, scorer, question, self)
-        if self.abstain_threshold is not None and should_abstain(question, sources, ans, self.abstain_threshold):
-            ans.abstained = True
         return ans
 
-    def _true_false(self, q: Question, scorer: _Scorer, retrieval: float, base: dict) -> Answer:
+    def _true_false(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
         sup = self._support(scorer, q.text)
         value = "Đúng" if sup.p >= 0.5 else "Sai"
         u = sup.unit
@@ -436,7 +430,7 @@ class ExtractiveComposer:
         conf = _clip(abs(sup.p - 0.5) * 2 * (0.5 + 0.5 * retrieval))
         return Answer(text=text, value=value, citations=[_cite(u)], confidence=conf, **base)
 
-    def _option_support(self, scorer: _Scorer, stem: str, option: str) -> _Support:
+    def _option_support(self, scorer: Scorer, stem: str, option: str) -> _Support:
         """How well the sources support ``option`` read with the question ``stem``: the option's own words found in
         the unit that best matches stem and option together, less negation/number/absolute-word conflicts."""
         ranked = self._rank(scorer, f"{stem} {option}")
@@ -460,7 +454,7 @@ class ExtractiveComposer:
             - self.mc_weights[3] * conflict
         return _Support(s, u, {**full, "opt_uni": uni, "opt_bi": bi, "conflict": conflict})
 
-    def _multiple_choice(self, q: Question, scorer: _Scorer, retrieval: float, base: dict) -> Answer:
+    def _multiple_choice(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
         letters = sorted(q.choices)
         negative = q.negative
         aggs = {k: aggregate_option(v, letters) for k, v in q.choices.items()}
@@ -500,7 +494,7 @@ class ExtractiveComposer:
         conf = _clip((0.35 + min(margin, 0.6)) * (0.5 + 0.5 * retrieval))
         return Answer(text=text, value=best, citations=[_cite(u) for u in cited], confidence=conf, **base)
 
-    def _passage(self, q: Question, scorer: _Scorer, retrieval: float, base: dict) -> Answer:
+    def _passage(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
         ranked = self._rank(scorer, q.text)
         top = ranked[0]
         chosen = [top[1]]
@@ -518,7 +512,7 @@ class ExtractiveComposer:
         return Answer(text=text, value=value, citations=[_cite(u) for u in chosen], confidence=conf, **base)
 
 
-def _see_also(ans: Answer, scorer: _Scorer, q: Question, composer: ExtractiveComposer) -> None:
+def _see_also(ans: Answer, scorer: Scorer, q: Question, composer: ExtractiveComposer) -> None:
     """Also quote the best unit of the top-ranked source when the answer does not cite that article yet, so the
     reader sees the provision retrieval found first."""
     if not ans.sources:
@@ -560,35 +554,3 @@ def _retrieval_strength(sources: list[Source]) -> float:
 
 def _clip(x: float) -> float:
     return float(max(0.0, min(1.0, x)))
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# abstention
-
-
-def abstention_signal(question: Question, sources: list[Source]) -> float:
-    """How well the retrieved articles cover the question: the best unit's idf-weighted coverage of the question's
-    content syllables (0 when nothing was retrieved). Low values mean the corpus likely holds no answer."""
-    units = [u for s in sources for u in split_units(s)]
-    if not units:
-        return 0.0
-    scorer = _Scorer(units)
-    # a multiple-choice question is answerable when the stem read with one of its options is covered: the wrong
-    # options are, by design, not in the law, so they must not count against the evidence
-    texts = [f"{question.text} {option}" for option in (question.choices or {}).values()] or [question.text]
-    best = 0.0
-    for text in texts:
-        qt = [t for t in tokens(text) if t not in _STOP]
-        for u in units if qt else []:
-            uni, bi = scorer.coverage(qt, u)
-            best = max(best, 0.5 * uni + 0.5 * bi)
-    return best
-
-
-def should_abstain(question: Question, sources: list[Source], answer: Answer | None = None,
-                   threshold: float = DEFAULT_ABSTAIN_THRESHOLD) -> bool:
-    """True when the retrieved evidence is too weak to answer: no sources, or the coverage signal under
-    ``threshold`` (calibrate it so that few in-corpus questions fall below)."""
-    if not sources:
-        return True
-    return abstention_signal(question, sources) < threshold

@@ -14,8 +14,7 @@ from functools import partial
 from assistant.answer import Answer, AnswerForm, Source
 from assistant.composer import Composer, FallbackComposer
 from assistant.conversation import ConversationError, ConversationStore, Turn
-from assistant.abstain import DEFAULT_THRESHOLD as DEFAULT_ABSTAIN_THRESHOLD
-from assistant.abstain import should_abstain
+from assistant.abstain import DEFAULT_THRESHOLD, should_abstain
 from assistant.extractive import ExtractiveComposer
 from assistant.understand import understand
 from assistant.verify import verify_citations
@@ -36,7 +35,7 @@ class AssistantError(ValueError):
 @dataclass
 class AssistantConfig:
     k: int = 8
-    abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
+    abstain_threshold: float = DEFAULT_THRESHOLD
     history_turns: int = 4
 
 
