@@ -10,8 +10,9 @@ The threshold is the dev set's 2nd percentile, so about 2% of answerable questio
 from __future__ import annotations
 
 from assistant.answer import Source
-from assistant.extractive import Scorer, split_units, tokens
-from assistant.extractive import _STOP as COMMON_SYLLABLES
+from assistant.extractive.features import COMMON_SYLLABLES, tokens
+from assistant.extractive.scoring import Scorer
+from assistant.extractive.units import split_units
 from assistant.understand import Question
 
 __all__ = ["coverage", "evidence_score", "should_abstain", "DEFAULT_THRESHOLD"]
