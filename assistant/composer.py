@@ -70,10 +70,10 @@ class FallbackComposer:
         *earlier, last = self.composers
         failures: list[tuple[str, str]] = []
         for composer in earlier:
-            reason = self._try(composer, question, sources)
-            if isinstance(reason, Answer):
-                return reason
-            failures.append((composer.name, reason))
+            taken = self._try(composer, question, sources)
+            if isinstance(taken, Answer):
+                return taken
+            failures.append((composer.name, taken))
         answer = self._finish(last, self.verify(last.compose(question, sources), sources))
         if not failures:
             return answer
@@ -93,7 +93,8 @@ class FallbackComposer:
         except ComposeError as exc:
             return exc.reason
         except Exception as exc:  # noqa: BLE001 - any failure of an earlier composer falls back
-            return f"{composer.name} error: " + f"{type(exc).__name__}: {exc}".strip()[:300]
+            detail = f"{type(exc).__name__}: {exc}".strip()[:300]
+            return f"{composer.name} error: {detail}"
         if checked.citations:
             return self._finish(composer, checked)
         return (f"no verified citation ({checked.removed_citations} removed by verification)"
