@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.extractive import _STOP as COMMON_SYLLABLES  # the assistant's list of function syllables
+from assistant.extractive.features import COMMON_SYLLABLES  # the assistant's list of function syllables
 from corpus.text import fold, nfc
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -9,12 +9,13 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from assistant.answer import Answer, AnswerForm, Source
+from assistant.abstain import DEFAULT_THRESHOLD, should_abstain
+from assistant.composer import Composer, FallbackComposer
 from assistant.conversation import ConversationStore, Turn
 from assistant.errors import QuestionRejected
-from assistant.abstain import DEFAULT_THRESHOLD as DEFAULT_ABSTAIN_THRESHOLD
-from assistant.abstain import should_abstain
 from assistant.extractive import ExtractiveComposer
 from assistant.defaults import MAX_QUESTION_CHARS
 from assistant.understand import understand
@@ -31,7 +32,7 @@ _FOLLOW_UP = re.compile(
 @dataclass
 class AssistantConfig:
     k: int = 8
-    abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
+    abstain_threshold: float = DEFAULT_THRESHOLD
     history_turns: int = 4
 
 
@@ -71,7 +72,8 @@ class Assistant:
     """Cheap to construct; the store, indexes and models it is given load lazily on first use."""
 
     def __init__(self, store: Store, index_for: Callable[[str], object],
-                 conversations: ConversationStore | None = None, composer=None, llm=None,
+                 conversations: ConversationStore | None = None, composer: Composer | None = None,
+                 llm: Composer | None = None,
                  config: AssistantConfig | None = None, related_cases: Callable[[str], list] | None = None):
         self.store = store
         self.related_cases = related_cases  # question → CaseReference list (supporting judgments), optional
@@ -172,14 +174,11 @@ class Assistant:
         return answer
 
     def _compose(self, q, sources: list[Source], use_llm: bool, corpus: str) -> Answer:
-        unit_text = self._unit_text(corpus)
-        if use_llm and self.llm is not None:
-            from assistant.llm import compose_with_fallback
-
-            return compose_with_fallback(q, sources, self.composer,
-                                         lambda a: verify_citations(a, sources, unit_text), llm=self.llm)
-        draft = self.composer.compose(q, sources)
-        return verify_citations(draft, sources, unit_text)
+        """The verified answer: the LLM's when it is asked for and one of its citations verifies, else the extractive
+        composer's."""
+        composers = [self.llm, self.composer] if use_llm and self.llm is not None else [self.composer]
+        verify = partial(verify_citations, unit_text=self._unit_text(corpus))
+        return FallbackComposer(composers, verify).compose(q, sources)
 
     def _related_cases(self, question: str) -> list:
         """Judgments cited as supporting material, kept apart from the law; never a reason for an answer to fail."""

@@ -8,32 +8,25 @@ and the two spellings of "oà/òa", "uỷ/ủy" unified.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 
 from assistant.answer import Answer, Source
+from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
 
-__all__ = ["verify_citations", "normalise_quote", "quote_in"]
+__all__ = ["verify_citations", "normalize_quote", "quote_in"]
 
 UnitText = Callable[[str, str, "str | None", "str | None"], "str | None"]
 
-_TONE_MOVES = [("òa", "oà"), ("óa", "oá"), ("ỏa", "oả"), ("õa", "oã"), ("ọa", "oạ"),
-               ("òe", "oè"), ("óe", "oé"), ("ỏe", "oẻ"), ("õe", "oẽ"), ("ọe", "oẹ"),
-               ("ùy", "uỳ"), ("úy", "uý"), ("ủy", "uỷ"), ("ũy", "uỹ"), ("ụy", "uỵ")]
-
-
-def normalise_quote(text: str) -> str:
-    text = unicodedata.normalize("NFC", text or "").casefold()
-    text = (text.replace("“", '"').replace("”", '"').replace("„", '"').replace("«", '"').replace("»", '"')
-            .replace("‘", "'").replace("’", "'"))
-    for a, b in _TONE_MOVES:
-        text = text.replace(a, b)
+def normalize_quote(text: str) -> str:
+    """The comparison form of a quote or a unit: NFC, case folded, quotation marks and tone placements unified,
+    single spaces."""
+    text = merge_tone_placements(normalize_quote_marks(nfc(text or "").casefold()))
     return " ".join(text.split())
 
 
 def quote_in(quote: str, unit: str) -> bool:
-    q = normalise_quote(quote).strip(" .;:,")
-    return bool(q) and q in normalise_quote(unit)
+    q = normalize_quote(quote).strip(" .;:,")
+    return bool(q) and q in normalize_quote(unit)
 
 
 def verify_citations(answer: Answer, sources: list[Source], unit_text: UnitText) -> Answer:

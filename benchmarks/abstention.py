@@ -4,7 +4,7 @@
 
 Prints the signal's percentiles on both sets, then for a range of thresholds the share of dev questions that would
 abstain (must stay ≤ 5%) and of out-of-corpus questions (must reach ≥ 90%), and the threshold in use
-(assistant.pipeline.DEFAULT_ABSTAIN_THRESHOLD) with its two rates. Corpus: ``alqac`` (the dev benchmark corpus).
+(assistant.abstain.DEFAULT_THRESHOLD) with its two rates. Corpus: ``alqac`` (the dev benchmark corpus).
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.abstain import DEFAULT_THRESHOLD, evidence_score  # noqa: E402
-from assistant.extractive import abstention_signal  # noqa: E402
+from assistant.abstain import DEFAULT_THRESHOLD, coverage, evidence_score  # noqa: E402
 from assistant.pipeline import sources_from_hits  # noqa: E402
 from assistant.understand import understand  # noqa: E402
 from eval import corpora  # noqa: E402
@@ -37,7 +36,7 @@ def signals(index, questions: list[tuple[str, dict | None]], k: int = 8) -> np.n
     for text, choices in questions:
         q = understand(text, choices)
         sources = sources_from_hits(index, index.search(text, k, choices=choices))
-        out.append((abstention_signal(q, sources) if sources else 0.0,
+        out.append((coverage(q, sources),
                     max((s.scores.get("bm25", 0.0) for s in sources), default=0.0), evidence_score(q, sources)))
     return np.array(out)
 

@@ -31,8 +31,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from assistant.abstain import coverage  # noqa: E402
 from assistant.answer import Source  # noqa: E402
-from assistant.extractive import ExtractiveComposer, abstention_signal, should_abstain  # noqa: E402
+from assistant.extractive import ExtractiveComposer  # noqa: E402
 from assistant.understand import understand  # noqa: E402
 from assistant.verify import verify_citations  # noqa: E402
 from corpus.store import Store, StoreError  # noqa: E402
@@ -101,9 +102,9 @@ def run(store, index, questions: list[dict], hits_all: list[list[dict]], k: int,
         answer = composer.compose(question, sources)
         answer = verify_citations(answer, sources, unit_text)
         times.append((time.perf_counter() - t) * 1000)
-        signals.append(abstention_signal(question, sources))
-        abstained = should_abstain(question, sources, answer, threshold=abstain_threshold) \
-            if abstain_threshold is not None else answer.abstained
+        signals.append(coverage(question, sources))
+        abstained = (not sources or signals[-1] < abstain_threshold) if abstain_threshold is not None \
+            else answer.abstained
         shown += len(answer.citations)
         verified += sum(c.verified for c in answer.citations)
         removed += answer.removed_citations
@@ -168,7 +169,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--home", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "thuky-answers-home")
     ap.add_argument("--dense", action="store_true", help="hybrid retrieval with the default e5 model")
     ap.add_argument("--k", type=int, default=8)
-    ap.add_argument("--abstain-threshold", type=float, default=None)
+    ap.add_argument("--abstain-threshold", type=float, default=None,
+                    help="count a question as abstained when its coverage signal is under this")
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)

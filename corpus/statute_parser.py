@@ -197,7 +197,7 @@ def _strip_decor(s: str) -> str:
     return re.sub(r"[\s\-–*_=.]+$", "", s).strip()
 
 
-def _normalise_number(raw: str) -> str | None:
+def _normalize_number(raw: str) -> str | None:
     raw = re.split(r"\s+(?:ngày|NGÀY)\b|,|;|\s+(?:của|CỦA|về|VỀ)\b", raw, maxsplit=1)[0]
     num = re.sub(r"\s+", "", raw).strip(".:")
     if re.match(r"^\d+[-/][\w/\-.]+$", num) and any(c.isdigit() for c in num):
@@ -304,7 +304,7 @@ def _parse_header(lines: list[str], stop: int) -> _Header:
             raw = m.group(1).strip()
             if not raw and i + 1 < len(head):
                 raw = head[i + 1]
-            num = _normalise_number(raw)
+            num = _normalize_number(raw)
             if num:
                 h.number = num
                 break
@@ -312,7 +312,7 @@ def _parse_header(lines: list[str], stop: int) -> _Header:
         for s in head:
             if _is_upper(s):
                 m = _NUMBER_INLINE_RE.search(s)
-                if m and (num := _normalise_number(m.group(1))):
+                if m and (num := _normalize_number(m.group(1))):
                     h.number = num
                     break
     # date: "Hà Nội, ngày 27 tháng 11 năm 2015" (before the title), else "NGÀY 20-5-1957" in a header line

@@ -1,4 +1,5 @@
-"""Vietnamese word segmentation for the lexical index: NFC → tone-mark normalisation → underthesea → lowercase tokens.
+"""Vietnamese word segmentation for the lexical index: NFC → tone-mark placement (``corpus.text.normalize_tones``) →
+underthesea → lowercase tokens.
 
 Multi-syllable words are joined with ``_`` ("ma_túy", "quản_lý_nhà_nước"); one-letter tokens ("a", "b" — point
 letters) and tone marks are kept; tokens made only of punctuation are dropped. Segmentation is the slow step of
@@ -10,39 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from corpus.text import nfc
-
-# --- tone-mark placement ---------------------------------------------------------------------------------------------
-# In an open syllable ending in "oa", "oe" or "uy" (not after "q") the tone mark is written either on the first vowel
-# ("hòa", "khỏe", "thủy" — the older, majority style in statute texts) or on the second ("hoà", "khoẻ", "thuỷ"). We
-# rewrite the second form to the first so both spellings give the same token. With a final consonant ("hoàn",
-# "thuyền") the placement is fixed and nothing changes.
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
-_SECOND_FORM = re.compile(r"([oO])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ])(?!\w)|(?<![qQ])([uU])([ỳýỷỹỵỲÝỶỸỴ])(?!\w)")
-
-
-def _move_tone(first: str, second: str) -> str:
-    dec = unicodedata.normalize("NFD", second)
-    tone = next((c for c in dec if c in _TONES), "")
-    base = "".join(c for c in dec if c not in _TONES)
-    return unicodedata.normalize("NFC", first + tone) + unicodedata.normalize("NFC", base)
-
-
-def _fix(m: re.Match) -> str:
-    if m.group(1):
-        return _move_tone(m.group(1), m.group(2))
-    return _move_tone(m.group(3), m.group(4))
-
-
-def normalize_tones(text: str) -> str:
-    """NFC, and "hoà"/"khoẻ"/"thuỷ" → "hòa"/"khỏe"/"thủy" (tone on the first vowel of an open oa/oe/uy)."""
-    return _SECOND_FORM.sub(_fix, nfc(text))
+from corpus.text import nfc, normalize_tones
 
 
 def _is_word(token: str) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from assistant.verify import normalise_quote
+from assistant.verify import normalize_quote
 from corpus.text import nfc
 
 NAN = math.nan
@@ -32,7 +32,7 @@ def normalize_answer(text: str | None) -> str:
     single spaces."""
     if not text:
         return ""
-    text = normalise_quote(text)
+    text = normalize_quote(text)
     text = _THOUSANDS.sub(lambda m: re.sub(r"[.,]", "", m.group(0)), text)
     tokens = [t.lstrip("0") or "0" if t.isdigit() else t for t in _WORD.findall(text)]
     return " ".join(tokens)

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import urllib.request
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answer import Answer, AnswerForm, Source
+from assistant.composer import FallbackComposer
 from assistant.extractive import ExtractiveComposer
 from assistant.llm import (FALLBACK_COMPOSER, LLMComposer, LLMInvalidOutput, answer_schema, build_messages,
                            parse_llm_json)
@@ -91,6 +93,11 @@ SHORT_Q = understand("Người bao nhiêu tuổi trở lên phải chịu trách
 
 def fake(*replies: str, timeout: float = 5.0, **kw) -> LLMComposer:
     return LLMComposer(FakeListChatModel(responses=list(replies), **kw), timeout=timeout)
+
+
+def with_fallback(llm: LLMComposer) -> FallbackComposer:
+    """The pipeline's composition: the LLM first, the extractive composer after it."""
+    return FallbackComposer([llm, ExtractiveComposer()], verifier)
 
 
 def reply(citations, answer="Đúng, người phạm tội tự thú là tình tiết giảm nhẹ [1].", value="Đúng") -> str:
@@ -214,7 +221,7 @@ def test_multiple_choice_letter():
 
 
 def test_verified_llm_answer_is_kept():
-    ans = fake(GOOD).compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verifier)
+    ans = with_fallback(fake(GOOD)).compose(TF_Q, SOURCES)
     assert ans.composer == "llm" and ans.fallback_reason is None
     assert [c.verified for c in ans.citations] == [True] and ans.value == "Đúng"
 
@@ -224,7 +231,7 @@ def test_fabricated_quote_removed_then_fallback_to_extractive():
     llm = fake(text)
     raw = llm.compose(TF_Q, SOURCES)
     assert len(raw.citations) == 1 and verifier(raw, SOURCES).citations == []
-    ans = llm.compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verifier)
+    ans = with_fallback(llm).compose(TF_Q, SOURCES)
     assert ans.composer == FALLBACK_COMPOSER
     assert ans.fallback_reason == "no verified citation (1 removed by verification)"
     assert ans.citations and all(c.verified for c in ans.citations)
@@ -236,20 +243,17 @@ def test_fabricated_quote_removed_then_fallback_to_extractive():
     (reply([], answer="Không tìm thấy quy định phù hợp.", value="Sai"), "the model cited nothing"),
 ])
 def test_unusable_reply_falls_back(text, reason):
-    ans = fake(text).compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verifier)
+    ans = with_fallback(fake(text)).compose(TF_Q, SOURCES)
     assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason.startswith(reason)
 
 
-def test_module_function_with_one_argument_verifier_as_the_pipeline_calls_it():
-    from assistant.llm import compose_with_fallback
-
-    def verify_one(a):  # the pipeline's closure: lambda a: verify_citations(a, sources, unit_text)
-        return verify_citations(a, SOURCES, unit_text_for(SOURCES))
-
-    ans = compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verify_one, llm=fake(GOOD))
+def test_fallback_composer_with_the_verifier_the_pipeline_passes():
+    verify = partial(verify_citations, unit_text=unit_text_for(SOURCES))  # as assistant.pipeline builds it
+    ans = FallbackComposer([fake(GOOD), ExtractiveComposer()], verify).compose(TF_Q, SOURCES)
     assert ans.composer == "llm" and ans.citations[0].verified
-    ans = compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verify_one, llm=None)
-    assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason == "no LLM configured" and ans.citations
+    assert ans.text.endswith("Căn cứ: điểm r khoản 1 Điều 51 Bộ luật Hình sự.")
+    ans = FallbackComposer([ExtractiveComposer()], verify).compose(TF_Q, SOURCES)  # no LLM: the extractive answer
+    assert ans.composer == "extractive" and ans.fallback_reason is None and ans.citations[0].verified
 
 
 def test_constructor_with_base_url_builds_the_endpoint_client():
@@ -262,14 +266,14 @@ def test_constructor_with_base_url_builds_the_endpoint_client():
 
 
 def test_no_sources_falls_back_without_calling_the_model():
-    ans = fake().compose_with_fallback(TF_Q, [], ExtractiveComposer(), verifier)
+    ans = with_fallback(fake()).compose(TF_Q, [])
     assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason == "no sources retrieved" and ans.abstained
 
 
 def test_slow_model_times_out_and_falls_back():
     llm = LLMComposer(FakeListChatModel(responses=[GOOD], sleep=0.05), timeout=0.5)  # ~4 s to stream in full
     t0 = time.perf_counter()
-    ans = llm.compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verifier)
+    ans = with_fallback(llm).compose(TF_Q, SOURCES)
     assert time.perf_counter() - t0 < 2.5
     assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason.startswith("timeout")
 
@@ -283,7 +287,7 @@ def _free_port() -> int:
 def test_endpoint_down_falls_back_quickly():
     llm = LLMComposer.from_endpoint(f"http://127.0.0.1:{_free_port()}/v1", timeout=10)
     t0 = time.perf_counter()
-    ans = llm.compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verifier)
+    ans = with_fallback(llm).compose(TF_Q, SOURCES)
     assert time.perf_counter() - t0 < 3
     assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason.startswith("endpoint unavailable")
 
@@ -332,7 +336,7 @@ def test_openai_compatible_endpoint_gets_schema_and_answer_verifies():
     ep = _Endpoint(GOOD)
     try:
         llm = LLMComposer.from_endpoint(ep.url, timeout=10, max_tokens=200)
-        ans = llm.compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verifier)
+        ans = with_fallback(llm).compose(TF_Q, SOURCES)
     finally:
         ep.close()
     assert ans.composer == "llm" and ans.citations[0].verified and ans.value == "Đúng"
@@ -349,19 +353,12 @@ def test_hung_endpoint_times_out_and_falls_back():
     try:
         llm = LLMComposer.from_endpoint(ep.url, timeout=1)
         t0 = time.perf_counter()
-        ans = llm.compose_with_fallback(TF_Q, SOURCES, ExtractiveComposer(), verifier)
+        ans = with_fallback(llm).compose(TF_Q, SOURCES)
         took = time.perf_counter() - t0
     finally:
         ep.close()
     assert took < 3
     assert ans.composer == FALLBACK_COMPOSER and ans.fallback_reason.startswith("timeout")
-
-
-def test_stream_yields_answer_text_then_the_answer():
-    got: list[Answer] = []
-    deltas = list(fake(GOOD).stream(TF_Q, SOURCES, on_answer=got.append))
-    assert len(deltas) > 3 and "".join(deltas) == "Đúng, người phạm tội tự thú là tình tiết giảm nhẹ [1]."
-    assert got and got[0].citations[0].point == "r"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -448,7 +445,7 @@ def test_real_model_answers_with_verified_citations_or_falls_back(llm_server):
             print(f"  value={raw.value!r} citations={[(c.article, c.clause, c.point) for c in raw.citations]} "
                   f"verified={len(checked.citations)} removed={checked.removed_citations}")
         # the same question through the production fallback path (a second model call)
-        ans = llm.compose_with_fallback(q, SOURCES, ExtractiveComposer(), verifier)
+        ans = with_fallback(llm).compose(q, SOURCES)
         happened = "llm" if ans.composer == "llm" else f"fallback: {ans.fallback_reason}"
         outcomes.append(happened)
         print(f"  → {happened}: value={ans.value!r} text={ans.text[:200]!r}")

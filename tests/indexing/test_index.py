@@ -1,4 +1,4 @@
-"""The persisted corpus index: build, atomic switch, incremental rebuild, named units, filters, errors, LangChain."""
+"""The persisted corpus index: build, atomic switch, incremental rebuild, named units, filters, errors."""
 
 from __future__ import annotations
 
@@ -154,13 +154,3 @@ def test_corrupt_or_foreign_index_says_how_to_rebuild(built, tmp_path):
 def test_empty_corpus_cannot_be_indexed(store, tmp_path):
     with pytest.raises(IndexUnavailable, match="no articles"):
         IndexBuilder(tmp_path, IndexConfig()).build(store, "empty")
-
-
-def test_langchain_retriever_returns_documents_with_keys(built):
-    from indexing.langchain import LegalRetriever
-
-    store, home, config, emb, _ = built
-    retriever = LegalRetriever(index=load(home, store, config, emb), k=2)
-    docs = retriever.invoke("tội giết người bị phạt tù")
-    assert docs[0].metadata["document_id"] == "100/2015/QH13" and docs[0].metadata["article"] == "123"
-    assert "Tội giết người" in docs[0].page_content and "score" in docs[0].metadata

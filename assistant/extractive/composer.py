@@ -1,0 +1,248 @@
+"""The extractive composer: Đúng/Sai, multiple-choice, short and open answers, each made of template words and
+verbatim quotes of the best units."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer import Answer, AnswerForm, Citation, Source
+from assistant.extractive.features import COMMON_SYLLABLES, tokens
+from assistant.extractive.scoring import Scorer, p_true, tf_features
+from assistant.extractive.units import Unit, split_units
+from assistant.understand import Question
+from corpus.text import fold
+
+__all__ = ["ExtractiveComposer", "aggregate_option"]
+
+
+def aggregate_option(text: str, letters: Sequence[str]) -> tuple[str, list[str]] | None:
+    """("all", [A, B, C]) for "Cả A, B, C đều đúng" / "Cả 3 phương án trên" / "Tất cả các phương án";
+    ("none", […]) for "Cả A và B đều sai" / "Tất cả đều sai"; None for an ordinary option."""
+    f = fold(text).strip(" .;:")
+    if not re.match(r"^(ca|tat\s+ca|ca\s+hai|ca\s+ba)\b", f) and not re.search(r"\b(deu\s+dung|deu\s+sai)\b", f):
+        return None
+    named = [l for l in re.findall(r"\b([a-d])\b", f) if l.upper() in letters]
+    named = [l.upper() for l in named]
+    if not named:
+        m = re.search(r"\b(\d|hai|ba|bon)\s+(phuong\s+an|dap\s+an|y|truong\s+hop|cau)", f)
+        if not (m or re.search(r"(phuong\s+an|dap\s+an|y|cac\s+hoat\s+dong|cac\s+truong\s+hop|deu\s+dung|deu\s+sai|"
+                                r"cac\s+.{0,20}\s+tren|tren)", f)):
+            return None
+        named = []  # every other option
+    kind = "none" if re.search(r"\b(deu\s+sai|sai|deu\s+khong|khong\s+co\s+phuong\s+an)\b", f) else "all"
+    return kind, named
+
+
+def _quote_text(u: Unit) -> str:
+    return " ".join(u.quote.split())
+
+
+def _cite(u: Unit) -> Citation:
+    return Citation(document_id=u.source.document_id, document_title=u.source.document_title,
+                    article=u.source.article, clause=u.clause, point=u.point, quote=u.quote,
+                    document_status=u.source.document_status)
+
+
+def _sayings(units: list[Unit]) -> str:
+    return " ".join(f"Theo {u.label}: “{_quote_text(u)}”." for u in units)
+
+
+@dataclass
+class _Support:
+    p: float
+    unit: Unit | None
+    feats: dict[str, float]
+
+
+class ExtractiveComposer:
+    """Answers from the sources' own text. ``embed(texts) -> np.ndarray`` (rows L2-normalised) is optional."""
+
+    name = "extractive"
+
+    def __init__(self, embed: Callable[[list[str]], np.ndarray] | None = None, max_quotes: int = 2,
+                 mc_weights: tuple[float, float, float, float] = (0.3, 1.0, 0.0, 0.15),
+                 all_threshold: float = 0.4, none_threshold: float = 0.5, option_depth: int = 1):
+        self.option_depth = option_depth
+        self.embed = embed
+        self.mc_weights = mc_weights
+        self.all_threshold = all_threshold
+        self.none_threshold = none_threshold
+        self.max_quotes = max_quotes
+
+    # -- support ----------------------------------------------------------------------------------------------
+    def _rank(self, scorer: Scorer, text: str) -> list[tuple[float, Unit]]:
+        sims = None
+        if self.embed is not None and scorer.units:
+            try:
+                vecs = np.asarray(self.embed([text] + [u.match for u in scorer.units]), dtype=np.float32)
+                sims = vecs[1:] @ vecs[0]
+            except Exception:  # an embedding failure must not stop an extractive answer
+                sims = None
+        return scorer.rank(tokens(text), sims)
+
+    def _support(self, scorer: Scorer, statement: str) -> _Support:
+        ranked = self._rank(scorer, statement)
+        if not ranked:
+            return _Support(0.0, None, {})
+        score, u = ranked[0]  # the unit that matches best decides
+        f = tf_features(statement, u, scorer)
+        f["score"] = score
+        return _Support(p_true(f), u, f)
+
+    # -- forms ------------------------------------------------------------------------------------------------
+    def compose(self, question: Question, sources: list[Source]) -> Answer:
+        units = [u for s in sources for u in split_units(s)]
+        base = dict(question=question.raw, form=question.form, sources=sources, composer=self.name)
+        if not units:
+            return Answer(text="Không tìm thấy quy định liên quan trong các văn bản đã truy xuất.", abstained=True,
+                          confidence=0.0, **base)
+        scorer = Scorer(units)
+        retrieval = _retrieval_strength(sources)
+        if question.form == AnswerForm.TRUE_FALSE:
+            ans = self._true_false(question, scorer, retrieval, base)
+        elif question.form == AnswerForm.MULTIPLE_CHOICE and question.choices:
+            ans = self._multiple_choice(question, scorer, retrieval, base)
+        else:
+            ans = self._passage(question, scorer, retrieval, base)
+        _see_also(ans, scorer, question, self)
+        return ans
+
+    def _true_false(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
+        sup = self._support(scorer, q.text)
+        value = "Đúng" if sup.p >= 0.5 else "Sai"
+        u = sup.unit
+        if value == "Đúng":
+            text = f"Đúng. {_sayings([u])}"
+        else:
+            text = f"Sai. {_sayings([u])}"
+        conf = _clip(abs(sup.p - 0.5) * 2 * (0.5 + 0.5 * retrieval))
+        return Answer(text=text, value=value, citations=[_cite(u)], confidence=conf, **base)
+
+    def _option_support(self, scorer: Scorer, stem: str, option: str) -> _Support:
+        """How well the sources support ``option`` read with the question ``stem``: the option's own words found in
+        the unit that best matches stem and option together, less negation/number/absolute-word conflicts."""
+        ranked = self._rank(scorer, f"{stem} {option}")
+        if not ranked:
+            return _Support(0.0, None, {})
+        score, u = ranked[0]
+        full = tf_features(f"{stem} {option}", u, scorer)
+        full["score"] = score
+        alone = tf_features(option, u, scorer)
+        stem_toks = set(tokens(stem))
+        otoks = ([t for t in tokens(option) if t not in COMMON_SYLLABLES and t not in stem_toks]
+                 or [t for t in tokens(option) if t not in COMMON_SYLLABLES] or tokens(option))
+        uni, bi = scorer.coverage(otoks, u)
+        for _s2, u2 in ranked[1:self.option_depth]:  # the option may be stated by a neighbouring unit
+            uni2, bi2 = scorer.coverage(otoks, u2)
+            if uni2 > uni + 0.2:
+                u, uni, bi, alone = u2, uni2, bi2, tf_features(option, u2, scorer)
+        conflict = (1.0 * alone["neg_extra"] + 0.5 * (alone["neg"] + alone["neg_drop"]) + 1.0 * alone["num"]
+                    + 0.5 * alone["abs"])
+        s = self.mc_weights[0] * p_true(full) + self.mc_weights[1] * uni + self.mc_weights[2] * bi \
+            - self.mc_weights[3] * conflict
+        return _Support(s, u, {**full, "opt_uni": uni, "opt_bi": bi, "conflict": conflict})
+
+    def _multiple_choice(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
+        letters = sorted(q.choices)
+        negative = q.negative
+        aggs = {k: aggregate_option(v, letters) for k, v in q.choices.items()}
+        plain = [k for k in letters if aggs[k] is None]
+        sup = {k: self._option_support(scorer, q.text, q.choices[k]) for k in plain}
+        score: dict[str, float] = {k: (-sup[k].p if negative else sup[k].p) for k in plain}
+        for k in letters:
+            a = aggs[k]
+            if a is None:
+                continue
+            kind, named = a
+            refs = [r for r in (named or plain) if r in sup]
+            if not refs or negative:
+                score[k] = -9.0
+                continue
+            ps = [sup[r].p for r in refs]
+            if kind == "all":
+                # "all of the above" is right when even its weakest option is well supported
+                score[k] = max(ps) + 0.01 if min(ps) >= self.all_threshold else min(ps)
+            else:
+                score[k] = -9.0 if max(ps) >= self.none_threshold else 9.0
+        best = max(letters, key=lambda k: (score.get(k, -9.0), -letters.index(k)))
+        ordered = sorted(score.values(), reverse=True)
+        margin = ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)
+        cited: list[Unit] = []
+        if aggs[best] is None:
+            cited = [sup[best].unit] if sup[best].unit else []
+        else:
+            _kind, named = aggs[best]
+            for r in (named or plain):
+                if r in sup and sup[r].unit and sup[r].unit not in cited:
+                    cited.append(sup[r].unit)
+            cited = cited[:3]
+        if not cited:
+            cited = [self._rank(scorer, q.text)[0][1]]
+        text = f"Phương án {best}: {q.choices[best].rstrip('.;: ')}. {_sayings(cited)}"
+        conf = _clip((0.35 + min(margin, 0.6)) * (0.5 + 0.5 * retrieval))
+        return Answer(text=text, value=best, citations=[_cite(u) for u in cited], confidence=conf, **base)
+
+    def _passage(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
+        ranked = self._rank(scorer, q.text)
+        top = ranked[0]
+        chosen = [top[1]]
+        for s, u in ranked[1:]:
+            if len(chosen) >= self.max_quotes:
+                break
+            if s >= 0.85 * top[0] and u.source.document_id == top[1].source.document_id \
+                    and u.source.article == top[1].source.article:
+                chosen.append(u)
+        value = _quote_text(top[1])
+        if q.form == AnswerForm.SHORT_ANSWER:
+            value = _short_span(q.text, top[1])
+        text = _sayings(chosen)
+        conf = _clip(top[0] * (0.5 + 0.5 * retrieval))
+        return Answer(text=text, value=value, citations=[_cite(u) for u in chosen], confidence=conf, **base)
+
+
+def _see_also(ans: Answer, scorer: Scorer, q: Question, composer: ExtractiveComposer) -> None:
+    """Also quote the best unit of the top-ranked source when the answer does not cite that article yet, so the
+    reader sees the provision retrieval found first."""
+    if not ans.sources:
+        return
+    top = ans.sources[0]
+    if any((c.document_id, c.article) == (top.document_id, top.article) for c in ans.citations):
+        return
+    text = q.text if not q.choices else f"{q.text} {' '.join(q.choices.values())}"
+    for _s, u in composer._rank(scorer, text):
+        if u.source is top:
+            ans.citations.append(_cite(u))
+            ans.text = f"{ans.text} Xem thêm {u.label}: “{_quote_text(u)}”."
+            return
+
+
+def _short_span(question: str, u: Unit) -> str:
+    """The shortest piece of the unit that answers: a quantity phrase for "bao lâu/bao nhiêu", else the sentence
+    part after the words shared with the question, else the unit."""
+    f = fold(question)
+    quote = _quote_text(u)
+    if re.search(r"\b(bao\s+lau|bao\s+nhieu|thoi\s+han|may|do\s+tuoi|tuoi)\b", f):
+        m = re.search(r"((?:từ|trong|trong thời hạn|chậm nhất là|không quá|tối đa|ít nhất|đủ)?\s*\d+[\d.,]*\s*"
+                      r"(?:ngày làm việc|ngày|tháng|năm|tuổi|giờ|phút|tuần|%|lần|mét|m)"
+                      r"(?:\s*(?:đến|tới)\s*(?:dưới\s*)?\d+[\d.,]*\s*(?:ngày|tháng|năm|tuổi|giờ|tuần)?)?)", quote)
+        if m:
+            return m.group(1).strip()
+    return quote
+
+
+def _retrieval_strength(sources: list[Source]) -> float:
+    if not sources:
+        return 0.0
+    top = sources[0]
+    if "citation" in top.scores:
+        return 1.0
+    s = top.score
+    return float(max(0.0, min(1.0, s if s <= 1.0 else 1.0 - 1.0 / (1.0 + s))))
+
+
+def _clip(x: float) -> float:
+    return float(max(0.0, min(1.0, x)))

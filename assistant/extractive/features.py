@@ -1,0 +1,102 @@
+"""Text features the extractive composer matches on: normalised syllables, quantities ("03 tháng" → ("3", "tháng")),
+negation, n-grams, and the lists of common and absolute words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
+
+__all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "norm", "tokens", "quantities", "neg_grams", "bigrams", "trigrams"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# very common function syllables: weigh little in matching
+COMMON_SYLLABLES = set("""và của các là được có cho trong theo với những này đó để một khi thì mà không bị về tại
+từ đến do hoặc người việc như nào sau đây trên ra vào lại đã sẽ đang cũng nếu phải quy định luật điều khoản điểm bộ
+này""".split())
+_NEG = {"không", "chưa", "cấm", "chẳng", "chớ", "đừng", "nghiêm"}
+ABSOLUTE_WORDS = ["luôn", "luôn luôn", "bất kỳ", "bất cứ", "tất cả", "chỉ", "duy nhất", "mọi", "hoàn toàn",
+                  "tuyệt đối", "bắt buộc", "không cần", "tự do", "ngay lập tức", "vô điều kiện", "toàn bộ"]
+_UNITS_OF = ["ngày làm việc", "ngày", "tháng", "năm", "tuổi", "giờ", "phút", "lần", "người", "%", "phần trăm",
+             "triệu", "tỷ", "nghìn", "đồng", "mét", "m", "km", "cm", "tuần", "quý", "kg", "gam", "thành viên"]
+_NUMWORDS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6,
+             "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mươi": 10, "trăm": 100}
+_NUM_RE = re.compile(r"(?<![\w/.,])(\d+(?:[.,]\d+)?)(?![\w/])")
+_REF_BEFORE = re.compile(r"(?:điều|khoản|điểm|chương|mục|số|phần|luật|năm|lần thứ)\s*$")
+_WORDNUM_RE = re.compile(r"\b((?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm)\s+)*"
+                         r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm))\s+"
+                         r"(ngày|tháng|năm|tuổi|giờ|lần|người|tuần)\b")
+
+
+def norm(text: str) -> str:
+    """NFC, lowercase, typographic quotes unified, tone placements merged, whitespace squashed."""
+    text = merge_tone_placements(normalize_quote_marks(nfc(text).lower()))
+    return " ".join(text.split())
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(norm(text))
+
+
+def _words_to_int(words: str) -> int | None:
+    total, cur = 0, 0
+    for w in words.split():
+        v = _NUMWORDS.get(w)
+        if v is None:
+            return None
+        if w == "trăm":
+            cur = max(cur, 1) * 100
+        elif w in ("mười",):
+            cur += 10
+        elif w == "mươi":
+            cur = max(cur, 1) * 10
+        else:
+            cur += v
+    return total + cur
+
+
+def quantities(text: str) -> set[tuple[str, str | None]]:
+    """Numbers with the unit after them: "03 tháng" → ("3", "tháng"); "mười lăm ngày" → ("15", "ngày").
+    Article/clause numbers and years of laws are left out."""
+    t = norm(text)
+    out: set[tuple[str, str | None]] = set()
+    for m in _NUM_RE.finditer(t):
+        if _REF_BEFORE.search(t[max(0, m.start() - 12):m.start()]):
+            continue
+        raw = m.group(1).replace(",", ".")
+        v = raw.lstrip("0") or "0"
+        if "." in v:
+            v = v.rstrip("0").rstrip(".") or "0"
+        after = t[m.end():m.end() + 16].lstrip()
+        unit = next((u for u in _UNITS_OF if after.startswith(u) and (len(after) == len(u) or not after[len(u)].isalnum())),
+                    None)
+        out.add((v, unit))
+    for m in _WORDNUM_RE.finditer(t):
+        n = _words_to_int(m.group(1))
+        if n is not None and n > 0:
+            out.add((str(n), m.group(2)))
+    return out
+
+
+def neg_grams(toks: Sequence[str]) -> set[tuple[str, ...]]:
+    """(negation, next, next-but-one) triples: "không có nghĩa" …"""
+    out = set()
+    for i, t in enumerate(toks):
+        if t in _NEG and i + 2 < len(toks):
+            j = i + 1
+            if t == "nghiêm" and toks[j] == "cấm":
+                j += 1
+            while j < len(toks) and toks[j] in _NEG:
+                j += 1
+            if j + 1 < len(toks):
+                out.add((toks[j], toks[j + 1]))
+    return out
+
+
+def bigrams(toks: Sequence[str]) -> set[tuple[str, str]]:
+    return set(zip(toks, toks[1:]))
+
+
+def trigrams(toks: Sequence[str]) -> set[tuple[str, str, str]]:
+    return set(zip(toks, toks[1:], toks[2:]))
