@@ -29,7 +29,7 @@ import numpy as np
 
 from indexing.bm25 import BM25Index
 from indexing.config import IndexConfig
-from indexing.dense import DenseIndex, choose_index_kind
+from indexing.dense import DenseIndex
 from indexing.fusion import HybridRetriever
 from indexing.pieces import split_article
 from indexing.query import QueryAnalyzer

@@ -11,7 +11,6 @@ import typer
 from rich.table import Table
 
 from thuky.cli_output import console, err, fail
-from thuky.settings import get_settings
 
 cases_app = typer.Typer(help="Án lệ và bản án (case law): nạp, tìm kiếm, xem, tìm vụ án tương tự.",
                         no_args_is_help=True)

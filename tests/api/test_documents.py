@@ -3,7 +3,6 @@ a job with progress) and delete — and uploads that must be refused with nothin
 
 from __future__ import annotations
 
-import io
 import time
 
 import pytest
