@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Mapping
-from functools import cached_property
 
 from fastapi import FastAPI
 from pydantic import ValidationError
@@ -37,36 +36,39 @@ _KEEP = object()  # "the runtime's own conversation store"
 class Runtime:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: making one resource may make another
+        self._store: Store | None = None
+        self._indexes: IndexRegistry | None = None
         self._embedder: Embedder | None = None
         self._llm: LLMComposer | None = None
         self._case_law: CaseLaw | None = None
 
     # -- storage and models ---------------------------------------------------------------------------------------
-    @cached_property
+    @property
     def store(self) -> Store:
-        return Store(self.settings.db_url)
+        return self._once("_store", lambda: Store(self.settings.db_url))
+
+    def _once(self, attr: str, make: Callable[[], object]):
+        """The object kept in ``attr``, made by ``make`` the first time (once, even from several threads)."""
+        with self._lock:
+            if getattr(self, attr) is None:
+                setattr(self, attr, make())
+            return getattr(self, attr)
 
     def embedder(self) -> Embedder | None:
         """The configured embedding model (it loads on first encode), or None when the dense side is off."""
         s = self.settings
         if not s.dense:
             return None
-        with self._lock:
-            if self._embedder is None:
-                self._embedder = Embedder(s.model_dir, batch_size=s.embed_batch_size, max_seq_length=s.dense_max_seq,
-                                          quantize=s.dense_int8)
-            return self._embedder
+        return self._once("_embedder", lambda: Embedder(s.model_dir, batch_size=s.embed_batch_size,
+                                                        max_seq_length=s.dense_max_seq, quantize=s.dense_int8))
 
     def llm(self) -> LLMComposer | None:
         """The LLM composer when ``llm_url`` is set (an OpenAI-compatible endpoint), else None."""
         s = self.settings
         if not s.llm_url:
             return None
-        with self._lock:
-            if self._llm is None:
-                self._llm = LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s)
-            return self._llm
+        return self._once("_llm", lambda: LLMComposer(base_url=s.llm_url, model=s.llm_model, timeout=s.llm_timeout_s))
 
     # -- indexes --------------------------------------------------------------------------------------------------
     def index_config(self) -> IndexConfig:
@@ -74,10 +76,11 @@ class Runtime:
         return IndexConfig(model_dir=str(s.model_dir) if s.dense else None, dense_max_seq=s.dense_max_seq,
                            dense_int8=s.dense_int8, max_pieces=s.dense_max_pieces)
 
-    @cached_property
+    @property
     def indexes(self) -> IndexRegistry:
         s = self.settings
-        return IndexRegistry(s.home, self.store, self.embedder, str(s.model_dir) if s.dense else None)
+        return self._once("_indexes", lambda: IndexRegistry(s.home, self.store, self.embedder,
+                                                            str(s.model_dir) if s.dense else None))
 
     def corpus_index(self, corpus: str) -> CorpusIndex:
         """The live index of a corpus (raises ``indexing.index.IndexUnavailable`` with a rebuild hint)."""
@@ -89,10 +92,7 @@ class Runtime:
         embedder only when the dense side is on and the model is built; the statute index loads on first use."""
         s = self.settings
         if corpus in (None, s.cases_corpus) and law_corpus in (None, s.case_law_corpus):
-            with self._lock:
-                if self._case_law is None:
-                    self._case_law = self._new_case_law(s.cases_corpus, s.case_law_corpus)
-                return self._case_law
+            return self._once("_case_law", lambda: self._new_case_law(s.cases_corpus, s.case_law_corpus))
         return self._new_case_law(corpus or s.cases_corpus, law_corpus or s.case_law_corpus)
 
     def _new_case_law(self, corpus: str, law: str) -> CaseLaw:
