@@ -34,8 +34,9 @@ class ServiceConfig(BaseModel):
     search_depth: int = Field(default=100, description="Articles retrieved per search (/v1/search); its pages and "
                               "facets come from these")
     preload_index: bool = Field(default=True, description="Load the default corpus's index when the server starts")
-    cases_max_facts_chars: int = Field(default=MAX_FACTS_CHARS, description="Longest facts text `cases similar` accepts; "
-                                       "longer → 413")
+    cases_max_facts_chars: int = Field(default=MAX_FACTS_CHARS,
+                                       description="Longest facts text `cases similar` accepts; "
+                                                   "longer → 413")
 
     @property
     def uploads_dir(self) -> Path:

@@ -1,4 +1,5 @@
-"""Conversations (phiên hỏi đáp): history persisted in the same database as the corpus, so any worker can continue one."""
+"""Conversations (phiên hỏi đáp): history persisted in the same database as the corpus, so any worker can continue
+one."""
 
 from __future__ import annotations
 

@@ -13,9 +13,10 @@ Three phases, each printing requests, requests/s, errors by kind and latency p50
 Each client waits about `--think` seconds (default 1, uniformly 0.5–1.5×) between its requests, as a person at a
 screen does; `--think 0` sends back to back (saturation: the latency is then mostly queueing, ≈ clients × service time
 ÷ cores, and requests/s is the throughput). The server's own time per request (search `took_ms`, the answer's
-`timings_ms.total`) is printed too. `--duration` caps every phase (for a quick check). The server runs with the home's settings (THUKY_* from the environment), with
-the per-key rate limit off unless `--keep-rate-limit` (each client still has its own API key). The benchmark makes a
-user `loadtest` with one API key per client, and revokes the keys and deletes its conversations at the end.
+`timings_ms.total`) is printed too. `--duration` caps every phase (for a quick check). The server runs with the home's
+settings (THUKY_* from the environment), with the per-key rate limit off unless `--keep-rate-limit` (each client still
+has its own API key). The benchmark makes a user `loadtest` with one API key per client, and revokes the keys and
+deletes its conversations at the end.
 `--json PATH` also writes the numbers as JSON.
 """
 
@@ -67,8 +68,8 @@ class Phase:
 
         n = len(lat) + sum(self.errors.values())
         srv = sorted(self.server_ms)
-        server = {"server_p50_ms": round(srv[len(srv) // 2], 1), "server_p95_ms": round(srv[int(0.95 * (len(srv) - 1))], 1)
-                  } if srv else {}
+        server = {"server_p50_ms": round(srv[len(srv) // 2], 1),
+                  "server_p95_ms": round(srv[int(0.95 * (len(srv) - 1))], 1)} if srv else {}
         return {"phase": self.name, "clients": self.clients, "seconds": round(self.elapsed_s, 1), "requests": n,
                 "requests_per_s": round(n / self.elapsed_s, 1) if self.elapsed_s else 0.0,
                 "ok": len(lat), "errors": sum(self.errors.values()), "errors_by_kind": dict(self.errors),

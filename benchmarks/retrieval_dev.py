@@ -1,4 +1,5 @@
-"""Retrieval quality on the ALQAC dev questions (``alqac/questions.json``, 729) over ``alqac/law.json`` (2,249 articles).
+"""Retrieval quality on the ALQAC dev questions (``alqac/questions.json``, 729) over ``alqac/law.json`` (2,249
+articles).
 
 Prints Recall@1/5/10, MRR@10 and nDCG@10 (binary relevance) for the configured retriever:
 

@@ -217,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, res in results.items():
             for lvl in THRESHOLDS:
                 for key, gtext, otext in res[lvl].mismatches[: args.show]:
-                    print(f"\n[{name} {lvl} {key}]\n  gold: {squash(gtext)[:300]!r}\n  ours: {squash(otext or '')[:300]!r}")
+                    print(f"\n[{name} {lvl} {key}]\n  gold: {squash(gtext)[:300]!r}\n"
+                          f"  ours: {squash(otext or '')[:300]!r}")
     return 0 if ok else 1
 
 

@@ -376,7 +376,8 @@ def _names_regex(names: tuple[str, ...]) -> re.Pattern[str] | None:
             keys.add(k)
     if not keys:
         return None
-    alts = [r"\s*,?\s+".join(re.escape(w) for w in re.split(r"[\s,]+", k) if w) for k in sorted(keys, key=len, reverse=True)]
+    alts = [r"\s*,?\s+".join(re.escape(w) for w in re.split(r"[\s,]+", k) if w)
+            for k in sorted(keys, key=len, reverse=True)]
     return re.compile(r"\s+(?:" + "|".join(alts) + r")(?![\w&])")
 
 

@@ -12,8 +12,8 @@ Rules worth knowing:
 * An article heading is ``Điều N.`` / ``Điều N:`` (anything may follow) or a bare ``Điều N`` line; ``Điều N Tiêu đề``
   without punctuation is accepted only when N is the next number in sequence and the title starts with a capital
   letter, so "Điều 5 của Luật này …" at the start of a line is not an article.
-* Khoản numbers must follow 1, 2, 3…; điểm letters must follow a, b, c, d, đ, e, g… (up to two letters may be skipped, e.g. after a line holding "b) …; c) …; d) …");
-  anything else is a continuation line of the current unit.
+* Khoản numbers must follow 1, 2, 3…; điểm letters must follow a, b, c, d, đ, e, g… (up to two letters may be skipped,
+  e.g. after a line holding "b) …; c) …; d) …"); anything else is a continuation line of the current unit.
 * ``Clause.text`` / ``Point.text`` are the whole unit as written, numbering included ("1. …", "a) …"), with every
   continuation line and (for a clause) its point lines, joined by "\\n".
 * The closing formula after the last article ("Luật này đã được Quốc hội … thông qua …", signatures) is not part of
@@ -72,7 +72,8 @@ _NUMBER_LINE_RE = re.compile(
 _NUMBER_INLINE_RE = re.compile(r"\bSỐ\s*:?\s*(\d[^\s,]*(?:\s+\d+)?)")
 _DATE_RE = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
 _DATE_NUM_RE = re.compile(r"NGÀY\s+(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.IGNORECASE)
-_TITLE_STOP = re.compile(r"^(CĂN CỨ|QUỐC HỘI|CỦA QUỐC HỘI|SỐ\b|KHO[ÁÀ]\s+[IVXL]+|KHÓA\s+[IVXL]+|\(|CHỦ TỊCH|[UỦ][ỶY] BAN)")
+_TITLE_STOP = re.compile(r"^(CĂN CỨ|QUỐC HỘI|CỦA QUỐC HỘI|SỐ\b|KHO[ÁÀ]\s+[IVXL]+|KHÓA\s+[IVXL]+|\(|CHỦ TỊCH|"
+                         r"[UỦ][ỶY] BAN)")
 _ABOUT_RE = re.compile(r"^(?:Bộ luật|Luật|Pháp lệnh) này quy định (?:về )?(.+?)\.?$")
 
 # Proper nouns restored after lower-casing an upper-case title.
@@ -342,7 +343,8 @@ def _article_no_int(number: str) -> int:
 
 
 def _heading_title(lines: list[str], quoted: list[bool], i: int, rest: str | None) -> tuple[str, int]:
-    """The title of a Phần/Chương/Mục heading at line i: on the same line, or on the next line. Returns (title, next)."""
+    """The title of a Phần/Chương/Mục heading at line i: on the same line, or on the next line.
+    Returns (title, next)."""
     rest = (rest or "").strip()
     if rest:
         return rest, i + 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from assistant.answer import Answer
 from assistant.pipeline import AssistantConfig
@@ -93,7 +93,7 @@ def assistant_config(base: AssistantConfig, overrides: Mapping[str, str]) -> Ass
             kind = {"int": int, "float": float, "bool": bool}.get(t if isinstance(t, str) else t.__name__, str)
             try:
                 changes[name] = TypeAdapter(kind).validate_python(value)
-            except Exception:
+            except ValidationError:
                 raise ConfigError(f"{key}={value!r} is not a valid {kind.__name__}") from None
     return dataclasses.replace(base, **changes)
 

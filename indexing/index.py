@@ -261,10 +261,11 @@ class CorpusIndex:
         try:
             manifest = json.loads((directory / "manifest.json").read_text())
         except (OSError, ValueError) as exc:
-            raise IndexUnavailable(f"index of {corpus!r} at {directory} has no readable manifest ({exc}): {hint}") from exc
+            raise IndexUnavailable(f"index of {corpus!r} at {directory} has no readable manifest ({exc}): "
+                                   f"{hint}") from exc
         if manifest.get("format") != FORMAT_VERSION:
-            raise IndexUnavailable(f"index of {corpus!r} has format {manifest.get('format')}, expected {FORMAT_VERSION}: "
-                             f"{hint}")
+            raise IndexUnavailable(f"index of {corpus!r} has format {manifest.get('format')}, "
+                                   f"expected {FORMAT_VERSION}: {hint}")
         for name, meta in manifest.get("files", {}).items():
             p = directory / name
             if not p.is_file() or p.stat().st_size != meta["bytes"]:

@@ -17,7 +17,8 @@ from corpus.text import fold, nfc
 
 # Boilerplate, matched on the folded (lowercase, unaccented) text but cut from the original by position.
 _TAIL = re.compile(r"[\s,.;:–-]*(la\s+)?(dung\s+hay\s+sai|dung\s+hoac\s+sai|dung\s*/\s*sai)\s*[?.!]*\s*$")
-_CHOOSE = re.compile(r"[\s.]*(hay\s+)?chon\s+(cau\s+tra\s+loi|dap\s+an|phuong\s+an)\s+(dung|chinh\s+xac)(\s+nhat)?\s*[.:?!]*")
+_CHOOSE = re.compile(r"[\s.]*(hay\s+)?chon\s+(cau\s+tra\s+loi|dap\s+an|phuong\s+an)\s+(dung|chinh\s+xac)"
+                     r"(\s+nhat)?\s*[.:?!]*")
 
 
 def cut_folded(text: str, pattern: re.Pattern) -> str:

@@ -1,4 +1,5 @@
-"""A content-addressed cache of passage vectors, one SQLite file per model: unchanged pieces are never embedded twice."""
+"""A content-addressed cache of passage vectors, one SQLite file per model: unchanged pieces are never embedded
+twice."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class VectorCache:
         found: dict[str, np.ndarray] = {}
         for i in range(0, len(hashes), 500):
             chunk = list(hashes[i:i + 500])
-            q = f"SELECT hash, vec FROM vectors WHERE hash IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT hash, vec FROM vectors WHERE hash IN ({','.join('?' * len(chunk))})"  # noqa: S608 - only "?" placeholders
             for h, blob in self._db.execute(q, chunk):
                 found[h] = np.frombuffer(blob, dtype=np.float32)
         return found

@@ -1,8 +1,8 @@
 """One settings object for the whole product, overridable by ``THUKY_*`` environment variables.
 
 Only the top reads it: :class:`thuky.runtime.Runtime` builds every object from one ``Settings`` instance. Each layer's
-own knobs keep their defaults where that layer defines them — the service's in :class:`api.config.ServiceConfig`
-(which ``Settings`` inherits), the index's in :class:`indexing.config.IndexConfig`, the assistant's in ``assistant.defaults``.
+own knobs keep their defaults where that layer defines them — the service's in :class:`api.config.ServiceConfig` (which
+``Settings`` inherits), the index's in :class:`indexing.config.IndexConfig`, the assistant's in ``assistant.defaults``.
 """
 
 from __future__ import annotations

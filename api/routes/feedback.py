@@ -38,7 +38,8 @@ def post_feedback(body: FeedbackRequest, principal: CurrentUser, svc: ServicesDe
 @router.get("/feedback", response_model=FeedbackList, responses=errors(401, 403, 422, 429),
             summary="Export feedback (evaluators, admins), newest first")
 def list_feedback(principal: EvaluatorUser, svc: ServicesDep,
-                  since: Annotated[dt.datetime | None, Query(description="Only feedback at or after (ISO 8601)")] = None,
+                  since: Annotated[dt.datetime | None,
+                                   Query(description="Only feedback at or after (ISO 8601)")] = None,
                   rating: Annotated[str | None, Query(pattern="^(up|down)$")] = None,
                   limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> dict:
     with Session(svc.store.engine) as s:

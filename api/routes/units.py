@@ -1,4 +1,5 @@
-"""``GET /v1/units?citation=…`` (tra trích dẫn): the units a citation names ("khoản 1 Điều 51 BLHS"), with their text."""
+"""``GET /v1/units?citation=…`` (tra trích dẫn): the units a citation names ("khoản 1 Điều 51 BLHS"), with their
+text."""
 
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ def aggregate_option(text: str, letters: Sequence[str]) -> tuple[str, list[str]]
     f = fold(text).strip(" .;:")
     if not re.match(r"^(ca|tat\s+ca|ca\s+hai|ca\s+ba)\b", f) and not re.search(r"\b(deu\s+dung|deu\s+sai)\b", f):
         return None
-    named = [l for l in re.findall(r"\b([a-d])\b", f) if l.upper() in letters]
-    named = [l.upper() for l in named]
+    named = [letter for letter in re.findall(r"\b([a-d])\b", f) if letter.upper() in letters]
+    named = [letter.upper() for letter in named]
     if not named:
         m = re.search(r"\b(\d|hai|ba|bon)\s+(phuong\s+an|dap\s+an|y|truong\s+hop|cau)", f)
         if not (m or re.search(r"(phuong\s+an|dap\s+an|y|cac\s+hoat\s+dong|cac\s+truong\s+hop|deu\s+dung|deu\s+sai|"
@@ -80,7 +80,7 @@ class ExtractiveComposer:
             try:
                 vecs = np.asarray(self.embed([text] + [u.match for u in scorer.units]), dtype=np.float32)
                 sims = vecs[1:] @ vecs[0]
-            except Exception:  # an embedding failure must not stop an extractive answer
+            except Exception:  # noqa: BLE001 - an embedding failure must not stop an extractive answer
                 sims = None
         return scorer.rank(tokens(text), sims)
 

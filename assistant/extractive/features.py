@@ -69,7 +69,8 @@ def quantities(text: str) -> set[tuple[str, str | None]]:
         if "." in v:
             v = v.rstrip("0").rstrip(".") or "0"
         after = t[m.end():m.end() + 16].lstrip()
-        unit = next((u for u in _UNITS_OF if after.startswith(u) and (len(after) == len(u) or not after[len(u)].isalnum())),
+        unit = next((u for u in _UNITS_OF
+                     if after.startswith(u) and (len(after) == len(u) or not after[len(u)].isalnum())),
                     None)
         out.add((v, unit))
     for m in _WORDNUM_RE.finditer(t):

@@ -102,8 +102,8 @@ def tf_features(statement: str, unit: Unit, scorer: Scorer) -> dict[str, float]:
 
 
 # weights of P(Đúng) = sigmoid(w·x + b), fitted on the ALQAC dev Đúng/Sai questions (benchmarks/answers_dev.py)
-TF_WEIGHTS = {"neg": 0.0, "neg_drop": 0.0, "neg_extra": -1.37, "num": -1.70, "abs": -2.25, "uni": 1.74, "bi": -1.54, "tri": -0.52,
-              "miss": -1.97, "miss_max": -1.38, "n_miss": 0.29, "oov": 0.24, "score": 0.75}
+TF_WEIGHTS = {"neg": 0.0, "neg_drop": 0.0, "neg_extra": -1.37, "num": -1.70, "abs": -2.25, "uni": 1.74, "bi": -1.54,
+              "tri": -0.52, "miss": -1.97, "miss_max": -1.38, "n_miss": 0.29, "oov": 0.24, "score": 0.75}
 TF_BIAS = 0.27
 
 

@@ -70,9 +70,9 @@ def cited_provisions(sections: list[CaseSection], known_names=None,
     """Every article-level citation in the given sections (by default those where the court applies the law), in
     order, with the section it was found in — ``notice`` for the fixed enforcement notice at the end of a civil
     decision, which is cited in every judgment and applied in none. A citation with no document of its own takes
-    the one written after it in the same list of grounds (see :func:`_with_documents`); one still without a document keeps ``document_ref``
-    None (unresolved). ``known_names`` (the law corpus's document names) end document names where a known title
-    ends."""
+    the one written after it in the same list of grounds (see :func:`_with_documents`); one still without a document
+    keeps ``document_ref`` None (unresolved). ``known_names`` (the law corpus's document names) end document names where
+    a known title ends."""
     out: list[CitedProvision] = []
     for s in sections:
         if s.name not in names:

@@ -31,7 +31,7 @@ def text_from_docx(path: Path, data: bytes | None = None) -> str:
 
     try:
         document = docx.Document(io.BytesIO(data) if data is not None else str(path))
-    except Exception as e:  # zipfile.BadZipFile, KeyError, lxml errors…
+    except Exception as e:  # noqa: BLE001 - zipfile.BadZipFile, KeyError, lxml errors… on arbitrary input
         raise LoadError(path, f"unreadable .docx ({type(e).__name__}: {e})") from None
 
     lines: list[str] = []
@@ -122,7 +122,7 @@ def text_from_pdf(path: Path, data: bytes | None = None) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
         raise
-    except Exception as e:  # pypdf raises a wide range on damaged files
+    except Exception as e:  # noqa: BLE001 - pypdf raises a wide range on damaged files
         raise LoadError(path, f"unreadable PDF ({type(e).__name__}: {e})") from None
     if not pages:
         raise LoadError(path, "PDF has no pages")

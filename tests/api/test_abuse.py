@@ -127,7 +127,8 @@ def test_errors_never_leak_internals(client, users, app):
     h = users["judge"]["headers"]
     r = client.get("/v1/search?q=%F0%9F", headers=h)  # broken UTF-8 in the query: read as U+FFFD, no match
     assert r.status_code == 200 and r.json()["total"] == 0
-    for method, path, kwargs in [("GET", "/v1/documents/%00", {}), ("GET", "/v1/search?page=abc&q=ong", {}), ("POST", "/v1/keys", {"json": {}}),
+    for method, path, kwargs in [("GET", "/v1/documents/%00", {}), ("GET", "/v1/search?page=abc&q=ong", {}),
+                                 ("POST", "/v1/keys", {"json": {}}),
                                  ("GET", "/v1/units?citation=" + "Điều 1 " * 70, {}),
                                  ("GET", "/v1/documents/" + "a/" * 300, {})]:
         r = client.request(method, path, headers=h, **kwargs)

@@ -1,5 +1,5 @@
-"""Documents: the list, one document's outline, one article, citations resolved; admin upload (parsed, stored, indexed by
-a job with progress) and delete — and uploads that must be refused with nothing stored."""
+"""Documents: the list, one document's outline, one article, citations resolved; admin upload (parsed, stored, indexed
+by a job with progress) and delete — and uploads that must be refused with nothing stored."""
 
 from __future__ import annotations
 
@@ -147,8 +147,8 @@ def test_upload_ingests_and_indexes_with_progress(admin_app):
 
 def test_upload_into_another_corpus(admin_app):
     c, users, _ = admin_app
-    r = c.post("/v1/documents", files={"file": ("tam.txt", NEW_LAW.encode(), "text/plain")}, data={"corpus": "thu-nghiem"},
-               headers=users["admin"]["headers"])
+    r = c.post("/v1/documents", files={"file": ("tam.txt", NEW_LAW.encode(), "text/plain")},
+               data={"corpus": "thu-nghiem"}, headers=users["admin"]["headers"])
     assert wait_job(c, users, r.json()["job_id"])["status"] == "done"
     docs = c.get("/v1/documents", params={"corpus": "thu-nghiem"}, headers=users["admin"]["headers"]).json()
     assert [d["id"] for d in docs["documents"]] == ["77/2021/QH15"]

@@ -130,7 +130,8 @@ def test_words_typed_with_diacritics_match_only_themselves_case_insensitively():
 def test_nfd_input_is_matched_as_nfc():
     import unicodedata
 
-    _, html = snippet_and_highlight(unicodedata.normalize("NFD", "Người tự thú"), unicodedata.normalize("NFD", "tự thú"))
+    _, html = snippet_and_highlight(unicodedata.normalize("NFD", "Người tự thú"),
+                                    unicodedata.normalize("NFD", "tự thú"))
     assert html == "Người <mark>tự thú</mark>"
 
 

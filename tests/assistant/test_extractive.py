@@ -18,7 +18,8 @@ LAW_CARD = ("1. Điều kiện cấp thẻ hướng dẫn viên du lịch nội 
 LAW_VC = ("Viên chức không được tham gia đình công.")
 
 
-def _src(text, article="82", title="Nghĩa vụ của cha mẹ", rank=1, doc="luat-hngd", doc_title="Luật Hôn nhân và gia đình"):
+def _src(text, article="82", title="Nghĩa vụ của cha mẹ", rank=1, doc="luat-hngd",
+         doc_title="Luật Hôn nhân và gia đình"):
     return Source(document_id=doc, document_title=doc_title, article=article, title=title, text=text, score=0.9,
                   rank=rank)
 
@@ -85,8 +86,10 @@ def test_negation_kept_is_true():
 
 
 def test_numbers_with_leading_zeros():
-    assert _ask("Thời hạn kháng cáo đối với bản án sơ thẩm là 15 ngày kể từ ngày tuyên án, đúng hay sai?").value == "Đúng"
-    assert _ask("Thời hạn kháng cáo đối với bản án sơ thẩm là 30 ngày kể từ ngày tuyên án, đúng hay sai?").value == "Sai"
+    assert _ask("Thời hạn kháng cáo đối với bản án sơ thẩm là 15 ngày kể từ ngày tuyên án, "
+                "đúng hay sai?").value == "Đúng"
+    assert _ask("Thời hạn kháng cáo đối với bản án sơ thẩm là 30 ngày kể từ ngày tuyên án, "
+                "đúng hay sai?").value == "Sai"
     assert _ask("Người phạm tội bị phạt tù từ 1 năm đến 5 năm, đúng hay sai?").value == "Đúng"
     assert _ask("Người phạm tội bị phạt tù từ 1 năm đến 7 năm, đúng hay sai?").value == "Sai"
 

@@ -41,11 +41,15 @@ q) Người phạm tội là người có bệnh bị hạn chế khả năng nh
 r) Người phạm tội tự thú;
 s) Người phạm tội thành khẩn khai báo hoặc ăn năn hối cải;
 t) Người phạm tội tích cực giúp đỡ các cơ quan có trách nhiệm phát hiện hoặc điều tra tội phạm;
-2. Khi quyết định hình phạt, Tòa án có thể coi đầu thú hoặc tình tiết khác là tình tiết giảm nhẹ, nhưng phải ghi rõ lý do giảm nhẹ trong bản án.
-3. Các tình tiết giảm nhẹ đã được Bộ luật này quy định là dấu hiệu định tội hoặc định khung thì không được coi là tình tiết giảm nhẹ trong khi quyết định hình phạt."""
+2. Khi quyết định hình phạt, Tòa án có thể coi đầu thú hoặc tình tiết khác là tình tiết giảm nhẹ, \
+nhưng phải ghi rõ lý do giảm nhẹ trong bản án.
+3. Các tình tiết giảm nhẹ đã được Bộ luật này quy định là dấu hiệu định tội hoặc định khung thì không được coi là \
+tình tiết giảm nhẹ trong khi quyết định hình phạt."""
 
-DIEU_12 = """1. Người từ đủ 16 tuổi trở lên phải chịu trách nhiệm hình sự về mọi tội phạm, trừ những tội phạm mà Bộ luật này có quy định khác.
-2. Người từ đủ 14 tuổi trở lên, nhưng chưa đủ 16 tuổi chỉ phải chịu trách nhiệm hình sự về tội giết người, tội cố ý gây thương tích hoặc gây tổn hại cho sức khỏe của người khác, tội hiếp dâm, tội cướp tài sản."""
+DIEU_12 = """1. Người từ đủ 16 tuổi trở lên phải chịu trách nhiệm hình sự về mọi tội phạm, trừ những tội phạm mà \
+Bộ luật này có quy định khác.
+2. Người từ đủ 14 tuổi trở lên, nhưng chưa đủ 16 tuổi chỉ phải chịu trách nhiệm hình sự về tội giết người, \
+tội cố ý gây thương tích hoặc gây tổn hại cho sức khỏe của người khác, tội hiếp dâm, tội cướp tài sản."""
 
 DIEU_52_HEAD = """1. Chỉ các tình tiết sau đây mới là tình tiết tăng nặng trách nhiệm hình sự:
 a) Phạm tội có tổ chức;
@@ -397,7 +401,8 @@ def llm_server(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("llm") / "server.log"
     threads = os.environ.get("THUKY_LLM_THREADS", str(os.cpu_count() or 2))
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "qwen2.5-coder-1.5b-instruct",
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+           "--model_alias", "qwen2.5-coder-1.5b-instruct",
            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "3072", "--n_threads", threads,
            "--n_batch", "256"]
     with open(log, "wb") as fh:

@@ -28,7 +28,8 @@ def docs() -> list[LegalDocument]:
     return [
         LegalDocument(id="100/2015/QH13", title="Bộ luật Hình sự", doc_type=DocumentType.CODE, number="100/2015/QH13"),
         LegalDocument(id="91/2015/QH13", title="Bộ luật dân sự", doc_type=DocumentType.CODE, number="91/2015/QH13"),
-        LegalDocument(id="92/2015/QH13", title="BỘ LUẬT TỐ TỤNG DÂN SỰ", doc_type=DocumentType.CODE, number="92/2015/QH13"),
+        LegalDocument(id="92/2015/QH13", title="BỘ LUẬT TỐ TỤNG DÂN SỰ", doc_type=DocumentType.CODE,
+                      number="92/2015/QH13"),
         LegalDocument(id="13/2003/QH11", title="Luật Đất đai", doc_type=DocumentType.LAW, number="13/2003/QH11"),
         LegalDocument(id="45/2013/QH13", title="LUẬT ĐẤT ĐAI", doc_type=DocumentType.LAW, number="45/2013/QH13"),
         LegalDocument(id="52/2014/QH13", title="Luật Hôn nhân và gia đình", doc_type=DocumentType.LAW,

