@@ -37,7 +37,7 @@ from assistant.extractive import ExtractiveComposer  # noqa: E402
 from assistant.understand import understand  # noqa: E402
 from assistant.verify import verify_citations  # noqa: E402
 from corpus.store import Store, StoreError  # noqa: E402
-from eval.corpora import open_alqac  # noqa: E402
+from eval.corpora import alqac_data, open_alqac  # noqa: E402
 from eval.metrics.answers import token_f1  # noqa: E402
 from indexing.index import IndexConfig  # noqa: E402
 
@@ -178,9 +178,8 @@ def main(argv=None) -> dict:
     from thuky.settings import get_settings
 
     settings = get_settings()
-    data = settings.data_dir
-    if not (data / "alqac" / "law.json").exists():
-        print(f"skipped: {data / 'alqac'} not found (set THUKY_DATA_DIR)")
+    data = alqac_data(settings.data_dir)
+    if data is None:
         return {}
     questions = json.loads((data / "alqac" / "questions.json").read_text(encoding="utf-8"))
     t = time.perf_counter()

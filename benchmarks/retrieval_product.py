@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from eval.corpora import open_alqac  # noqa: E402
+from eval.corpora import alqac_data, open_alqac  # noqa: E402
 from indexing.index import IndexConfig  # noqa: E402
 from eval.retrieval import run_alqac_questions  # noqa: E402
 from eval.metrics.retrieval import evaluate  # noqa: E402
@@ -43,9 +43,8 @@ def main(argv=None) -> dict:
     args = ap.parse_args(argv)
 
     settings = get_settings()
-    data = settings.data_dir
-    if not (data / "alqac" / "law.json").exists():
-        print(f"skipped: {data / 'alqac'} not found (set THUKY_DATA_DIR)")
+    data = alqac_data(settings.data_dir)
+    if data is None:
         return {}
     config = IndexConfig(model_dir=None if args.lexical_only else str(settings.model_dir))
     if args.fp32:

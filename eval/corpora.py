@@ -9,6 +9,14 @@ from corpus.store import Store
 from indexing.index import BuildReport, CorpusIndex, IndexBuilder, IndexConfig
 
 
+def alqac_data(data_dir: Path) -> Path | None:
+    """The shared data folder when it holds ALQAC's ``law.json``; else None, having printed why the caller skips."""
+    if not (data_dir / "alqac" / "law.json").exists():
+        print(f"skipped: {data_dir / 'alqac'} not found (set THUKY_DATA_DIR)")
+        return None
+    return data_dir
+
+
 def open_alqac(home: Path, data_dir: Path, config: IndexConfig) -> tuple[Store, CorpusIndex, BuildReport]:
     """ALQAC ``law.json`` as corpus ``alqac`` under ``home``, indexed with ``config`` (no model dir: lexical only)."""
     store = Store(f"sqlite:///{home / 'thuky.db'}")

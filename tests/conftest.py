@@ -17,6 +17,23 @@ from corpus.law import Article, DocumentType, LegalDocument
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("THUKY_DATA_DIR", REPO.parent / "shared" / "data"))
 CASE_DATA = Path(__file__).parent / "data" / "cases"
+
+
+def bees_statute(number: str, date: str, damages_tail: str = "") -> str:
+    """A two-article statute ("Luật Nuôi ong") numbered ``number``, issued "ngày ``date``", for ingest tests."""
+    return f"""QUỐC HỘI
+Luật số: {number}
+Hà Nội, ngày {date}
+LUẬT
+NUÔI ONG
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định về việc nuôi ong mật trong khu dân cư.
+Điều 2. Khoảng cách tổ ong
+1. Tổ ong phải đặt cách nhà ở liền kề ít nhất 10 mét.
+2. Người nuôi ong phải bồi thường thiệt hại do ong gây ra{damages_tail}.
+"""
+
+
 LAW_CORPUS = "statutes"  # the corpus of LAW_DOCS, which the test cases cite
 
 

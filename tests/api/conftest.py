@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, bees_statute
 
 CORPUS = "statutes"
 ROLES = ("judge", "clerk", "evaluator", "admin")
@@ -59,17 +59,7 @@ CÁC TỘI XÂM PHẠM TÍNH MẠNG, SỨC KHỎE
 2. Phạm tội không thuộc các trường hợp quy định tại khoản 1 Điều này, thì bị phạt tù từ 07 năm đến 15 năm.
 """
 
-BEES = """QUỐC HỘI
-Luật số: 99/2019/QH14
-Hà Nội, ngày 01 tháng 07 năm 2019
-LUẬT
-NUÔI ONG
-Điều 1. Phạm vi điều chỉnh
-Luật này quy định về việc nuôi ong mật trong khu dân cư.
-Điều 2. Khoảng cách tổ ong
-1. Tổ ong phải đặt cách nhà ở liền kề ít nhất 10 mét.
-2. Người nuôi ong phải bồi thường thiệt hại do ong gây ra cho người khác.
-"""
+BEES = bees_statute("99/2019/QH14", "01 tháng 07 năm 2019", " cho người khác")
 
 DECREE = """CHÍNH PHỦ
 Nghị định số: 15/2020/NĐ-CP

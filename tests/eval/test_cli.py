@@ -10,19 +10,9 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, bees_statute
 
-STATUTE = """QUỐC HỘI
-Luật số: 99/2099/QH99
-Hà Nội, ngày 01 tháng 01 năm 2099
-LUẬT
-NUÔI ONG
-Điều 1. Phạm vi điều chỉnh
-Luật này quy định về việc nuôi ong mật trong khu dân cư.
-Điều 2. Khoảng cách tổ ong
-1. Tổ ong phải đặt cách nhà ở liền kề ít nhất 10 mét.
-2. Người nuôi ong phải bồi thường thiệt hại do ong gây ra.
-"""
+STATUTE = bees_statute("99/2099/QH99", "01 tháng 01 năm 2099")
 QUESTIONS = [
     {"question_id": "o1", "question_type": "Đúng/Sai", "answer": "Đúng",
      "text": "Tổ ong phải đặt cách nhà ở liền kề ít nhất 10 mét, đúng hay sai?",
