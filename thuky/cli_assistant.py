@@ -14,10 +14,9 @@ from thuky.settings import get_settings
 
 
 def _ask(question: str, corpus: str, session: str | None, use_llm: bool):
-    from thuky import runtime
-
     from assistant.errors import AssistantError
     from indexing.index import IndexUnavailable, QueryError
+    from thuky import runtime
 
     try:
         return runtime.current().assistant().answer(question, corpus=corpus, session_id=session, use_llm=use_llm)

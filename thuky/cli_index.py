@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-
 from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
@@ -23,12 +22,11 @@ def build(
     lexical_only: Annotated[bool, typer.Option("--lexical-only", help="BM25 only, no embeddings")] = False,
 ) -> None:
     """Build (or incrementally update) the index of a corpus and switch to it atomically."""
-    from thuky import runtime
-
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from corpus.store import StoreError, check_corpus_name
     from indexing.index import IndexBuilder, IndexUnavailable
+    from thuky import runtime
 
     s = get_settings()
     try:
@@ -78,10 +76,9 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Tìm điều luật: ranked articles with document, number, title, score and a snippet."""
-    from thuky import runtime
-
     from indexing.index import IndexUnavailable, QueryError
     from indexing.types import Filters
+    from thuky import runtime
 
     s = get_settings()
     name = corpus or s.default_corpus

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-
 from thuky.cli_output import console, fail
 from thuky.settings import get_settings
 
