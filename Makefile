@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup llm run test test-fast lint bench clean
+.PHONY: setup llm browser run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,12 +17,40 @@ setup: $(STAMP)
 
 # Optional local LLM: llama.cpp's OpenAI-compatible server (the model itself: `thuky models fetch-llm`).
 # A build that fails does not stop the tests: the LLM integration test then skips and says why.
-LLM_STAMP := $(VENV)/.llm-installed
+#
+# Portable build. llama.cpp's default (GGML_NATIVE) compiles with -march=native, i.e. for the build host's CPU: a
+# host with AMX (Sapphire Rapids and later) gets AMX kernels that crashed with a segfault (exit 139) on its first
+# completion. So native tuning is off and the instruction set is named: x86-64-v3 (AVX, AVX2, FMA, F16C, BMI2), which
+# every machine of this kind has; AVX-512, AVX-VNNI and AMX are off (not on every CPU the kind runs on, and AMX is the
+# crash). GGML_CPU_ALL_VARIANTS would pick the best variant at run time, but it needs GGML_BACKEND_DL, whose loader
+# looks for the backend next to the executable (here the venv's python) or in the current directory, not next to
+# libllama.so: llama-cpp-python 0.3.36 would load no CPU backend. Side by side with the native (AVX-512) build on an
+# AVX-512 host, the portable one decodes as many tokens per CPU-second (README).
+# Pip's wheel cache is not keyed by CMAKE_ARGS, so the wheel is built with --no-cache-dir and --force-reinstall (only
+# llama-cpp-python; the server's dependencies are then installed without touching what is there). The stamp names the
+# build, so a venv with the earlier native build (stamped `.llm-installed`) is rebuilt; and `make llm` checks
+# llama_print_system_info(): a build that shows AMX or AVX512 (say from a plain `pip install llama-cpp-python`) is
+# replaced by the portable one.
+LLM_VERSION := 0.3.36
+LLM_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF \
+	-DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX_VNNI=OFF \
+	-DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+LLM_STAMP := $(VENV)/.llm-$(LLM_VERSION)-x86-64-v3
+# Exit 0 when llama_cpp is absent or portable, 1 when its build has AMX or AVX-512 (or does not load).
+LLM_CHECK := $(BIN)/python -c "import importlib.util as u, sys; u.find_spec('llama_cpp') or sys.exit(0); \
+	import llama_cpp; i = llama_cpp.llama_print_system_info().decode(); print(i.strip()); \
+	sys.exit('AMX' in i or 'AVX512' in i)"
+
 $(LLM_STAMP): $(STAMP)
-	-CMAKE_ARGS="-DLLAVA_BUILD=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q "llama-cpp-python[server]==0.3.36" \
-		&& touch $(LLM_STAMP)
+	-CMAKE_ARGS="$(LLM_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q --force-reinstall \
+		--no-deps --no-cache-dir "llama-cpp-python==$(LLM_VERSION)" \
+		&& $(BIN)/pip install -q "llama-cpp-python[server]==$(LLM_VERSION)" \
+		&& $(LLM_CHECK) && touch $(LLM_STAMP)
 
 llm: $(LLM_STAMP)
+	@$(LLM_CHECK) >/dev/null 2>&1 || { echo "llama-cpp-python in $(VENV) is not the portable build: rebuilding"; \
+		rm -f $(LLM_STAMP) && $(MAKE) --no-print-directory $(LLM_STAMP); }
 
 # The main job on the embedded default: ingest the 208 statutes into SQLite under THUKY_HOME, build the embedding
 # model and the hybrid index (BM25 + FAISS), answer a first search, load the judgments as case law, create the

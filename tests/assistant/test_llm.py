@@ -384,19 +384,78 @@ def _model_path(tmp_path_factory) -> Path:
         raise
 
 
+def _exit_text(code: int) -> str:
+    """A process's exit as a shell reports it: ``exit 139, SIGSEGV`` for a signal (Popen's ``-11``)."""
+    if code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"exit {128 - code}, {name}"
+    return f"exit {code}"
+
+
+class _LlamaServer:
+    """The llama.cpp server process, its log, and a pytest plugin that reports its death.
+
+    A server that dies while a test talks to it (llama.cpp built for another CPU: a segfault on the first completion)
+    otherwise shows only as the client's "Connection error", or not at all when the answer falls back to extractive.
+    While registered, the plugin turns the report of every test that uses ``llm_server`` into a failure saying
+    "the llama.cpp server crashed (exit N)" with the tail of its log, whatever the test itself concluded."""
+
+    def __init__(self, proc: subprocess.Popen, log: Path):
+        self.proc = proc
+        self.log = log
+        self.when: str | None = None  # when the crash was first seen
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-chars:]
+        except OSError as exc:
+            return f"(no log: {exc})"
+
+    def crash(self, when: str, wait: float = 0.0) -> str | None:
+        """The crash message if the process has exited (waiting up to ``wait`` s for an exit in progress)."""
+        try:
+            code = self.proc.wait(timeout=wait) if wait else self.proc.poll()
+        except subprocess.TimeoutExpired:
+            code = None
+        if code is None:
+            return None
+        return (f"the llama.cpp server crashed ({_exit_text(code)}) {when}; the tail of its log "
+                f"({self.log}):\n{self.log_tail()}")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        rep = yield
+        if call.when == "call" and "llm_server" in getattr(item, "fixturenames", ()):
+            # a connection error can reach the client a moment before the process is reaped
+            when = self.when or f"during {item.name}"
+            msg = self.crash(when, wait=5.0 if rep.failed else 0.5)
+            if msg is not None:
+                self.when = when
+                if call.excinfo is not None:
+                    msg += f"\n\n(the test itself then failed with: {call.excinfo.exconly()[:500]})"
+                rep.outcome, rep.longrepr = "failed", msg
+        return rep
+
+
 @pytest.fixture(scope="session")
-def llm_server(tmp_path_factory):
+def llm_server(tmp_path_factory, pytestconfig):
     """The real model served by llama-cpp-python's OpenAI-compatible server on a free 127.0.0.1 port.
 
     THUKY_LLM_MODEL: an existing .gguf to use; otherwise it is fetched (once) into THUKY_TEST_CACHE (default
     ~/.cache/thuky-test/models). THUKY_LLM_THREADS: llama.cpp threads (default: all cores; use 1 on a machine where
-    another process keeps a core busy — llama.cpp's threads spin and slow down badly when oversubscribed)."""
+    another process keeps a core busy — llama.cpp's threads spin and slow down badly when oversubscribed).
+    A server that exits, while starting or during a test, fails the test with "the llama.cpp server crashed (exit N)"
+    and the tail of its log."""
     try:
         import llama_cpp  # noqa: F401
         import llama_cpp.server  # noqa: F401
     except ImportError as exc:
-        pytest.skip(f"llama-cpp-python[server] is not installed ({exc}); see README: pip install "
-                    f"'llama-cpp-python[server]'")
+        pytest.skip(f"llama-cpp-python[server] is not installed ({exc}); `make llm` builds it (see README)")
     model = _model_path(tmp_path_factory)
     port = _free_port()
     log = tmp_path_factory.mktemp("llm") / "server.log"
@@ -407,12 +466,14 @@ def llm_server(tmp_path_factory):
            "--n_batch", "256"]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+    server = _LlamaServer(proc, log)
     url = f"http://127.0.0.1:{port}/v1"
+    plugin_name = f"thuky-llama-server-{port}"
     try:
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < 120:
-            if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited ({proc.returncode}): {log.read_text()[-2000:]}")
+            if (msg := server.crash("while starting")) is not None:
+                pytest.fail(msg, pytrace=False)
             try:
                 with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
                     if r.status == 200:
@@ -420,15 +481,19 @@ def llm_server(tmp_path_factory):
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail(f"llama.cpp server not ready in 120 s: {log.read_text()[-2000:]}")
+            pytest.fail(f"llama.cpp server not ready in 120 s: {server.log_tail()}", pytrace=False)
         print(f"\nllama.cpp server ready in {time.perf_counter() - t0:.1f}s ({model.name})")
+        pytestconfig.pluginmanager.register(server, plugin_name)
         yield url
     finally:
+        if pytestconfig.pluginmanager.has_plugin(plugin_name):
+            pytestconfig.pluginmanager.unregister(name=plugin_name)
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
 
 
 @pytest.mark.slow
