@@ -16,29 +16,13 @@ import sys
 
 import pytest
 
-from assistant.answer import AnswerForm, Source
+from assistant.answer import AnswerForm
 from assistant.extractive import ExtractiveComposer
 from assistant.composer import FallbackComposer
 from assistant.llm import FALLBACK_COMPOSER, LLMComposer, LLMUnavailable
-from assistant.understand import understand
-from assistant.verify import verify_citations
 from corpus.statute_parser import parse_article_body
+from tests.assistant.test_llm import BLHS, DOC, SOURCES, TF_Q, verifier
 
-# Bộ luật Hình sự 2015, Điều 51 (abridged, lines verbatim) and Điều 12.
-DIEU_51 = """1. Các tình tiết sau đây là tình tiết giảm nhẹ trách nhiệm hình sự:
-r) Người phạm tội tự thú;
-s) Người phạm tội thành khẩn khai báo hoặc ăn năn hối cải;
-2. Khi quyết định hình phạt, Tòa án có thể coi đầu thú hoặc tình tiết khác là tình tiết giảm nhẹ, nhưng phải ghi rõ lý do giảm nhẹ trong bản án."""
-DIEU_12 = """1. Người từ đủ 16 tuổi trở lên phải chịu trách nhiệm hình sự về mọi tội phạm, trừ những tội phạm mà Bộ luật này có quy định khác.
-2. Người từ đủ 14 tuổi trở lên, nhưng chưa đủ 16 tuổi chỉ phải chịu trách nhiệm hình sự về tội giết người, tội cố ý gây thương tích hoặc gây tổn hại cho sức khỏe của người khác, tội hiếp dâm, tội cướp tài sản."""
-DOC, BLHS = "100/2015/QH13", "Bộ luật Hình sự"
-SOURCES = [
-    Source(document_id=DOC, document_title=BLHS, article="51", title="Các tình tiết giảm nhẹ trách nhiệm hình sự",
-           text=DIEU_51, rank=1, score=1.0),
-    Source(document_id=DOC, document_title=BLHS, article="12", title="Tuổi chịu trách nhiệm hình sự", text=DIEU_12,
-           rank=2, score=0.5),
-]
-TF_Q = understand("Người phạm tội tự thú là tình tiết giảm nhẹ trách nhiệm hình sự, đúng hay sai?")
 
 # A good reply: its citation verifies. The crashing server sends only the first ``CUT`` characters of it — enough
 # that the truncated JSON, if it were accepted and completed, would give an answer with a verified citation.
@@ -118,30 +102,12 @@ class CrashingServer:
         self.proc.stdout.close()
 
 
-def unit_text(doc, art, cl, pt):
-    """The store stand-in for verification: the text of (document, Điều, khoản, điểm)."""
-    for s in SOURCES:
-        if (doc, art) != (s.document_id, s.article):
-            continue
-        if cl is None and pt is None:
-            return s.text
-        clauses, _ = parse_article_body(s.text)
-        for c in clauses:
-            if c.number == cl:
-                return c.text if pt is None else next((p.text for p in c.points if p.letter == pt), None)
-    return None
-
-
-def verify(answer, sources):
-    return verify_citations(answer, sources, unit_text)
-
-
 def test_a_truncated_reply_would_verify_so_only_the_fallback_passes():
     """The control: the cut-off reply, taken as complete, is an answer with a verified citation."""
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
     llm = LLMComposer(FakeListChatModel(responses=[GOOD[:CUT]]), timeout=5)
-    ans = FallbackComposer([llm, ExtractiveComposer()], verify).compose(TF_Q, SOURCES)
+    ans = FallbackComposer([llm, ExtractiveComposer()], verifier).compose(TF_Q, SOURCES)
     assert ans.composer == "llm" and ans.citations and ans.citations[0].verified
 
 
@@ -149,7 +115,7 @@ def test_a_truncated_reply_would_verify_so_only_the_fallback_passes():
 def test_server_killed_while_answering_falls_back_to_extractive(mode):
     with CrashingServer(mode) as server:
         llm = LLMComposer.from_endpoint(server.url, timeout=20)
-        ans = FallbackComposer([llm, ExtractiveComposer()], verify).compose(TF_Q, SOURCES)
+        ans = FallbackComposer([llm, ExtractiveComposer()], verifier).compose(TF_Q, SOURCES)
         code = server.proc.wait(timeout=10)
     assert code == -signal.SIGSEGV  # it really died answering (a shell would say exit 139)
     assert ans.composer == FALLBACK_COMPOSER
@@ -171,7 +137,7 @@ def test_assistant_answers_extractively_when_its_llm_server_dies(store, tmp_path
     """The product path: ``Assistant.answer(..., use_llm=True)`` with a llama.cpp-style server that dies mid-answer."""
     from assistant.conversation import ConversationStore
     from assistant.pipeline import Assistant
-    from corpus.model import Article, DocumentType, LegalDocument
+    from corpus.law import Article, DocumentType, LegalDocument
     from indexing.index import CorpusIndex, IndexBuilder, IndexConfig
 
     arts = []
