@@ -498,7 +498,8 @@ def llm_server(tmp_path_factory, pytestconfig):
 
 @pytest.mark.slow
 def test_real_model_answers_with_verified_citations_or_falls_back(llm_server):
-    llm = LLMComposer.from_endpoint(llm_server, timeout=150, max_tokens=256)
+    # correctness, not speed (benchmarks/ measure that): a 2-core machine busy with other work can take minutes
+    llm = LLMComposer.from_endpoint(llm_server, timeout=600, max_tokens=256)
     outcomes = []
     for q in (TF_Q, SHORT_Q):
         gen = llm.generate(q, SOURCES)  # the production call, timed
