@@ -111,8 +111,12 @@ def test_all_of_the_above():
 
 def test_short_answer_is_a_span_of_the_law():
     a = _ask("Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là bao lâu?")
-    assert a.form == AnswerForm.SHORT_ANSWER and a.value == "15 ngày"
+    assert a.form == AnswerForm.SHORT_ANSWER and a.value == "15 ngày, kể từ ngày tuyên án"
+    assert a.direct == a.value  # said first, before the quotes
     assert a.citations[0].article == "206"
+    # the starting point the question already says is not repeated
+    a = _ask("Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là bao lâu kể từ ngày tuyên án?")
+    assert a.direct == "15 ngày"
 
 
 def test_answer_text_is_templates_and_quotes():
