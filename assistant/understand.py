@@ -94,6 +94,10 @@ def asks(text: str, named_unit: bool = False) -> Asks:
     f = fold(text)
     wh = None
     m = _Q_QUANTITY.search(f)
+    if m and not (m.group("m") or m.group("lau") or m.group("tuoi")):
+        noun = re.match(r"\s+(\w+)", f[m.end():])
+        if noun and noun.group(1) not in {"la", "thi", "de", "?"} and not _implied_measures(f):
+            m = None  # "bao nhiêu cổ đông", "bao nhiêu cấp": a count of things, found where the question word sits
     if m:
         measures: tuple[str, ...] = ()
         if m.group("m"):

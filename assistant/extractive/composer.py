@@ -20,7 +20,7 @@ from corpus.text import fold
 __all__ = ["ExtractiveComposer", "aggregate_option", "RANK_TOLERANCE"]
 
 # how far below the best unit's score the best unit of a better-ranked article may be and still answer first
-RANK_TOLERANCE = 0.8
+RANK_TOLERANCE = 0.9
 
 
 def aggregate_option(text: str, letters: Sequence[str]) -> tuple[str, list[str]] | None:

@@ -22,12 +22,13 @@ from assistant.extractive.units import Unit
 from assistant.understand import Question
 from corpus.text import fold, merge_tone_placements, nfc
 
-__all__ = ["answers", "direct_value", "lcs_pairs", "quantity_span", "gap_span", "clean_quote", "list_answer", "term_answer"]
+__all__ = ["answers", "direct_value", "lcs_pairs", "quantity_span", "gap_span", "clean_quote", "list_answer",
+           "term_answer"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-zđ]\))\s*", re.IGNORECASE)
-_NUM = r"(?:\d+(?:[.,]\d+)*(?:\s*/\s*\d+)?|(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm|phần)\s+)*" \
-       r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm))"
+_DIGITS = r"một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm"
+_NUM = rf"(?:\d+(?:[.,]\d+)*(?:\s*/\s*\d+)?|(?:(?:{_DIGITS}|phần)\s+)*(?:{_DIGITS}))"
 _UNIT = r"(?:ngày làm việc|ngày|tháng|năm|tuổi|giờ|phút|tuần|lần|người|%|phần trăm|mét|m|km|cm|triệu đồng|tỷ đồng|" \
         r"nghìn đồng|đồng|kỳ|quý|kg|thành viên)"
 _QUALIFIER = r"(?:từ đủ|từ|đủ|dưới|trên|không quá|tối đa là|tối đa|tối thiểu là|tối thiểu|ít nhất là|ít nhất|" \
