@@ -215,6 +215,9 @@ class ExtractiveComposer:
             points = [u for u in scorer.units if u.source is source and u.clause == top[1].clause and u.point]
             if top[1].clause is not None and len(points) >= 2:
                 chosen += points[:self.max_points]
+        if q.asks.kind == "content" and "citation" in source.scores:  # "Điều 468 BLDS quy định gì?": the article
+            chosen = [u for u in scorer.units if u.source is source and u.point is None][:self.max_quotes + 1]
+            top = (top[0], chosen[0])
         if len(chosen) == 1:
             for s, u in inside[1:]:
                 if len(chosen) >= self.max_quotes:

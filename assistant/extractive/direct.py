@@ -219,7 +219,7 @@ def direct_value(q: Question, unit: Unit, units: Sequence[Unit]) -> str | None:
     listed = list_answer(unit, units) if kind == "list" or unit.quote.rstrip().endswith(":") else None
     if listed:
         return listed
-    if wh is not None and kind in ("entity", "definition", "list"):
+    if wh is not None and kind in ("entity", "definition"):
         got = gap_span(q.text, wh, text)
         if got:
             wh_words = fold(q.text[wh[0]:wh[1]]).split()
@@ -243,6 +243,6 @@ def answers(q: Question, unit: Unit) -> bool:
         return term_answer(unit.quote) is not None
     if kind == "list" and (unit.quote.rstrip().endswith(":") or unit.point):
         return True
-    if kind in ("entity", "definition", "list") and wh is not None:
+    if kind in ("entity", "definition") and wh is not None:
         return gap_span(q.text, wh, text) is not None
     return True
