@@ -78,6 +78,8 @@ class Answer(BaseModel):
     text: str = Field(..., description="The answer in Vietnamese, with its citations named in the text")
     form: AnswerForm = AnswerForm.OPEN
     value: str | None = Field(None, description='"Đúng"/"Sai", the option letter, or the short value')
+    direct: str | None = Field(None, description='The direct answer, said before the quotes: the value ("15 ngày, '
+                                                 'kể từ ngày tuyên án"), "Có"/"Không", "Đúng"/"Sai", the option')
     citations: list[Citation] = Field(default_factory=list, description="Verified citations only")
     sources: list[Source] = Field(default_factory=list, description="Retrieved articles, best first")
     confidence: float = Field(0.0, ge=0.0, le=1.0)

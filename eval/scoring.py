@@ -7,7 +7,8 @@ Which questions each metric covers (a question outside a metric's scope is ``nan
 * ``f2``, ``precision@cutoff``, ``recall@cutoff`` — ALQAC/Zalo's per-question F2 of the articles the system returns,
   cut from the ranking by :func:`eval.metrics.retrieval.cutoff` (top-1 plus near ties, see there), averaged;
 * ``accuracy`` — true_false and multiple_choice questions with a gold answer; an abstention is wrong;
-* ``exact_match``, ``token_f1`` — short_answer (and open) questions with a gold answer, on the answer's value;
+* ``exact_match``, ``token_f1`` — short_answer (and open) questions with a gold answer, on the answer's direct
+  answer (``direct``: the value said first, before the quotes), else its value, else its text;
 * ``citation_precision`` — answers that cite at least one article, of questions with gold articles;
   ``citation_recall`` — answered questions with gold articles (an abstention cites nothing: 0);
 * ``citations_verified`` — answers that offered at least one citation: 1 when every one verified;
@@ -90,8 +91,9 @@ def answer_scores(result: dict) -> dict[str, float]:
         if kind in CLOSED:
             out["accuracy"] = am.choice_correct(value, gold_answer, kind)
         else:
-            out["exact_match"] = am.exact_match(value, gold_answer)
-            out["token_f1"] = am.token_f1(value, gold_answer)
+            said = None if abstained else (a.get("direct") or value)  # the direct answer, where there is one
+            out["exact_match"] = am.exact_match(said, gold_answer)
+            out["token_f1"] = am.token_f1(said, gold_answer)
     citations = a.get("citations", [])
     cited = {(c["document_id"], c["article"]) for c in citations}
     out["citation_precision"] = am.citation_precision(cited, gold)

@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 
 from thuky.cli_output import console, err, fail
@@ -27,9 +28,10 @@ def _ask(question: str, corpus: str, session: str | None, use_llm: bool):
 def _print(answer) -> None:
     style = "yellow" if answer.abstained else "green"
     head = ""
-    if answer.value and not answer.abstained:
-        head = f"[bold]{answer.value}[/]  "
-    console.print(Panel(head + answer.text, title=f"Trả lời ({answer.form.value})", border_style=style,
+    said = answer.direct or answer.value  # the direct answer first, then the quotes that support it
+    if said and not answer.abstained:
+        head = f"[bold]{escape(said)}[/]\n"
+    console.print(Panel(head + escape(answer.text), title=f"Trả lời ({answer.form.value})", border_style=style,
                         highlight=False))
     for i, c in enumerate(answer.citations, 1):
         mark = "✓" if c.verified else "✗"

@@ -1,5 +1,9 @@
 """``POST /v1/chat`` (hỏi đáp): a question in, the assistant's Answer out — as JSON, or streamed as server-sent events
-``sources`` → ``delta``… → ``citations`` → ``done`` (or ``error``).
+``sources`` → ``direct`` → ``delta``… → ``citations`` → ``done`` (or ``error``).
+
+``direct`` (``{"text": …}``) carries the answer's direct answer — the value ("15 ngày, kể từ ngày tuyên án"),
+"Có"/"Không", "Đúng"/"Sai" or the option — before any quote; it is sent only when the answer has one (an abstention
+has none). The ``delta`` pieces then rebuild ``Answer.text``, the supporting quotes with their citations.
 
 The assistant runs in a worker thread while the request watches its client; a client that disconnects stops the work
 at the next stage boundary (before retrieval, before the turn is stored) and nothing is saved for it.
@@ -33,6 +37,7 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 KEEP_ALIVE_S = 10.0
 POLL_S = 0.2
 _SSE_EXAMPLE = ("event: sources\ndata: {\"sources\":[{\"document_id\":\"100/2015/QH13\",\"article\":\"51\",…}]}\n\n"
+                "event: direct\ndata: {\"text\":\"Có\"}\n\n"
                 "event: delta\ndata: {\"text\":\"Có. \"}\n\n"
                 "event: delta\ndata: {\"text\":\"Theo điểm r khoản 1 Điều 51 Bộ luật Hình sự, …\"}\n\n"
                 "event: citations\ndata: {\"citations\":[…]}\n\n"
@@ -84,7 +89,7 @@ def _wants_stream(request: Request, stream: bool) -> bool:
 @router.post(
     "/chat", response_model=Answer,
     responses={200: {"description": "The answer (JSON), or with `Accept: text/event-stream` / `?stream=true` the "
-                                    "events sources, delta…, citations, done (or error)",
+                                    "events sources, direct, delta…, citations, done (or error)",
                      "content": {"text/event-stream": {"schema": {"type": "string"}, "example": _SSE_EXAMPLE}}},
                **errors(400, 401, 404, 413, 422, 429, 503)},
     summary="Hỏi đáp: ask a legal question; answer with verified citations (JSON or SSE)")
@@ -149,6 +154,8 @@ async def _events(request: Request, svc: Services, job, cancel: threading.Event)
             return
         svc.metrics.answer(answer)
         yield sse.event("sources", {"sources": [s.model_dump(mode="json") for s in answer.sources]})
+        if answer.direct and not answer.abstained:  # the answer itself first, then the quotes that support it
+            yield sse.event("direct", {"text": answer.direct})
         for piece in sse.pieces(answer.text) or [""]:
             if await request.is_disconnected():
                 return

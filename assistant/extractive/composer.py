@@ -10,13 +10,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Answer, AnswerForm, Citation, Source
-from assistant.extractive.features import COMMON_SYLLABLES, tokens
+from assistant.extractive.direct import answers, clean_quote, direct_value, lcs_pairs
+from assistant.extractive.features import COMMON_SYLLABLES, quantities, tokens
 from assistant.extractive.scoring import Scorer, p_true, tf_features
 from assistant.extractive.units import Unit, split_units
 from assistant.understand import Question
 from corpus.text import fold
 
-__all__ = ["ExtractiveComposer", "aggregate_option"]
+__all__ = ["ExtractiveComposer", "aggregate_option", "RANK_TOLERANCE"]
+
+# how far below the best unit's score the best unit of a better-ranked article may be and still answer first
+RANK_TOLERANCE = 0.9
 
 
 def aggregate_option(text: str, letters: Sequence[str]) -> tuple[str, list[str]] | None:
@@ -65,7 +69,13 @@ class ExtractiveComposer:
 
     def __init__(self, embed: Callable[[list[str]], np.ndarray] | None = None, max_quotes: int = 2,
                  mc_weights: tuple[float, float, float, float] = (0.3, 1.0, 0.0, 0.15),
-                 all_threshold: float = 0.4, none_threshold: float = 0.5, option_depth: int = 1):
+                 all_threshold: float = 0.4, none_threshold: float = 0.5, option_depth: int = 1,
+                 rank_tolerance: float = RANK_TOLERANCE, max_points: int = 8, align_weight: float = 0.3,
+                 align_depth: int = 16):
+        self.rank_tolerance = rank_tolerance
+        self.align_weight = align_weight
+        self.align_depth = align_depth
+        self.max_points = max_points
         self.option_depth = option_depth
         self.embed = embed
         self.mc_weights = mc_weights
@@ -95,7 +105,7 @@ class ExtractiveComposer:
 
     # -- forms ------------------------------------------------------------------------------------------------
     def compose(self, question: Question, sources: list[Source]) -> Answer:
-        units = [u for s in sources for u in split_units(s)]
+        units = _named(question, [u for s in sources for u in split_units(s)])
         base = dict(question=question.raw, form=question.form, sources=sources, composer=self.name)
         if not units:
             return Answer(text="Không tìm thấy quy định liên quan trong các văn bản đã truy xuất.", abstained=True,
@@ -120,7 +130,7 @@ class ExtractiveComposer:
         else:
             text = f"Sai. {_sayings([u])}"
         conf = _clip(abs(sup.p - 0.5) * 2 * (0.5 + 0.5 * retrieval))
-        return Answer(text=text, value=value, citations=[_cite(u)], confidence=conf, **base)
+        return Answer(text=text, value=value, direct=value, citations=[_cite(u)], confidence=conf, **base)
 
     def _option_support(self, scorer: Scorer, stem: str, option: str) -> _Support:
         """How well the sources support ``option`` read with the question ``stem``: the option's own words found in
@@ -182,26 +192,150 @@ class ExtractiveComposer:
             cited = cited[:3]
         if not cited:
             cited = [self._rank(scorer, q.text)[0][1]]
-        text = f"Phương án {best}: {q.choices[best].rstrip('.;: ')}. {_sayings(cited)}"
+        option = f"Phương án {best}: {q.choices[best].rstrip('.;: ')}."
+        text = f"{option} {_sayings(cited)}"
         conf = _clip((0.35 + min(margin, 0.6)) * (0.5 + 0.5 * retrieval))
-        return Answer(text=text, value=best, citations=[_cite(u) for u in cited], confidence=conf, **base)
+        return Answer(text=text, value=best, direct=option, citations=[_cite(u) for u in cited], confidence=conf,
+                      **base)
 
     def _passage(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
-        ranked = self._rank(scorer, q.text)
-        top = ranked[0]
+        """Short and open questions: the best-ranked article that answers, the clause in it that fits what the
+        question asks, and the direct answer drawn from that clause."""
+        asked = _without_question_word(q)
+        ranked = [(s + _fit(q, u), u) for s, u in self._rank(scorer, asked)]
+        ranked.sort(key=lambda p: -p[0])
+        ranked = _aligned(asked, ranked, scorer, self.align_weight, self.align_depth)
+        answering = {id(u) for _s, u in ranked[:self.align_depth] if answers(q, u)}
+        source = _answering_source(ranked, scorer.units, self.rank_tolerance, answering)
+        inside = [(s, u) for s, u in ranked if u.source is source]
+        inside.sort(key=lambda p: (id(p[1]) not in answering, -p[0]))
+        top = inside[0]
         chosen = [top[1]]
-        for s, u in ranked[1:]:
-            if len(chosen) >= self.max_quotes:
-                break
-            if s >= 0.85 * top[0] and u.source.document_id == top[1].source.document_id \
-                    and u.source.article == top[1].source.article:
-                chosen.append(u)
+        if q.asks.kind == "list" and top[1].point is None:
+            points = [u for u in scorer.units if u.source is source and u.clause == top[1].clause and u.point]
+            if top[1].clause is not None and len(points) >= 2:
+                chosen += points[:self.max_points]
+        if q.asks.kind == "content" and "citation" in source.scores:  # "Điều 468 BLDS quy định gì?": the article
+            chosen = [u for u in scorer.units if u.source is source and u.point is None][:self.max_quotes + 1]
+            top = (top[0], chosen[0])
+        if len(chosen) == 1:
+            for s, u in inside[1:]:
+                if len(chosen) >= self.max_quotes:
+                    break
+                if s >= 0.85 * top[0]:
+                    chosen.append(u)
+        direct = None
         value = _quote_text(top[1])
-        if q.form == AnswerForm.SHORT_ANSWER:
-            value = _short_span(q.text, top[1])
+        if q.asks.kind == "yes_no":
+            sup = tf_features(_statement(q.text), top[1], scorer)
+            sup["score"] = top[0]
+            direct = value = "Có" if p_true(sup) >= 0.5 else "Không"
+        elif q.asks.kind == "content" and "citation" in source.scores and source.title:
+            direct = f"Điều {source.article} {source.document_title} quy định về {_lower_first(source.title)}"
+            direct = direct.replace("  ", " ")
+        else:
+            direct = direct_value(q, top[1], scorer.units)
+            if direct is None:
+                direct = clean_quote(top[1].quote)
+            if q.form == AnswerForm.SHORT_ANSWER:
+                value = direct
         text = _sayings(chosen)
         conf = _clip(top[0] * (0.5 + 0.5 * retrieval))
-        return Answer(text=text, value=value, citations=[_cite(u) for u in chosen], confidence=conf, **base)
+        return Answer(text=text, value=value, direct=direct, citations=[_cite(u) for u in chosen], confidence=conf,
+                      **base)
+
+
+def _without_question_word(q: Question) -> str:
+    """The question without its question word ("bao nhiêu ngày", "là gì", "cơ quan nào"): those words are in no
+    clause and only blur the comparison."""
+    if q.asks.wh is None:
+        return q.text
+    a, b = q.asks.wh
+    return f"{q.text[:a]} {q.text[b:]}".strip()
+
+
+def _aligned(text: str, ranked: list[tuple[float, Unit]], scorer: Scorer, weight: float,
+             depth: int) -> list[tuple[float, Unit]]:
+    """The ``depth`` best units re-scored with how much of the question they say in the question's own order (the
+    idf-weighted share of its content syllables in a longest common subsequence): a clause that says what the
+    question asks reads like it."""
+    if weight <= 0 or not ranked:
+        return ranked
+    qt = [t for t in tokens(text)]
+    content = [t for t in qt if t not in COMMON_SYLLABLES]
+    total = sum(scorer.w(t) for t in set(content)) or 1.0
+    head = []
+    for s, u in ranked[:depth]:
+        pairs = lcs_pairs(qt, u.toks)
+        common = {qt[i] for i, _ in pairs if qt[i] not in COMMON_SYLLABLES}
+        # and how tightly: the share of the clause's words, from the first to the last it shares, that it shares
+        tight = len(pairs) / (pairs[-1][1] - pairs[0][1] + 1) if pairs else 0.0
+        head.append((s + weight * (sum(scorer.w(t) for t in common) / total + 0.5 * tight), u))
+    head.sort(key=lambda p: -p[0])
+    return head + ranked[depth:]
+
+
+def _named(q: Question, units: list[Unit]) -> list[Unit]:
+    """The units of the articles the question names outright ("Điều 468 Bộ luật Dân sự", "khoản 1 Điều 35 BLTTDS"),
+    narrowed to the khoản/điểm it names; all units when it names none that was retrieved."""
+    named = [u for u in units if "citation" in u.source.scores]
+    if not named:
+        return units
+    narrowed = [u for u in named if any(r.article == u.source.article and r.clause and r.clause == u.clause
+                                        and (not r.point or r.point == u.point) for r in q.units)]
+    return narrowed or named
+
+
+def _fit(q: Question, u: Unit) -> float:
+    """How well a unit fits the kind of answer the question asks for: a quantity of the unit asked ("15 ngày" to
+    "bao nhiêu ngày"), a clause that enumerates to "điều kiện"/"những trường hợp", a definition to "là gì"."""
+    kind = q.asks.kind
+    if kind == "quantity":
+        have = {un for _v, un in quantities(u.quote) if un}
+        if not have:
+            return -0.1
+        if q.asks.measures:
+            return 0.1 if any(fold(un) in q.asks.measures for un in have) else -0.05
+        return 0.05
+    if kind == "list":
+        return 0.05 if u.point is None and u.quote.rstrip().endswith(":") else 0.0
+    if kind in ("definition", "term"):
+        return 0.05 if re.search(r"^\S+(?:\s+\S+){0,10}\s(?:là|được hiểu là)\s", clean_quote(u.quote)) else 0.0
+    return 0.0
+
+
+def _answering_source(ranked: list[tuple[float, Unit]], units: list[Unit], tolerance: float,
+                      answering: set[int]) -> Source:
+    """The best-ranked article with a unit that answers (ids in ``answering``; any unit when none does) and scores
+    within ``tolerance`` of the best unit overall: retrieval ranked the articles (``units`` come in their order); the
+    composer only checks that the one it takes answers."""
+    best = ranked[0][0]
+    by_source: dict[int, float] = {}
+    for s, u in ranked:
+        if not answering or id(u) in answering:
+            by_source.setdefault(id(u.source), s)
+    order: list[Source] = []
+    for u in units:
+        if not order or order[-1] is not u.source:
+            order.append(u.source)
+    for source in order:
+        if by_source.get(id(source), -1.0) >= tolerance * best:
+            return source
+    return ranked[0][1].source
+
+
+_YES_NO_TAIL = re.compile(r"[\s,]*(?:hay|hoặc)?\s*(?:là\s+)?(?:không|chưa|được\s+không|có\s+được\s+không)\s*[?.!]*\s*$",
+                          re.IGNORECASE)
+
+
+def _statement(question: str) -> str:
+    """"Có được cho thuê … không?" → "được cho thuê …": the statement a yes/no question asks about."""
+    text = _YES_NO_TAIL.sub("", question.strip())
+    return re.sub(r"^(?:có|liệu|xin hỏi|cho hỏi)\s+(?=\w)", "", text, flags=re.IGNORECASE).strip()
+
+
+def _lower_first(text: str) -> str:
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _see_also(ans: Answer, scorer: Scorer, q: Question, composer: ExtractiveComposer) -> None:

@@ -198,9 +198,9 @@ class LLMComposer:
         if gen.ttft_s is not None:
             timings["llm_first_token"] = round(gen.ttft_s * 1000, 1)
         return Answer(question=question.raw, text=with_basis(body, cites), form=question.form, value=value,
-                      citations=cites, sources=list(sources), confidence=self.confidence if cites else 0.0,
-                      abstained=not cites, composer=self.name, removed_citations=dropped, warnings=warnings,
-                      timings_ms=timings)
+                      direct=value, citations=cites, sources=list(sources),
+                      confidence=self.confidence if cites else 0.0, abstained=not cites, composer=self.name,
+                      removed_citations=dropped, warnings=warnings, timings_ms=timings)
 
     def compose(self, question: Question, sources: list[Source]) -> Answer:
         """The model's answer with its citations mapped to the sources (not yet verified; raises :class:`LLMError`

@@ -1,5 +1,5 @@
 """``POST /v1/chat`` through the real app: the Answer as JSON, conversations, bad questions, and the SSE stream's events
-in order (sources → delta… → citations → done, or error)."""
+in order (sources → direct → delta… → citations → done, or error)."""
 
 from __future__ import annotations
 
@@ -28,11 +28,17 @@ def parse_sse(text: str) -> list[tuple[str, dict]]:
 
 
 def check_event_order(events: list[tuple[str, dict]]) -> dict:
-    """sources, at least one delta, citations, done — in that order; the deltas rebuild the answer text."""
+    """sources, the direct answer when there is one, at least one delta, citations, done — in that order; the deltas
+    rebuild the answer text."""
     names = [n for n, _ in events]
     assert names[0] == "sources" and names[-2:] == ["citations", "done"], names
-    assert set(names[1:-2]) == {"delta"} and len(names) >= 4, names
     answer = events[-1][1]["answer"]
+    if answer.get("direct") and not answer["abstained"]:
+        assert names[1] == "direct" and events[1][1] == {"text": answer["direct"]}, names
+        names = names[:1] + names[2:]
+    else:
+        assert "direct" not in names, names
+    assert set(names[1:-2]) == {"delta"} and len(names) >= 4, names
     assert "".join(d["text"] for n, d in events if n == "delta") == answer["text"]
     assert events[0][1]["sources"] == answer["sources"]
     assert events[-2][1]["citations"] == answer["citations"]
@@ -123,6 +129,16 @@ def test_stream_events_in_order(client, users):
     events = parse_sse(r.text)
     answer = check_event_order(events)
     assert answer["citations"] and len([n for n, _ in events if n == "delta"]) > 1  # pieces, not one blob
+
+
+def test_stream_says_the_direct_answer_before_the_quotes(client, users):
+    r = client.post("/v1/chat?stream=true", json={"question": TRUE_FALSE}, headers=users["judge"]["headers"])
+    events = parse_sse(r.text)
+    answer = check_event_order(events)
+    names = [n for n, _ in events]
+    assert answer["direct"] == answer["value"] and answer["value"] in ("Đúng", "Sai")
+    assert names.index("direct") < names.index("delta")  # the verdict first, then its basis
+    assert events[names.index("direct")][1]["text"] == answer["direct"]
 
 
 def test_stream_by_query_parameter_and_follow_up(client, users):

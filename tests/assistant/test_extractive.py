@@ -114,8 +114,64 @@ def test_all_of_the_above():
 
 def test_short_answer_is_a_span_of_the_law():
     a = _ask("Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là bao lâu?")
-    assert a.form == AnswerForm.SHORT_ANSWER and a.value == "15 ngày"
+    assert a.form == AnswerForm.SHORT_ANSWER and a.value == "15 ngày, kể từ ngày tuyên án"
+    assert a.direct == a.value  # said first, before the quotes
     assert a.citations[0].article == "206"
+    # the starting point the question already says is not repeated
+    a = _ask("Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là bao lâu kể từ ngày tuyên án?")
+    assert a.direct == "15 ngày"
+
+
+def test_the_direct_answer_is_the_words_that_fill_the_question():
+    from assistant.extractive.direct import gap_span, quantity_span, term_answer
+
+    q = "Cơ quan nào có trách nhiệm thống nhất quản lý nhà nước về điện ảnh?"
+    assert gap_span(q, (0, 11), "Chính phủ thống nhất quản lý nhà nước về điện ảnh") == "Chính phủ"
+    q = "Chủ tịch nước chịu trách nhiệm và báo cáo công tác trước cơ quan nào?"
+    assert gap_span(q, (57, 68), "Chủ tịch nước chịu trách nhiệm và báo cáo công tác trước Quốc hội") == "Quốc hội"
+    q = "Vợ chồng đã ly hôn muốn xác lập lại quan hệ vợ chồng thì cần làm thủ tục gì?"
+    clause = "Vợ chồng đã ly hôn muốn xác lập lại quan hệ vợ chồng thì phải đăng ký kết hôn"
+    assert gap_span(q, (q.index("thủ tục gì"), len(q) - 1), clause) == "đăng ký kết hôn"
+    # nothing the question does not already say is an answer
+    assert gap_span("Hội đồng có quyền gì?", (12, 20), "Hội đồng có quyền sau đây") is None
+    assert quantity_span("Phải cách mặt đất từ bao nhiêu mét trở lên?", "cách mặt đất từ 2,5 mét trở lên", ("met",)) \
+        == "2,5 mét"
+    assert quantity_span("Độ tuổi thanh niên?", "Thanh niên là công dân từ đủ 16 tuổi đến 30 tuổi", ("tuoi",)) \
+        == "từ đủ 16 tuổi đến 30 tuổi"
+    assert term_answer("14. Sự cố môi trường là sự cố xảy ra trong quá trình hoạt động của con người") \
+        == "Sự cố môi trường"
+
+
+def test_answers_follow_the_ranking():
+    """The best-ranked article that answers is quoted first, even when another matches more words."""
+    near = _src("1. Trong thời hạn 15 ngày, kể từ ngày có quyết định đưa vụ án ra xét xử phúc thẩm, Thẩm phán phải mở "
+                "phiên tòa phúc thẩm.", "324", "Thủ tục phúc thẩm rút gọn đối với bản án, quyết định của Tòa án cấp sơ "
+                "thẩm bị kháng cáo, kháng nghị", 1, "blttds", "Bộ luật Tố tụng dân sự")
+    answering = _src("1. Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là 15 ngày, kể từ ngày tuyên án.", "273",
+                     "Thời hạn kháng cáo", 2, "blttds", "Bộ luật Tố tụng dân sự")
+    q = understand("Thời hạn kháng cáo đối với bản án sơ thẩm trong vụ án dân sự là bao nhiêu ngày?")
+    a = ExtractiveComposer().compose(q, [near, answering])
+    assert (a.citations[0].article, a.citations[0].clause) == ("273", "1")
+    assert a.direct == "15 ngày, kể từ ngày tuyên án"
+    # a unit the question names is the answer
+    named = answering.model_copy(update={"scores": {"citation": 1.0}, "rank": 0})
+    a = ExtractiveComposer().compose(understand("Điều 273 Bộ luật Tố tụng dân sự quy định gì?"), [named, near])
+    assert {c.article for c in a.citations} == {"273"}
+    assert a.direct == "Điều 273 Bộ luật Tố tụng dân sự quy định về thời hạn kháng cáo"
+
+
+def test_a_list_question_gets_the_enumerating_clause_and_its_points():
+    a = _ask("Điều kiện cấp thẻ hướng dẫn viên du lịch nội địa bao gồm những gì?")
+    assert a.citations[0].article == "59" and a.citations[0].point is None
+    assert [c.point for c in a.citations[1:5]] == ["a", "b", "c", "d"]
+    assert a.direct.startswith("Có quốc tịch Việt Nam, thường trú tại Việt Nam; Có năng lực hành vi dân sự đầy đủ;")
+
+
+def test_closed_questions_say_their_verdict_first():
+    a = _ask("Cha, mẹ không trực tiếp nuôi con không có nghĩa vụ cấp dưỡng cho con, đúng hay sai?")
+    assert a.direct == a.value == "Sai"
+    a = _ask("Người phạm tội bị phạt tù bao lâu? A. Từ 01 năm đến 05 năm B. Từ 02 năm đến 07 năm")
+    assert a.direct == "Phương án A: Từ 01 năm đến 05 năm."
 
 
 def test_answer_text_is_templates_and_quotes():

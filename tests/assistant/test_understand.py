@@ -43,3 +43,23 @@ def test_negative_questions():
     assert is_negative_question("Đâu không phải là điều kiện cấp thẻ hướng dẫn viên?")
     assert not is_negative_question("Tổ chức kinh doanh dịch vụ lưu trú du lịch có nghĩa vụ nào sau đây?")
     assert not is_negative_question("Khi chấm dứt hợp đồng (trừ trường hợp buộc thôi việc) phải báo trước bao lâu?")
+
+
+def test_what_a_question_asks_for():
+    q = understand("Thời hạn kháng cáo đối với bản án sơ thẩm trong vụ án dân sự là bao nhiêu ngày?")
+    assert q.asks.kind == "quantity" and q.asks.measures == ("ngay",)
+    assert q.text[slice(*q.asks.wh)] == "bao nhiêu ngày"
+    assert understand("Lãi suất cho vay tối đa theo thỏa thuận là bao nhiêu?").asks.measures == ("phan tram", "%")
+    assert "thang" in understand("Thời hạn kháng cáo là bao lâu?").asks.measures
+    assert understand("Điều 468 Bộ luật Dân sự quy định gì?").asks.kind == "content"
+    assert understand("Điều kiện để được hưởng án treo là gì?").asks.kind == "list"
+    assert understand("Hồ sơ đăng ký tạm trú bao gồm những gì?").asks.kind == "list"
+    assert understand("Chức năng của Trung tâm trọng tài là gì?").asks.kind == "definition"
+    assert understand("Sự cố xảy ra trong quá trình hoạt động của con người được gọi là gì?").asks.kind == "term"
+    assert understand("Có được cho thuê ô tô đang bị thế chấp cho ngân hàng không?").asks.kind == "yes_no"
+    q = understand("Cơ quan nào có trách nhiệm thống nhất quản lý nhà nước về điện ảnh?")
+    assert q.asks.kind == "entity" and q.text[slice(*q.asks.wh)] == "Cơ quan nào"
+    # a count of things is found where the question word sits, not as a number with a unit
+    assert understand("Bắt buộc có bao nhiêu cổ đông sáng lập công ty cổ phần?").asks.kind == "entity"
+    # "như thế nào" asks for the provision, not for a gap to fill
+    assert understand("Nguyên tắc đối thoại được quy định như thế nào?").asks.wh is None

@@ -90,3 +90,20 @@ def test_latency_summary():
     assert (s["p50"], s["p95"], s["max"], s["mean"], s["n"]) == (35.0, 57.5, 60.0, 35.0, 6)
     assert summarize([]) == {"n": 0}
     assert summarize([5.0, None, float("nan")])["n"] == 1
+
+
+def test_short_answers_are_scored_on_the_direct_answer():
+    from eval.scoring import answer_scores
+
+    answer = {"abstained": False, "value": "15 ngày, kể từ ngày tuyên án", "direct": "15 ngày",
+              "text": "Theo khoản 1 Điều 273 Bộ luật Tố tụng dân sự: “…15 ngày, kể từ ngày tuyên án…”.",
+              "citations": [], "removed_citations": 0}
+    result = {"type": "short_answer", "gold_answer": "15 ngày", "gold": [], "answer": answer}
+    scores = answer_scores(result)
+    assert scores["exact_match"] == 1.0 and scores["token_f1"] == 1.0
+    # an answer without a direct answer is scored on its value, as before
+    scores = answer_scores({**result, "answer": {**answer, "direct": None}})
+    assert scores["exact_match"] == 0.0 and 0.0 < scores["token_f1"] < 1.0
+    # an abstention says nothing
+    scores = answer_scores({**result, "answer": {**answer, "abstained": True}})
+    assert scores["exact_match"] == 0.0

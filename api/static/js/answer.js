@@ -27,6 +27,12 @@ export function chipsFor(citations) {
 
 const FORM_LABEL = {true_false: "Đáp án", multiple_choice: "Phương án đúng", short_answer: "Trả lời ngắn"};
 
+/** The direct answer ("15 ngày, kể từ ngày tuyên án", "Có"), said before the quotes that support it. */
+export function directLine(text) {
+  return h("p", {class: "answer-direct"}, h("span", {class: "answer-value-label"}, "Trả lời: "),
+    h("strong", {class: "answer-direct-text"}, text));
+}
+
 /** Draw a complete Answer into a bot bubble (used after streaming ends and for stored conversations). */
 export function renderAnswer(bubble, answer) {
   const keep = bubble.firstElementChild; // the visually hidden "ThuKy trả lời:"
@@ -38,6 +44,8 @@ export function renderAnswer(bubble, answer) {
   } else if (answer.value && FORM_LABEL[answer.form]) {
     bubble.append(h("p", {class: "answer-value"}, h("span", {class: "answer-value-label"}, `${FORM_LABEL[answer.form]}: `),
       h("strong", {class: "answer-value-text"}, answer.value)));
+  } else if (answer.direct) {
+    bubble.append(directLine(answer.direct));
   }
   bubble.append(h("div", {class: "msg-text answer-text"}, answer.text || ""));
   if (answer.abstained) {

@@ -5,7 +5,7 @@ import {ApiError, api, enc, errorFrom, unauthorized} from "./http.js";
 import {sseEvents} from "./sse.js";
 import {state} from "./state.js";
 import {loadSessions, renderSessions} from "./sessions.js";
-import {chipsFor, renderAnswer} from "./answer.js";
+import {chipsFor, directLine, renderAnswer} from "./answer.js";
 
 export async function openConversation(id) {
   state.sessionId = id;
@@ -83,6 +83,9 @@ async function ask(question) {
         try { data = JSON.parse(ev.data); } catch { continue; }
         if (ev.event === "sources") {
           typing.textContent = `Đã truy xuất ${(data.sources || []).length} điều luật, đang soạn câu trả lời…`;
+        } else if (ev.event === "direct") { // the answer itself, before the quotes stream in
+          typing.remove();
+          live.before(directLine(data.text || ""));
         } else if (ev.event === "delta") {
           typing.remove();
           live.append(data.text || "");
