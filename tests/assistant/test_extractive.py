@@ -147,8 +147,8 @@ def test_answers_follow_the_ranking():
     near = _src("1. Trong thời hạn 15 ngày, kể từ ngày có quyết định đưa vụ án ra xét xử phúc thẩm, Thẩm phán phải mở "
                 "phiên tòa phúc thẩm.", "324", "Thủ tục phúc thẩm rút gọn đối với bản án, quyết định của Tòa án cấp sơ "
                 "thẩm bị kháng cáo, kháng nghị", 1, "blttds", "Bộ luật Tố tụng dân sự")
-    answering = _src("1. Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là 15 ngày, kể từ ngày tuyên án.", "273",
-                     "Thời hạn kháng cáo", 2, "blttds", "Bộ luật Tố tụng dân sự")
+    answering = _src("1. Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là 15 ngày, kể từ ngày tuyên án.",
+                     "273", "Thời hạn kháng cáo", 2, "blttds", "Bộ luật Tố tụng dân sự")
     q = understand("Thời hạn kháng cáo đối với bản án sơ thẩm trong vụ án dân sự là bao nhiêu ngày?")
     a = ExtractiveComposer().compose(q, [near, answering])
     assert (a.citations[0].article, a.citations[0].clause) == ("273", "1")
