@@ -261,7 +261,7 @@ def _aligned(text: str, ranked: list[tuple[float, Unit]], scorer: Scorer, weight
     question asks reads like it."""
     if weight <= 0 or not ranked:
         return ranked
-    qt = [t for t in tokens(text)]
+    qt = tokens(text)
     content = [t for t in qt if t not in COMMON_SYLLABLES]
     total = sum(scorer.w(t) for t in set(content)) or 1.0
     head = []

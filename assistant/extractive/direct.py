@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.extractive.features import COMMON_SYLLABLES
+from assistant.extractive.features import COMMON_SYLLABLES, NUMBER_WORDS, WORD
 from assistant.extractive.units import Unit
 from assistant.understand import Question
 from corpus.text import fold, merge_tone_placements, nfc
@@ -25,10 +25,8 @@ from corpus.text import fold, merge_tone_placements, nfc
 __all__ = ["answers", "direct_value", "lcs_pairs", "quantity_span", "gap_span", "clean_quote", "list_answer",
            "term_answer"]
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-zđ]\))\s*", re.IGNORECASE)
-_DIGITS = r"một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm"
-_NUM = rf"(?:\d+(?:[.,]\d+)*(?:\s*/\s*\d+)?|(?:(?:{_DIGITS}|phần)\s+)*(?:{_DIGITS}))"
+_NUM = rf"(?:\d+(?:[.,]\d+)*(?:\s*/\s*\d+)?|(?:(?:{NUMBER_WORDS}|phần)\s+)*(?:{NUMBER_WORDS}))"
 _UNIT = r"(?:ngày làm việc|ngày|tháng|năm|tuổi|giờ|phút|tuần|lần|người|%|phần trăm|mét|m|km|cm|triệu đồng|tỷ đồng|" \
         r"nghìn đồng|đồng|kỳ|quý|kg|thành viên)"
 _QUALIFIER = r"(?:từ đủ|từ|đủ|dưới|trên|không quá|tối đa là|tối đa|tối thiểu là|tối thiểu|ít nhất là|ít nhất|" \
@@ -50,7 +48,7 @@ def _n(token: str) -> str:
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(_n(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [(_n(m.group(0)), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
 def clean_quote(text: str) -> str:
@@ -132,7 +130,7 @@ def gap_span(question: str, wh: tuple[int, int], clause: str, max_words: int = 4
         if m:
             piece = piece[:m.start()]
     piece = _trim(piece)
-    words = [_n(w) for w in _WORD.findall(piece)]
+    words = [_n(w) for w in WORD.findall(piece)]
     if not words or len(words) > max_words:
         return None
     asked = {t for t, _, _ in qt}

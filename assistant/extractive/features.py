@@ -8,9 +8,12 @@ from collections.abc import Sequence
 
 from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
 
-__all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "norm", "tokens", "quantities", "neg_grams", "bigrams", "trigrams"]
+__all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "NUMBER_WORDS", "WORD", "norm", "tokens", "quantities", "neg_grams",
+           "bigrams", "trigrams"]
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)
+#: the syllables Vietnamese numbers are written with, as a regex alternation
+NUMBER_WORDS = "một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm"
 # very common function syllables: weigh little in matching
 COMMON_SYLLABLES = set("""và của các là được có cho trong theo với những này đó để một khi thì mà không bị về tại
 từ đến do hoặc người việc như nào sau đây trên ra vào lại đã sẽ đang cũng nếu phải quy định luật điều khoản điểm bộ
@@ -24,8 +27,7 @@ _NUMWORDS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4,
              "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mươi": 10, "trăm": 100}
 _NUM_RE = re.compile(r"(?<![\w/.,])(\d+(?:[.,]\d+)?)(?![\w/])")
 _REF_BEFORE = re.compile(r"(?:điều|khoản|điểm|chương|mục|số|phần|luật|năm|lần thứ)\s*$")
-_WORDNUM_RE = re.compile(r"\b((?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm)\s+)*"
-                         r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm))\s+"
+_WORDNUM_RE = re.compile(rf"\b((?:(?:{NUMBER_WORDS})\s+)*(?:{NUMBER_WORDS}))\s+"
                          r"(ngày|tháng|năm|tuổi|giờ|lần|người|tuần)\b")
 
 
@@ -36,7 +38,7 @@ def norm(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return _WORD.findall(norm(text))
+    return WORD.findall(norm(text))
 
 
 def _words_to_int(words: str) -> int | None:
