@@ -17,8 +17,10 @@ from indexing.index import CorpusIndex, IndexUnavailable, corpus_root
 class IndexRegistry:
     """Cheap to construct; an index loads on first ``get`` of its corpus (with the embedder, made on first need)."""
 
-    def __init__(self, home: Path, store: Store, embedder: Callable[[], object | None], model_dir: str | None):
+    def __init__(self, home: Path, store: Store, embedder: Callable[[], object | None], model_dir: str | None,
+                 ranker: bool = True):
         self.home, self.store, self.model_dir = Path(home), store, model_dir
+        self.ranker = ranker  # put the learned ranker (indexing/ranker.py) in front when its model is under home
         self._embedder = embedder
         self._loaded: dict[str, tuple[str, CorpusIndex]] = {}
         self._lock = threading.Lock()
@@ -48,10 +50,15 @@ class IndexRegistry:
             return index
 
     def load(self, corpus: str) -> CorpusIndex:
-        """Load a corpus's built index with its documents' names and aliases, warmed up for the first query."""
+        """Load a corpus's built index with its documents' names and aliases (and the learned ranker, when one was
+        trained under home), warmed up for the first query."""
         aliases = {d.doc_id: d.aliases for d in self.store.documents(corpus)}
         index = CorpusIndex.load(self.home, corpus, embedder=self._embedder() if self.model_dir else None,
                                  model_dir=self.model_dir, resolver=self.store.resolver(corpus), aliases=aliases)
+        if self.ranker:
+            from indexing.ranker import attach_ranker, load_ranker
+
+            attach_ranker(index, load_ranker(self.home))
         index.warm_up()
         return index
 
