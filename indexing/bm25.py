@@ -37,6 +37,32 @@ def _record_from_json(d: dict) -> ArticleRecord:
     return ArticleRecord(**d)
 
 
+def recover_compounds(tokens: Sequence[str], known, max_span: int = 4) -> list[str]:
+    """Query tokens the index does not know, re-cut into words it does.
+
+    underthesea may join syllables of a question into a word it never formed in the indexed text ("tự_thú" where the
+    articles read "tự" + "thú", "luật_du_lịch", "?_người"): such a token matches nothing. Each unknown compound is cut
+    greedily, left to right, into the longest runs of at most ``max_span`` syllables that ``known`` holds; syllables
+    still unknown are dropped (they could not match anyway). Known tokens and one-syllable tokens pass unchanged."""
+    out: list[str] = []
+    for tok in tokens:
+        if tok in known or "_" not in tok:
+            out.append(tok)
+            continue
+        syl = [s for s in tok.split("_") if any(ch.isalnum() for ch in s)]
+        i = 0
+        while i < len(syl):
+            for j in range(min(len(syl), i + max_span), i, -1):
+                word = "_".join(syl[i:j])
+                if word in known:
+                    out.append(word)
+                    i = j
+                    break
+            else:
+                i += 1
+    return out
+
+
 class BM25Index:
     """``build(records)`` then ``search(query, k, filters)``; ``save(dir)`` / ``BM25Index.load(dir)``.
 
@@ -45,8 +71,10 @@ class BM25Index:
     """
 
     def __init__(self, k1: float = 0.8, b: float = 0.75, method: str = "lucene", title_weight: int = 2,
-                 doc_title_weight: int = 0, segmenter: Segmenter | None = None, workers: int = 2):
+                 doc_title_weight: int = 0, segmenter: Segmenter | None = None, workers: int = 2,
+                 recover: bool = False):
         self.k1, self.b, self.method = k1, b, method
+        self.recover = recover
         self.title_weight, self.doc_title_weight = title_weight, doc_title_weight
         self.segmenter = segmenter if segmenter is not None else Segmenter()
         self.workers = workers
@@ -57,7 +85,7 @@ class BM25Index:
     # --- building -------------------------------------------------------------------------------------------------
     def params(self) -> dict:
         return {"k1": self.k1, "b": self.b, "method": self.method, "title_weight": self.title_weight,
-                "doc_title_weight": self.doc_title_weight}
+                "doc_title_weight": self.doc_title_weight, "recover": self.recover}
 
     def document_tokens(self, records: Sequence[ArticleRecord]) -> list[list[str]]:
         """The token list indexed for each record."""
@@ -95,7 +123,12 @@ class BM25Index:
 
     # --- searching ------------------------------------------------------------------------------------------------
     def tokens(self, query: str | Sequence[str]) -> list[str]:
-        return self.segmenter.segment(query) if isinstance(query, str) else list(query)
+        """The query's tokens (segmented when given as text); with ``recover``, unknown compounds re-cut into known
+        words (:func:`recover_compounds`)."""
+        toks = self.segmenter.segment(query) if isinstance(query, str) else list(query)
+        if self.recover and self._bm25 is not None:
+            toks = recover_compounds(toks, self._bm25.vocab_dict)
+        return toks
 
     def score_all(self, query: str | Sequence[str]) -> np.ndarray:
         """BM25 score of every record for the query (float32, in record order)."""

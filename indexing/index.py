@@ -309,9 +309,13 @@ class CorpusIndex:
                choices: dict[str, str] | None = None) -> list[Hit]:
         query = check_query(query)
         k = max(1, min(int(k), 1000))
-        hits = self.hybrid.search(query, k + 2, filters, choices) if _has_words(query) else []
+        want = max([k + 2, *(getattr(r, "depth", 0) for r in self.rerankers)])
+        hits = self.hybrid.search(query, want, filters, choices) if _has_words(query) else []
         for reranker in self.rerankers:
-            hits = reranker.rerank(query, hits, filters)
+            if getattr(reranker, "takes_choices", False):
+                hits = reranker.rerank(query, hits, filters, choices=choices)
+            else:
+                hits = reranker.rerank(query, hits, filters)
         out = hits[:k]
         for i, h in enumerate(out, 1):
             h.rank = i

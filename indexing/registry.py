@@ -17,10 +17,12 @@ from indexing.index import CorpusIndex, IndexUnavailable, corpus_root
 class IndexRegistry:
     """Cheap to construct; an index loads on first ``get`` of its corpus (with the embedder, made on first need)."""
 
-    def __init__(self, home: Path, store: Store, embedder: Callable[[], object | None], model_dir: str | None):
+    def __init__(self, home: Path, store: Store, embedder: Callable[[], object | None], model_dir: str | None,
+                 ranker: bool = True):
         self.home, self.store, self.model_dir = Path(home), store, model_dir
+        self.ranker = ranker  # put the learned ranker (indexing/ranker.py) in front when its model is under home
         self._embedder = embedder
-        self._loaded: dict[str, tuple[str, CorpusIndex]] = {}
+        self._loaded: dict[str, tuple[tuple, CorpusIndex]] = {}
         self._lock = threading.Lock()
 
     def current(self, corpus: str) -> str | None:
@@ -30,9 +32,21 @@ class IndexRegistry:
         except OSError:
             return None
 
+    def _stamp(self, corpus: str) -> tuple[str | None, float | None]:
+        """What the loaded index must match: the live build and the learned ranker's model file (retrained: reload)."""
+        if not self.ranker:
+            return self.current(corpus), None
+        from indexing.ranker import ranker_dir
+
+        try:
+            mtime = (ranker_dir(self.home) / "model.txt").stat().st_mtime
+        except OSError:
+            mtime = None
+        return self.current(corpus), mtime
+
     def get(self, corpus: str) -> CorpusIndex:
         """The live index of a corpus (raises :class:`IndexUnavailable` with a rebuild hint)."""
-        current = self.current(corpus)
+        current = self._stamp(corpus)
         cached = self._loaded.get(corpus)
         if cached is not None and cached[0] == current:
             return cached[1]
@@ -40,18 +54,29 @@ class IndexRegistry:
             cached = self._loaded.get(corpus)
             if cached is not None and cached[0] == current:
                 return cached[1]
-            if current is None:
+            if current[0] is None:
                 raise IndexUnavailable(f"no index for corpus {corpus!r}: build it with `thuky index build --corpus "
                                        f"{corpus}`")
-            index = self.load(corpus)
+            if cached is not None and cached[0][0] == current[0]:  # same build, the ranker was retrained
+                from indexing.ranker import attach_ranker, load_ranker
+
+                index = cached[1]
+                attach_ranker(index, load_ranker(self.home))
+            else:
+                index = self.load(corpus)
             self._loaded[corpus] = (current, index)
             return index
 
     def load(self, corpus: str) -> CorpusIndex:
-        """Load a corpus's built index with its documents' names and aliases, warmed up for the first query."""
+        """Load a corpus's built index with its documents' names and aliases (and the learned ranker, when one was
+        trained under home), warmed up for the first query."""
         aliases = {d.doc_id: d.aliases for d in self.store.documents(corpus)}
         index = CorpusIndex.load(self.home, corpus, embedder=self._embedder() if self.model_dir else None,
                                  model_dir=self.model_dir, resolver=self.store.resolver(corpus), aliases=aliases)
+        if self.ranker:
+            from indexing.ranker import attach_ranker, load_ranker
+
+            attach_ranker(index, load_ranker(self.home))
         index.warm_up()
         return index
 

@@ -15,6 +15,10 @@ from indexing.types import ArticleRecord, Filters, Hit, Key, snippet
 
 
 class Reranker(Protocol):
+    """Reorders (and may add to) the hybrid's hits. A reranker may also declare ``depth`` (the index then fetches at
+    least that many fused candidates for it) and ``takes_choices = True`` (the index then passes the question's
+    answer choices as ``choices=``); see ``indexing/ranker.py``."""
+
     def rerank(self, query: str, hits: list[Hit], filters: Filters | None = None) -> list[Hit]: ...
 
 

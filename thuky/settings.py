@@ -36,6 +36,8 @@ class Settings(BaseSettings, ServiceConfig):
     dense_max_pieces: int = Field(default=_INDEX.max_pieces, description="Pieces (runs of whole clauses) embedded "
                                   "per article")
     embed_batch_size: int = 16
+    learned_ranker: bool = Field(default=True, description="Re-rank search candidates with the model `thuky models "
+                                 "ranker` trained under home (when there is one)")
     llm_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (vLLM, llama.cpp server), "
                                 "e.g. http://127.0.0.1:8080/v1; unset: extractive answers only")
     llm_model: str = LLM_MODEL_NAME

@@ -1,0 +1,400 @@
+"""A learned ranker over the fused candidates: LightGBM LambdaMART on cheap, law-agnostic features.
+
+The hybrid retriever's first ``depth`` candidates (BM25 ∥ dense → fusion → law boost) are re-scored by a small
+gradient-boosted model whose features are what the hybrid already knows about each candidate — its BM25 and dense
+scores and ranks, its fused score and rank — plus what is cheap to know about the article and the question: how much
+of the article's title and of its document's title the question repeats, whether the question names its document,
+the document's type and size, the article's number and length, and how many of the other candidates come from the
+same document (a law that fills the candidate list is likely the right law). No feature names a document, so the
+model carries over to laws it was not trained on.
+
+The model is trained from the two dev sets (ALQAC on its 17 laws, Zalo on the 208 statutes) by :func:`train_from_dev`
+with a fixed seed (same data → same model file) and saved as ``ranker/model.txt`` + ``ranker/meta.json`` under
+``THUKY_HOME/models``; :func:`attach_ranker` puts it in front of a ``CorpusIndex``'s other rerankers. A reranked hit
+keeps the fused score of the rank it lands on as its ``score`` (so scores still fall with rank and stay on the scale
+other parts of the product read), and the model's own score under ``scores["ranker"]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corpus.text import fold, nfc
+from indexing.types import ArticleRecord, Filters, Hit, Key
+
+FORMAT = 1
+DEFAULT_DEPTH = 40
+FEATURES = (
+    "bm25", "bm25_rel", "bm25_rank",
+    "dense", "dense_gap", "dense_rank",
+    "fused_rel", "fused_rank",
+    "named_doc", "any_named",
+    "title_cover", "query_in_title", "doc_title_cover", "title_in_query",
+    "asks_definition", "definitions", "cover", "bigram_cover", "title_bigram_cover",
+    "doc_type", "article_no", "article_pos", "doc_articles", "text_len",
+    "doc_hits_top10", "doc_hits", "doc_best_rank", "doc_fused_share",
+    "query_len",
+)
+DOC_TYPES = {"Hiến pháp": 0, "Bộ luật": 1, "Luật": 2}
+PARAMS = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": 0.05, "num_leaves": 15,
+          "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
+          "lambda_l2": 1.0, "verbose": -1, "deterministic": True, "force_row_wise": True, "num_threads": 2}
+ROUNDS = 300
+# the dev sets the model learns from, under the shared data directory
+DEV_FILES = {"alqac": ("alqac", "questions.json"), "zalo": ("zalo", "questions-statutes.json")}
+DEV_CORPORA = {"alqac": "alqac", "zalo": "statutes"}  # the corpus each dev set is asked over
+_WORD = re.compile(r"\w+")
+# a question asking what something is ("khái niệm …", "… là gì", "được hiểu như thế nào") and an article that says it
+_ASKS_DEFINITION = re.compile(r"\b(khai niem|dinh nghia|la gi|hieu (nhu )?the nao|duoc hieu|giai thich|phan biet)\b")
+_DEFINITIONS = re.compile(r"\b(giai thich tu ngu|khai niem|dinh nghia)\b")
+# syllables of document titles that say nothing about the subject ("Luật", "Bộ luật", "sửa đổi"…)
+_TITLE_STOP = {"luật", "bộ", "của", "về", "và", "năm", "sửa", "đổi", "bổ", "sung", "một", "số", "điều", "việt", "nam"}
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-case NFC syllables (word characters only)."""
+    return _WORD.findall(nfc(text).lower())
+
+
+def _article_number(no: str) -> float:
+    m = re.match(r"\d+", no or "")
+    return float(m.group()) if m else float("nan")
+
+
+class RecordInfo:
+    """What the features need to know about every article of an index, computed once."""
+
+    def __init__(self, records: Iterable[ArticleRecord]):
+        records = list(records)
+        self.index = {r.key: i for i, r in enumerate(records)}
+        n_docs = Counter(r.doc_id for r in records)
+        max_no: dict[str, float] = {}
+        for r in records:
+            no = _article_number(r.article_no)
+            if not math.isnan(no):
+                max_no[r.doc_id] = max(max_no.get(r.doc_id, 0.0), no)
+        df: Counter = Counter()
+        self.title_syl: list[set[str]] = []
+        for r in records:
+            s = set(syllables(r.title))
+            self.title_syl.append(s)
+            df.update(s | set(syllables(r.text)))
+        n = max(1, len(records))
+        self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self.max_idf = math.log(1 + n)
+        doc_syl = {d: {w for w in syllables(t) if w not in _TITLE_STOP}
+                   for d, t in {r.doc_id: r.doc_title for r in records}.items()}
+        self.title_text = [" ".join(syllables(r.title)) for r in records]
+        self.text = [f"{r.title}\n{r.text}" for r in records]
+        self.definitions = np.array([bool(_DEFINITIONS.search(fold(r.title))) for r in records], dtype=float)
+        self.doc_id = [r.doc_id for r in records]
+        self.doc_syl = [doc_syl[r.doc_id] for r in records]
+        self.static = np.array([
+            [DOC_TYPES.get(r.doc_type, 3), _article_number(r.article_no),
+             _article_number(r.article_no) / max_no[r.doc_id] if r.doc_id in max_no else float("nan"),
+             math.log(n_docs[r.doc_id]), math.log(1 + len(r.text))]
+            for r in records], dtype=np.float64).reshape(len(records), 5)
+
+    def weight(self, w: str) -> float:
+        return self.idf.get(w, self.max_idf)
+
+
+@dataclass
+class Candidate:
+    key: Key
+    bm25: float | None  # None: not in the BM25 list
+    dense: float | None  # None: not in the dense list (or no dense side)
+    fused: float
+
+
+def _ranks(values: Sequence[float | None]) -> np.ndarray:
+    """1-based rank of each present value (higher first, ties by position); NaN where absent."""
+    present = [(i, v) for i, v in enumerate(values) if v is not None]
+    out = np.full(len(values), np.nan)
+    for r, (i, _) in enumerate(sorted(present, key=lambda iv: (-iv[1], iv[0])), 1):
+        out[i] = r
+    return out
+
+
+def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands: Sequence[Candidate]) -> np.ndarray:
+    """(len(cands), len(FEATURES)) float matrix; ``cands`` in fused order."""
+    n = len(cands)
+    x = np.full((n, len(FEATURES)), np.nan)
+    if not n:
+        return x
+    q_syl = syllables(query_text)
+    q = set(q_syl)
+    q_joined = f" {' '.join(q_syl)} "
+    asks_definition = float(bool(_ASKS_DEFINITION.search(fold(query_text))))
+    q_bi = set(zip(q_syl, q_syl[1:]))
+    q_w = sum(info.weight(w) for w in q) or 1.0
+    rows = [info.index[c.key] for c in cands]
+    bm = [c.bm25 for c in cands]
+    de = [c.dense for c in cands]
+    fused = np.array([c.fused for c in cands], dtype=np.float64)
+    top_bm = max((v for v in bm if v is not None), default=0.0) or 1.0
+    top_de = max((v for v in de if v is not None), default=0.0)
+    top_fused = fused.max() if fused.max() > 0 else 1.0
+    docs = [info.doc_id[r] for r in rows]
+    per_doc = Counter(docs)
+    per_doc10 = Counter(docs[:10])
+    best_rank: dict[str, int] = {}
+    fused_share: Counter = Counter()
+    for i, d in enumerate(docs):
+        best_rank.setdefault(d, i + 1)
+        fused_share[d] += fused[i] / top_fused
+    named = set(named_docs)
+    bm_rank, de_rank = _ranks(bm), _ranks(de)
+    for i, (c, r) in enumerate(zip(cands, rows)):
+        title = info.title_syl[r]
+        t_w = sum(info.weight(w) for w in title)
+        common = title & q
+        c_w = sum(info.weight(w) for w in common)
+        ds = info.doc_syl[r]
+        x[i] = [
+            c.bm25 if c.bm25 is not None else np.nan,
+            c.bm25 / top_bm if c.bm25 is not None else np.nan,
+            bm_rank[i],
+            c.dense if c.dense is not None else np.nan,
+            top_de - c.dense if c.dense is not None else np.nan,
+            de_rank[i],
+            fused[i] / top_fused, i + 1,
+            float(docs[i] in named), float(bool(named)),
+            c_w / t_w if t_w else 0.0, c_w / q_w,
+            len(ds & q) / len(ds) if ds else 0.0,
+            float(bool(info.title_text[r]) and f" {info.title_text[r]} " in q_joined),
+            asks_definition, info.definitions[r],
+            *_coverage(info, r, q, q_w, q_bi),
+            *info.static[r],
+            per_doc10[docs[i]], per_doc[docs[i]], best_rank[docs[i]], fused_share[docs[i]],
+            len(q),
+        ]
+    return x
+
+
+def _coverage(info: RecordInfo, r: int, q: set[str], q_w: float, q_bi: set) -> tuple[float, float, float]:
+    """idf-weighted share of the question's syllables in the article (title and body), share of its syllable pairs
+    in the article and in the article's title."""
+    syl = syllables(info.text[r])
+    words = set(syl)
+    cover = sum(info.weight(w) for w in q & words) / q_w
+    if not q_bi:
+        return cover, 0.0, 0.0
+    title = info.title_text[r].split()
+    return (cover, len(q_bi & set(zip(syl, syl[1:]))) / len(q_bi), len(q_bi & set(zip(title, title[1:]))) / len(q_bi))
+
+
+def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
+    return [Candidate(h.key, h.scores.get("bm25"), h.scores.get("dense"), h.scores.get("fused", h.score))
+            for h in hits]
+
+
+class LearnedRanker:
+    """A trained model and what it was trained with (``meta``)."""
+
+    def __init__(self, booster, meta: Mapping | None = None):
+        self.booster = booster
+        self.meta = dict(meta or {})
+        self.depth = int(self.meta.get("depth", DEFAULT_DEPTH))
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        if not len(x):
+            return np.zeros(0)
+        return np.asarray(self.booster.predict(x, num_threads=1), dtype=np.float64)
+
+    def save(self, directory: Path) -> Path:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / "model.txt.tmp"
+        self.booster.save_model(str(tmp))
+        tmp.replace(directory / "model.txt")
+        (directory / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False, indent=2))
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path) -> LearnedRanker:
+        import lightgbm as lgb
+
+        directory = Path(directory)
+        meta = json.loads((directory / "meta.json").read_text())
+        if meta.get("format") != FORMAT or list(meta.get("features", [])) != list(FEATURES):
+            raise ValueError(f"ranker at {directory} was trained with other features: retrain it "
+                             "(`thuky models build`)")
+        return cls(lgb.Booster(model_file=str(directory / "model.txt")), meta)
+
+
+def fit(x: np.ndarray, y: np.ndarray, group_sizes: Sequence[int], *, seed: int = 13, rounds: int = ROUNDS,
+        weights: np.ndarray | None = None, meta: Mapping | None = None) -> LearnedRanker:
+    """LambdaMART on candidate rows (``y`` 1 for a gold article), grouped by question in order; ``weights`` (one per
+    row, equal within a question) weigh questions. Deterministic for a given seed."""
+    import lightgbm as lgb
+
+    params = {**PARAMS, "seed": seed, "bagging_seed": seed, "feature_fraction_seed": seed, "data_random_seed": seed}
+    data = lgb.Dataset(np.asarray(x, dtype=np.float64), label=np.asarray(y), group=list(group_sizes), weight=weights,
+                       feature_name=list(FEATURES), categorical_feature=["doc_type"], free_raw_data=False)
+    booster = lgb.train(params, data, num_boost_round=rounds)
+    return LearnedRanker(booster, {"format": FORMAT, "features": list(FEATURES), "depth": DEFAULT_DEPTH,
+                                   "seed": seed, "rounds": rounds, **(meta or {})})
+
+
+class IndexRanker:
+    """A ``LearnedRanker`` bound to one index: the ``Reranker`` the index runs first, on its first ``depth`` fused
+    candidates."""
+
+    takes_choices = True
+
+    def __init__(self, model: LearnedRanker, records: Iterable[ArticleRecord], analyzer):
+        self.model, self.analyzer = model, analyzer
+        self.info = RecordInfo(records)
+        self.depth = model.depth
+
+    def rerank(self, query: str, hits: list[Hit], filters: Filters | None = None,
+               choices: Mapping[str, str] | None = None) -> list[Hit]:
+        if len(hits) < 2:
+            return hits
+        head, tail = hits[: self.depth], hits[self.depth:]
+        q = self.analyzer.analyze(query, choices)
+        x = features(self.info, q.search_text, q.doc_ids, candidates_from_hits(head))
+        pred = self.model.predict(x)
+        order = sorted(range(len(head)), key=lambda i: (-pred[i], i))
+        scores = [h.score for h in head]  # the fused scores, best first: each rank keeps its score
+        out = []
+        for rank, i in enumerate(order):
+            h = head[i]
+            out.append(Hit(key=h.key, score=scores[rank], rank=rank + 1, doc_title=h.doc_title, title=h.title,
+                           snippet=h.snippet, scores={**h.scores, "ranker": float(pred[i])}))
+        return out + tail
+
+
+def attach_ranker(index, model: LearnedRanker | None) -> None:
+    """Put the model in front of the index's rerankers (replacing one attached before); ``None`` removes it."""
+    index.rerankers = [r for r in index.rerankers if not isinstance(r, IndexRanker)]
+    if model is not None:
+        index.rerankers.insert(0, IndexRanker(model, index.bm25.records, index.analyzer))
+
+
+def load_ranker(home: Path) -> LearnedRanker | None:
+    """The ranker trained under ``home``, or None when there is none or it cannot be used (it is logged)."""
+    directory = ranker_dir(home)
+    if not (directory / "model.txt").is_file():
+        return None
+    try:
+        return LearnedRanker.load(directory)
+    except Exception as exc:  # noqa: BLE001 - a stale or broken model must not stop search
+        import logging
+
+        logging.getLogger(__name__).warning("learned ranker at %s not used: %s", directory, exc)
+        return None
+
+
+# --- training from the dev sets ---------------------------------------------------------------------------------------
+def ranker_dir(home: Path) -> Path:
+    return Path(home) / "models" / "ranker"
+
+
+def zalo_doc(law_id: str, lower_ids: Mapping[str, str]) -> str | None:
+    """A Zalo ``law_id`` (a lower-case document number) to a corpus document id: equal ignoring case, else the one
+    id it is a prefix of (``73/2006/qh`` → ``73/2006/QH11``)."""
+    law_id = nfc(law_id).strip().lower()
+    if law_id in lower_ids:
+        return lower_ids[law_id]
+    starts = [d for low, d in lower_ids.items() if low.startswith(law_id)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def dev_questions(data_dir: Path, name: str, index, resolver=None) -> list[dict]:
+    """A dev set as ``{"text", "choices", "gold": set of keys}``: ``alqac`` (gold law titles through the corpus's
+    alias ``resolver``) or ``zalo`` (gold document numbers matched to the index's document ids)."""
+    if name == "zalo":
+        raw = json.loads(Path(data_dir).joinpath(*DEV_FILES[name]).read_text(encoding="utf-8"))
+        lower = {r.doc_id.lower(): r.doc_id for r in index.bm25.records}
+        return [{"text": q["text"], "choices": None,
+                 "gold": {(zalo_doc(r["law_id"], lower) or r["law_id"], str(r["article_id"]))
+                          for r in q["relevant_articles"]}} for q in raw]
+    raw = json.loads(Path(data_dir).joinpath(*DEV_FILES[name]).read_text(encoding="utf-8"))
+    out = []
+    for q in raw:
+        gold = set()
+        for r in q.get("relevant_articles") or []:
+            doc = r["law_id"] if r["law_id"] in resolver else resolver.resolve(r["law_id"])
+            gold.add((doc or r["law_id"], str(r["article_id"])))
+        out.append({"text": q["text"], "choices": q.get("choices") or None, "gold": gold})
+    return out
+
+
+def collect(index, questions: Sequence[Mapping], depth: int = DEFAULT_DEPTH):
+    """Feature rows of the first ``depth`` fused candidates of each question through the index's own hybrid search:
+    ``(x, y, group_sizes)``."""
+    from indexing.index import check_query
+
+    info = RecordInfo(index.bm25.records)
+    xs, ys, groups = [], [], []
+    for q in questions:
+        text = check_query(q["text"])
+        hits = index.hybrid.search(text, depth, None, q.get("choices"))
+        a = index.analyzer.analyze(text, q.get("choices"))
+        xs.append(features(info, a.search_text, a.doc_ids, candidates_from_hits(hits)))
+        ys.append(np.array([1.0 if h.key in q["gold"] else 0.0 for h in hits]))
+        groups.append(len(hits))
+    return np.concatenate(xs), np.concatenate(ys), groups
+
+
+def training_fingerprint(data_dir: Path, indexes: Mapping[str, object], seed: int) -> str:
+    """What a trained model depends on, hashed: the dev questions' bytes, each index's corpus, configuration and
+    embedding model, the features and the training parameters. Same fingerprint → same model file."""
+    h = hashlib.sha256(json.dumps({"format": FORMAT, "features": FEATURES, "params": PARAMS, "rounds": ROUNDS,
+                                   "depth": DEFAULT_DEPTH, "seed": seed}, sort_keys=True).encode())
+    for name in sorted(indexes):
+        h.update((Path(data_dir).joinpath(*DEV_FILES[name])).read_bytes())
+        man = indexes[name].manifest
+        config = {k: v for k, v in man.get("config", {}).items() if k != "model_dir"}
+        h.update(json.dumps([name, man.get("corpus_hash"), config, (man.get("model") or {}).get("fingerprint")],
+                            sort_keys=True, default=str).encode())
+    return h.hexdigest()[:16]
+
+
+def trained_fingerprint(directory: Path) -> str | None:
+    """The fingerprint the model saved in ``directory`` was trained under (None: no usable model there)."""
+    try:
+        meta = json.loads((Path(directory) / "meta.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return meta.get("fingerprint") if (Path(directory) / "model.txt").is_file() else None
+
+
+def train_from_dev(home: Path, data_dir: Path, indexes: Mapping[str, object], resolvers: Mapping[str, object],
+                   seed: int = 13, out_dir: Path | None = None, force: bool = False) -> tuple[Path, bool]:
+    """Train the ranker on both dev sets and save it (default: ``home/models/ranker``, where the index registry looks
+    for it); returns ``(directory, trained)`` — ``trained`` is False when the model there already has this training's
+    fingerprint (:func:`training_fingerprint`) and ``force`` is not set. ``indexes``/``resolvers`` map ``"alqac"``
+    and ``"zalo"`` to the loaded ``CorpusIndex`` of corpora ``alqac`` and ``statutes`` and to their alias resolvers.
+    Each set weighs the same in training, whatever its size (a question's weight is 1 / the number of questions of
+    its set)."""
+    directory = Path(out_dir) if out_dir else ranker_dir(home)
+    fingerprint = training_fingerprint(data_dir, indexes, seed)
+    if not force and trained_fingerprint(directory) == fingerprint:
+        return directory, False
+    xs, ys, ws, groups, counts = [], [], [], [], {}
+    for name in ("alqac", "zalo"):
+        qs = dev_questions(data_dir, name, indexes[name], resolvers.get(name))
+        x, y, g = collect(indexes[name], qs)
+        xs.append(x)
+        ys.append(y)
+        ws.append(np.full(len(y), 1.0 / len(qs)))
+        groups += g
+        counts[name] = len(qs)
+    w = np.concatenate(ws)
+    config = {name: {k: v for k, v in indexes[name].manifest["config"].items() if k != "model_dir"}
+              for name in indexes}
+    model = fit(np.concatenate(xs), np.concatenate(ys), groups, seed=seed, weights=w / w.mean(),
+                meta={"trained_on": counts, "index_config": config, "fingerprint": fingerprint})
+    return model.save(directory), True

@@ -1,0 +1,211 @@
+"""The learned ranker (indexing/ranker.py) and the query-side compound recovery (indexing/bm25.py), on small
+synthetic data: no real model, no real corpus."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexing.bm25 import recover_compounds
+from indexing.query import QueryAnalyzer
+from indexing.ranker import (FEATURES, Candidate, IndexRanker, LearnedRanker, RecordInfo, dev_questions, features,
+                             fit, syllables, zalo_doc)
+from indexing.types import ArticleRecord, Hit
+
+
+def test_recover_compounds_recuts_unknown_words():
+    known = {"tự", "thú", "luật", "du_lịch", "người", "thông_tin"}
+    assert recover_compounds(["tự_thú"], known) == ["tự", "thú"]
+    assert recover_compounds(["luật_du_lịch"], known) == ["luật", "du_lịch"]
+    assert recover_compounds(["?_người", "?_thông_tin"], known) == ["người", "thông_tin"]
+    # known tokens and single syllables pass unchanged; unknown leftovers are dropped
+    assert recover_compounds(["du_lịch", "xyz", "abc_tự"], known) == ["du_lịch", "xyz", "tự"]
+    assert recover_compounds([], known) == []
+
+
+def test_bm25_index_recovers_only_when_asked():
+    from indexing.bm25 import BM25Index
+
+    recs = [ArticleRecord(("L", "1"), "Luật A", "Luật", "Tự thú", "Người phạm tội tự thú"),
+            ArticleRecord(("L", "2"), "Luật A", "Luật", "Khác", "Nội dung khác hẳn")]
+    tokens = [["tự", "thú", "người", "phạm_tội", "tự", "thú"], ["khác", "nội_dung", "khác", "hẳn"]]
+    plain = BM25Index(title_weight=1).build(recs, tokens)
+    assert plain.tokens(["tự_thú"]) == ["tự_thú"]
+    assert plain.score_all(["tự_thú"]).max() == 0
+    rec = BM25Index(title_weight=1, recover=True).build(recs, tokens)
+    assert rec.tokens(["tự_thú"]) == ["tự", "thú"]
+    assert rec.search(["tự_thú"], 1)[0].key == ("L", "1")
+    assert rec.params()["recover"] is True
+
+
+def _records():
+    return [
+        ArticleRecord(("BLHS", "51"), "Bộ luật Hình sự", "Bộ luật", "Các tình tiết giảm nhẹ trách nhiệm hình sự",
+                      "Người phạm tội tự thú."),
+        ArticleRecord(("BLHS", "52"), "Bộ luật Hình sự", "Bộ luật", "Các tình tiết tăng nặng", "Phạm tội có tổ chức."),
+        ArticleRecord(("LVC", "29"), "Luật Viên chức", "Luật", "Đơn phương chấm dứt hợp đồng làm việc",
+                      "Viên chức có 02 năm liên tiếp không hoàn thành nhiệm vụ."),
+        ArticleRecord(("LVC", "30"), "Luật Viên chức", "Luật", "Chế độ thôi việc", "Viên chức được hưởng trợ cấp."),
+    ]
+
+
+def test_features_shape_and_values():
+    info = RecordInfo(_records())
+    cands = [Candidate(("LVC", "30"), 5.0, 0.8, 1.2), Candidate(("BLHS", "51"), None, 0.9, 0.5),
+             Candidate(("LVC", "29"), 2.5, None, 0.4)]
+    x = features(info, "Viên chức được hưởng chế độ thôi việc không?", ["LVC"], cands)
+    f = {name: x[:, i] for i, name in enumerate(FEATURES)}
+    assert x.shape == (3, len(FEATURES))
+    assert f["bm25"][0] == 5.0 and np.isnan(f["bm25"][1]) and f["bm25_rel"][2] == pytest.approx(0.5)
+    assert list(f["bm25_rank"][[0, 2]]) == [1, 2] and np.isnan(f["bm25_rank"][1])
+    assert list(f["dense_rank"][:2]) == [2, 1] and f["dense_gap"][1] == pytest.approx(0.0)
+    assert list(f["fused_rank"]) == [1, 2, 3] and f["fused_rel"][0] == pytest.approx(1.0)
+    assert list(f["named_doc"]) == [1, 0, 1] and set(f["any_named"]) == {1}
+    assert f["title_cover"][0] == pytest.approx(1.0)  # "Chế độ thôi việc" is all in the question
+    assert f["title_cover"][2] < 1.0
+    assert f["doc_title_cover"][0] == pytest.approx(1.0) and f["doc_title_cover"][1] == 0.0
+    assert list(f["doc_type"]) == [2, 1, 2] and list(f["article_no"]) == [30, 51, 29]
+    assert f["article_pos"][0] == pytest.approx(1.0) and f["doc_articles"][0] == pytest.approx(np.log(2))
+    assert list(f["doc_hits"]) == [2, 1, 2] and list(f["doc_best_rank"]) == [1, 2, 1]
+    assert f["query_len"][0] == len(set(syllables("Viên chức được hưởng chế độ thôi việc không?")))
+    assert features(info, "x", [], []).shape == (0, len(FEATURES))
+
+
+def _toy_training(seed: int = 0):
+    """Groups of 8 candidates where the gold one has the best dense score but a random fused rank."""
+    rng = np.random.RandomState(seed)
+    xs, y, groups = [], [], []
+    for _ in range(60):
+        n = 8
+        x = rng.rand(n, len(FEATURES))
+        gold = rng.randint(n)
+        x[:, FEATURES.index("dense")] = rng.rand(n) * 0.5
+        x[gold, FEATURES.index("dense")] = 0.9
+        x[:, FEATURES.index("doc_type")] = rng.randint(0, 4, n)
+        xs.append(x)
+        y.append((np.arange(n) == gold).astype(float))
+        groups.append(n)
+    return np.concatenate(xs), np.concatenate(y), groups
+
+
+def test_fit_learns_and_is_deterministic(tmp_path):
+    x, y, groups = _toy_training()
+    a = fit(x, y, groups, seed=7, rounds=30)
+    b = fit(x, y, groups, seed=7, rounds=30)
+    xt, yt, gt = _toy_training(seed=1)
+    pa, pb = a.predict(xt), b.predict(xt)
+    assert np.array_equal(pa, pb)
+    # the gold candidate comes first in most held-out groups
+    starts = np.cumsum([0, *gt[:-1]])
+    top = [int(np.argmax(pa[s:s + g]) == np.argmax(yt[s:s + g])) for s, g in zip(starts, gt)]
+    assert np.mean(top) > 0.9
+    a.save(tmp_path / "ranker")
+    loaded = LearnedRanker.load(tmp_path / "ranker")
+    assert np.allclose(loaded.predict(xt), pa) and loaded.depth == a.depth
+    (tmp_path / "ranker" / "meta.json").write_text('{"format": 1, "features": ["other"]}')
+    with pytest.raises(ValueError, match="retrain"):
+        LearnedRanker.load(tmp_path / "ranker")
+
+
+class _Constant:
+    """A stand-in model: prefers the candidate with the best dense score."""
+
+    depth = 3
+
+    def predict(self, x):
+        return np.nan_to_num(x[:, FEATURES.index("dense")], nan=-1.0)
+
+
+def test_index_ranker_reorders_the_head_and_keeps_the_score_scale():
+    recs = _records()
+    analyzer = QueryAnalyzer.from_titles({r.doc_id: r.doc_title for r in recs})
+    ranker = IndexRanker(_Constant(), recs, analyzer)
+    hits = [Hit(("LVC", "30"), 1.2, 1, scores={"bm25": 5.0, "dense": 0.2, "fused": 1.2}),
+            Hit(("LVC", "29"), 0.8, 2, scores={"bm25": 4.0, "dense": 0.9, "fused": 0.8}),
+            Hit(("BLHS", "51"), 0.5, 3, scores={"dense": 0.5, "fused": 0.5}),
+            Hit(("BLHS", "52"), 0.1, 4, scores={"bm25": 1.0, "fused": 0.1})]
+    out = ranker.rerank("thôi việc", hits)
+    assert [h.key for h in out] == [("LVC", "29"), ("BLHS", "51"), ("LVC", "30"), ("BLHS", "52")]
+    assert [h.score for h in out] == [1.2, 0.8, 0.5, 0.1]  # each rank keeps its fused score
+    assert out[0].scores["ranker"] == pytest.approx(0.9) and out[0].scores["bm25"] == 4.0
+    assert [h.rank for h in out[:3]] == [1, 2, 3]
+    assert ranker.rerank("x", hits[:1]) == hits[:1]
+
+
+def test_zalo_doc_ids_match_ignoring_case_or_by_unique_prefix():
+    lower = {"91/2015/qh13": "91/2015/QH13", "73/2006/qh11": "73/2006/QH11", "1/2000/qh1": "1/2000/QH1",
+             "1/2000/qh10": "1/2000/QH10"}
+    assert zalo_doc("91/2015/qh13", lower) == "91/2015/QH13"
+    assert zalo_doc("73/2006/qh", lower) == "73/2006/QH11"
+    assert zalo_doc("1/2000/qh", lower) is None  # two candidates
+    assert zalo_doc("5/2020/qh14", lower) is None
+
+
+def test_dev_questions_read_both_formats(tmp_path):
+    import json
+
+    (tmp_path / "zalo").mkdir()
+    (tmp_path / "alqac").mkdir()
+    (tmp_path / "zalo" / "questions-statutes.json").write_text(json.dumps(
+        [{"id": "z1", "text": "Hỏi?", "relevant_articles": [{"law_id": "73/2006/qh", "article_id": "5"}]}]))
+    (tmp_path / "alqac" / "questions.json").write_text(json.dumps(
+        [{"question_id": "a1", "text": "Đúng hay sai?", "choices": {"A": "x"},
+          "relevant_articles": [{"law_id": "Luật Viên chức", "article_id": 29}]}]))
+
+    class _Index:
+        class bm25:  # noqa: N801 - the attribute it stands in for
+            records = [ArticleRecord(("73/2006/QH11", "5"), "Luật Bình đẳng giới", "Luật", "", "")]
+
+    class _Resolver:
+        def __contains__(self, name):
+            return False
+
+        def resolve(self, name):
+            return {"Luật Viên chức": "luat-vien-chuc"}.get(name)
+
+    z = dev_questions(tmp_path, "zalo", _Index())
+    assert z == [{"text": "Hỏi?", "choices": None, "gold": {("73/2006/QH11", "5")}}]
+    a = dev_questions(tmp_path, "alqac", None, _Resolver())
+    assert a[0]["gold"] == {("luat-vien-chuc", "29")} and a[0]["choices"] == {"A": "x"}
+
+
+class _Reverse:
+    """A stand-in model that ranks the fused candidates in reverse, and records what it was shown."""
+
+    depth = 5
+
+    def __init__(self):
+        self.seen = []
+
+    def predict(self, x):
+        self.seen.append(x)
+        return x[:, FEATURES.index("fused_rank")]
+
+
+def test_index_runs_an_attached_ranker_before_named_units(store, tmp_path):
+    from indexing.index import CorpusIndex, IndexBuilder, IndexConfig
+    from indexing.ranker import attach_ranker, load_ranker
+    from tests.indexing.test_index import BLHS, VIEN_CHUC
+
+    store.replace_source("test", "/a", "h1", [BLHS])
+    store.replace_source("test", "/b", "h1", [VIEN_CHUC])
+    IndexBuilder(tmp_path / "home", IndexConfig(), None).build(store, "test")
+    index = CorpusIndex.load(tmp_path / "home", "test", resolver=store.resolver("test"))
+    plain = [h.key for h in index.search("viên chức thôi việc hợp đồng", 5)]
+    model = _Reverse()
+    attach_ranker(index, model)
+    attach_ranker(index, model)  # attaching again replaces, never stacks
+    assert sum(isinstance(r, IndexRanker) for r in index.rerankers) == 1
+    hits = index.search("viên chức thôi việc hợp đồng", 2)
+    assert len(model.seen[-1]) == len(plain)  # the ranker saw its depth of candidates, not just k + 2
+    assert [h.key for h in hits] == plain[::-1][:2] and "ranker" in hits[0].scores
+    assert [h.rank for h in hits] == [1, 2]
+    # a cited article still comes first, after the ranker
+    assert index.search("Điều 51 Bộ luật Hình sự", 3)[0].key == ("100/2015/QH13", "51")
+    attach_ranker(index, None)
+    assert [h.key for h in index.search("viên chức thôi việc hợp đồng", 5)] == plain
+    assert load_ranker(tmp_path / "home") is None  # none trained there
+    (tmp_path / "home" / "models" / "ranker").mkdir(parents=True)
+    (tmp_path / "home" / "models" / "ranker" / "model.txt").write_text("broken")
+    (tmp_path / "home" / "models" / "ranker" / "meta.json").write_text("{}")
+    assert load_ranker(tmp_path / "home") is None  # unusable: logged and ignored
