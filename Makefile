@@ -63,7 +63,7 @@ run: setup
 	$(BIN)/thuky index build --corpus statutes
 	$(BIN)/thuky ingest --corpus alqac ../shared/data/alqac/law.json
 	$(BIN)/thuky index build --corpus alqac
-	$(BIN)/thuky models ranker
+	$(BIN)/thuky models train
 	$(BIN)/thuky search "người phạm tội tự thú thì có được giảm nhẹ trách nhiệm hình sự không" --k 5
 	$(BIN)/thuky cases ingest ../shared/data/alqac2026/judgments.json
 	$(BIN)/thuky users init-admin

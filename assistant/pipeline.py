@@ -14,11 +14,13 @@ from functools import partial
 from assistant.answer import Answer, AnswerForm, Source
 from assistant.abstain import DEFAULT_THRESHOLD, should_abstain
 from assistant.composer import Composer, FallbackComposer
+from assistant.confidence import ConfidenceModel
+from assistant.confidence import features as confidence_features
 from assistant.conversation import ConversationStore, Turn
 from assistant.errors import QuestionRejected
 from assistant.extractive import ExtractiveComposer
 from assistant.defaults import MAX_QUESTION_CHARS
-from assistant.understand import understand
+from assistant.understand import Question, understand
 from assistant.verify import verify_citations
 from corpus.store import Store, StoreError
 
@@ -27,6 +29,16 @@ ABSTAIN_TEXT = "Không tìm thấy quy định phù hợp trong cơ sở dữ li
 _FOLLOW_UP = re.compile(
     r"^(còn|vậy|thế|thế còn|vậy còn|nếu|trường hợp|còn trường hợp|và|nhưng)\b|thì sao\s*\??$|(trường hợp|điều|quy định|"
     r"khoản|việc) (đó|này|trên)\b|như vậy", re.IGNORECASE)
+
+
+@dataclass
+class Draft:
+    """A question understood, its sources and the composed answer (None: the evidence rule abstained)."""
+
+    question: Question
+    sources: list[Source]
+    answer: Answer | None
+    timings: dict[str, float]
 
 
 @dataclass
@@ -74,8 +86,12 @@ class Assistant:
     def __init__(self, store: Store, index_for: Callable[[str], object],
                  conversations: ConversationStore | None = None, composer: Composer | None = None,
                  llm: Composer | None = None,
-                 config: AssistantConfig | None = None, related_cases: Callable[[str], list] | None = None):
+                 config: AssistantConfig | None = None, related_cases: Callable[[str], list] | None = None,
+                 confidence: Callable[[], ConfidenceModel | None] | None = None):
         self.store = store
+        # the fitted confidence model (assistant/confidence.py), asked for on every answer so that a refit is seen;
+        # None, or a callable returning None: the evidence-score rule of assistant/abstain.py decides abstention
+        self.confidence = confidence
         self.related_cases = related_cases  # question → CaseReference list (supporting judgments), optional
         self.index_for = index_for
         self.conversations = conversations
@@ -141,24 +157,20 @@ class Assistant:
             history = self.conversations.history(session_id, owner, last=self.config.history_turns)
             corpus = self.conversations.corpus_of(session_id, owner)
 
-        t = time.perf_counter()
         standalone = standalone_question(question, history)
-        q = understand(standalone or question, choices, form)
-        timings["understand"] = (time.perf_counter() - t) * 1000
-
+        model = self.confidence() if self.confidence is not None else None
+        draft = self.draft(standalone or question, corpus=corpus, choices=choices, form=form, filters=filters,
+                           use_llm=use_llm, k=k, abstain_rule=model is None)
+        q, sources, answer = draft.question, draft.sources, draft.answer
+        timings.update(draft.timings)
         t = time.perf_counter()
-        index = self.index_for(corpus)
-        hits = index.search(q.raw, k or self.config.k, filters, choices=q.choices) if any(
-            ch.isalnum() for ch in q.raw) else []
-        sources = sources_from_hits(index, hits)
-        timings["retrieve"] = (time.perf_counter() - t) * 1000
-
-        t = time.perf_counter()
-        if should_abstain(q, sources, threshold=self.config.abstain_threshold):
+        if model is not None:
+            p = float(model.probability(confidence_features(q, sources, answer))[0])
+            answer = self._abstention(question, q.form, sources) if p < model.threshold else answer
+            answer.confidence = round(p, 4)
+        elif answer is None:
             answer = self._abstention(question, q.form, sources)
-        else:
-            answer = self._compose(q, sources, use_llm, corpus)
-        timings["compose+verify"] = (time.perf_counter() - t) * 1000
+        timings["confidence"] = (time.perf_counter() - t) * 1000
 
         answer.question = question
         answer.standalone_question = standalone
@@ -172,6 +184,32 @@ class Assistant:
             answer.session_id = session_id
             self.conversations.append(session_id, question, standalone, answer.model_dump(mode="json"), owner)
         return answer
+
+    def draft(self, question: str, *, corpus: str, choices: dict[str, str] | None = None,
+              form: AnswerForm | str | None = None, filters=None, use_llm: bool = False, k: int | None = None,
+              abstain_rule: bool = True) -> Draft:
+        """Understand, retrieve and compose a standalone question, before any abstention by the confidence model.
+        With ``abstain_rule`` (no confidence model) the evidence-score rule applies here: its abstention is
+        ``answer=None``."""
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        q = understand(question, choices, form)
+        timings["understand"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        index = self.index_for(corpus)
+        hits = index.search(q.raw, k or self.config.k, filters, choices=q.choices) if any(
+            ch.isalnum() for ch in q.raw) else []
+        sources = sources_from_hits(index, hits)
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        if abstain_rule and should_abstain(q, sources, threshold=self.config.abstain_threshold):
+            answer = None
+        else:
+            answer = self._compose(q, sources, use_llm, corpus)
+        timings["compose+verify"] = (time.perf_counter() - t) * 1000
+        return Draft(q, sources, answer, timings)
 
     def _compose(self, q, sources: list[Source], use_llm: bool, corpus: str) -> Answer:
         """The verified answer: the LLM's when it is asked for and one of its citations verifies, else the extractive

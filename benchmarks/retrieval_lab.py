@@ -103,12 +103,6 @@ def fmt_row(name: str, m: dict[str, float], extra: str = "") -> str:
 HEADER = f"{'':<34}" + "".join(f"{k:>9}" for k in ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10"))
 
 
-def folds(n: int, k: int = 5, seed: int = 13) -> np.ndarray:
-    """Fold number of each of ``n`` items: a fixed permutation by ``seed``, dealt round-robin."""
-    perm = np.random.RandomState(seed).permutation(n)
-    out = np.empty(n, dtype=int)
-    out[perm] = np.arange(n) % k
-    return out
 
 
 # --- the cached signals of one set -----------------------------------------------------------------------------------

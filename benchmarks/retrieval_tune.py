@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.retrieval_lab import (DEFAULT_CACHE, HEADER, METRICS, FusionConfig, fmt_row, folds,  # noqa: E402
-                                      open_lab)
+from benchmarks.retrieval_lab import DEFAULT_CACHE, HEADER, METRICS, FusionConfig, fmt_row, open_lab  # noqa: E402
+from indexing.ranker import folds  # noqa: E402
 
 NAMES = ("alqac", "zalo")
 

