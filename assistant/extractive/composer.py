@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.answer import Answer, AnswerForm, Citation, Source
 from assistant.extractive.direct import answers, clean_quote, direct_value, lcs_pairs
+from assistant.extractive.entailment import option_features, statement_features
 from assistant.extractive.features import COMMON_SYLLABLES, quantities, tokens
 from assistant.extractive.scoring import Scorer, p_true, tf_features
 from assistant.extractive.units import Unit, split_units
@@ -102,6 +103,21 @@ class ExtractiveComposer:
         f = tf_features(statement, u, scorer)
         f["score"] = score
         return _Support(p_true(f), u, f)
+
+    # -- evidence for the closed forms -------------------------------------------------------------------------
+    def scorer_for(self, question: Question, sources: list[Source]) -> Scorer | None:
+        """The scorer over the units the composer answers from (None without units)."""
+        units = _named(question, [u for s in sources for u in split_units(s)])
+        return Scorer(units) if units else None
+
+    def statement_evidence(self, scorer: Scorer, statement: str) -> dict[str, float]:
+        """The entailment features of a statement against the units that support it best."""
+        return statement_features(statement, self._rank(scorer, statement), scorer)
+
+    def option_evidence(self, scorer: Scorer, stem: str, options: dict[str, str]) -> dict[str, dict[str, float]]:
+        """The entailment features of each option read with the stem."""
+        ranked = {k: self._rank(scorer, f"{stem} {v}") for k, v in options.items()}
+        return option_features(stem, options, ranked, scorer)
 
     # -- forms ------------------------------------------------------------------------------------------------
     def compose(self, question: Question, sources: list[Source]) -> Answer:

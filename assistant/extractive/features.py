@@ -19,6 +19,8 @@ COMMON_SYLLABLES = set("""và của các là được có cho trong theo với n
 từ đến do hoặc người việc như nào sau đây trên ra vào lại đã sẽ đang cũng nếu phải quy định luật điều khoản điểm bộ
 này""".split())
 _NEG = {"không", "chưa", "cấm", "chẳng", "chớ", "đừng", "nghiêm"}
+#: the syllables that negate what follows them
+NEGATION_SYLLABLES = frozenset(_NEG)
 ABSOLUTE_WORDS = ["luôn", "luôn luôn", "bất kỳ", "bất cứ", "tất cả", "chỉ", "duy nhất", "mọi", "hoàn toàn",
                   "tuyệt đối", "bắt buộc", "không cần", "tự do", "ngay lập tức", "vô điều kiện", "toàn bộ"]
 _UNITS_OF = ["ngày làm việc", "ngày", "tháng", "năm", "tuổi", "giờ", "phút", "lần", "người", "%", "phần trăm",
