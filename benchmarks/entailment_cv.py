@@ -10,14 +10,17 @@ only and scored on the held-out fold. Compared:
 * ``refit``: the same logistic form and inputs as the composer before this script (``tf_features`` + support score;
   for options also the option's own coverage and its conflicts), refitted;
 * ``rich``: every entailment feature, logistic regression;
-* ``rich-gbm``: every entailment feature, LightGBM.
+* ``rich-gbm``: every entailment feature, LightGBM;
+* ``rank`` (options only): the composer's aggregate rule as today, then among the plain options a conditional logit
+  (softmax over the options of a question, L2 ``RANK_L2``) over every entailment feature.
 
-An option's label is whether it states the law: the answer of a plain question, every option but the answer of a
-negative one, all options under a right "Cả … đều đúng" (none under "… đều sai"); the choice then follows
-:func:`assistant.extractive.decisions.choose_option`, its aggregate thresholds chosen on the training folds.
+For the per-option classifiers an option's label is whether it states the law: the answer of a plain question, every
+option but the answer of a negative one, all options under a right "Cả … đều đúng" (none under "… đều sai"); the
+choice then follows :func:`assistant.extractive.decisions.choose_option`, its aggregate thresholds chosen on the
+training folds. Logistic models use ``C = LOGISTIC_C``.
 
-Prints out-of-fold accuracy per type (and counting the product's abstentions as wrong), then the final logistic
-weights fitted on all dev questions, as the constants ``assistant/extractive/decisions.py`` holds.
+Prints out-of-fold accuracy per type (and counting the product's abstentions as wrong), then the ranker's weights
+fitted on all dev questions: the constant ``OPTION_RANKER`` of ``assistant/extractive/decisions.py``.
 
     THUKY_HOME=~/.thuky .venv/bin/python benchmarks/entailment_cv.py [--k 8] [--json out.json]
 """
@@ -27,9 +30,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +45,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from assistant.abstain import should_abstain  # noqa: E402
 from assistant.answer import AnswerForm, Source  # noqa: E402
 from assistant.extractive import ExtractiveComposer, aggregate_option  # noqa: E402
-from assistant.extractive.decisions import Logistic, choose_option  # noqa: E402
+from assistant.extractive.decisions import Linear, choose_option  # noqa: E402
 from assistant.understand import Question, understand  # noqa: E402
 
 FORMS = {"Đúng/Sai": AnswerForm.TRUE_FALSE, "Trắc nghiệm": AnswerForm.MULTIPLE_CHOICE}
@@ -50,6 +55,18 @@ TODAY_TF = ["neg", "neg_drop", "neg_extra", "num", "abs", "uni", "bi", "tri", "m
             "score"]
 TODAY_OPTION = TODAY_TF + ["opt_uni", "opt_bi", "opt_conflict"]
 THRESHOLDS = [round(x, 2) for x in np.arange(0.2, 0.81, 0.05)]
+LOGISTIC_C = 0.1
+RANK_L2 = 30.0
+
+
+@dataclass(frozen=True)
+class Logistic:
+    weights: dict[str, float]
+    bias: float
+
+    def prob(self, feats: dict[str, float]) -> float:
+        z = self.bias + sum(w * feats.get(k, 0.0) for k, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 # -- data ---------------------------------------------------------------------------------------------------------
@@ -106,13 +123,14 @@ def featurize(questions: list[dict], sources: list[list[dict]], composer: Extrac
             plain = {k: uq.choices[k] for k in letters if aggs[k] is None}
             row.update(letters=letters, aggs=aggs, negative=uq.negative,
                        feats=composer.option_evidence(scorer, uq.text, plain) if scorer else {},
-                       truth=option_truth(uq, q["answer"], aggs))
+                       support={k: composer.option_support(scorer, uq.text, v).p for k, v in plain.items()}
+                       if scorer else {}, truth=option_truth(uq, q["answer"], aggs))
         rows.append(row)
     return rows
 
 
 # -- models -------------------------------------------------------------------------------------------------------
-def fit_logistic(x: np.ndarray, y: np.ndarray, names: list[str], c: float = 1.0) -> Logistic:
+def fit_logistic(x: np.ndarray, y: np.ndarray, names: list[str], c: float = LOGISTIC_C) -> Logistic:
     """L2 logistic regression on standardised features, returned on the raw scale."""
     from sklearn.linear_model import LogisticRegression
 
@@ -183,6 +201,54 @@ def best_aggregate_thresholds(rows: list[dict], prob: Callable[[dict], float]) -
                                     -abs(t[0] - 0.5) - abs(t[1] - 0.5)))
 
 
+def fit_ranker(rows: list[dict], names: list[str], l2: float = RANK_L2) -> Linear:
+    """Conditional logit over the plain options of the questions whose answer is a plain option (utilities negated
+    for a negative stem), on standardised features, returned on the raw scale."""
+    from scipy.optimize import minimize
+
+    groups, gold = [], []
+    for r in rows:
+        letters = sorted(r["feats"])
+        if r["gold"] not in letters:
+            continue
+        sign = -1.0 if r["negative"] else 1.0
+        groups.append((sign, matrix([r["feats"][k] for k in letters], names)))
+        gold.append(letters.index(r["gold"]))
+    stacked = np.vstack([x for _s, x in groups])
+    mu, sd = stacked.mean(0), stacked.std(0)
+    sd[sd < 1e-9] = 1.0
+    xs = [sign * (x - mu) / sd for sign, x in groups]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = l2 * float(w @ w), 2 * l2 * w
+        for x, g in zip(xs, gold):
+            u = x @ w
+            p = np.exp(u - u.max())
+            p /= p.sum()
+            value -= math.log(p[g] + 1e-12)
+            grad -= x[g] - p @ x
+        return value, grad
+
+    w = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x / sd
+    return Linear({n: float(round(v, 4)) for n, v in zip(names, w) if abs(v) >= 5e-5})
+
+
+def rank_decide(rows: list[dict], ranker: Linear, all_t: float = 0.4, none_t: float = 0.5) -> list[str]:
+    """Today's aggregate rule on the composer's support, then the ranker among the plain options."""
+    from assistant.extractive.decisions import pick_plain
+
+    out = []
+    for r in rows:
+        if not r["feats"]:
+            out.append("")
+            continue
+        best, _ = choose_option(r["letters"], r["aggs"], r["support"], r["negative"], all_t, none_t)
+        if r["aggs"][best] is None and len(r["feats"]) > 1:
+            best, _ = pick_plain({k: ranker.score(f) for k, f in r["feats"].items()}, r["negative"])
+        out.append(best)
+    return out
+
+
 def folds(n: int) -> list[np.ndarray]:
     from sklearn.model_selection import KFold
 
@@ -195,10 +261,13 @@ def out_of_fold(rows: list[dict], names: list[str], kind: str, multiple_choice: 
     for test in folds(len(rows)):
         held = set(test.tolist())
         tr = [r for i, r in enumerate(rows) if i not in held and r["feats"]]
-        feats, y = option_samples(tr) if multiple_choice else tf_samples(tr)
-        prob = train(kind, feats, y, names)
+        if kind != "rank":
+            feats, y = option_samples(tr) if multiple_choice else tf_samples(tr)
+            prob = train(kind, feats, y, names)
         te = [rows[i] for i in test]
-        if multiple_choice:
+        if kind == "rank":
+            got = rank_decide(te, fit_ranker(tr, names))
+        elif multiple_choice:
             got = option_decide(te, prob, *best_aggregate_thresholds(tr, prob))
         else:
             got = tf_decide(te, prob, best_threshold(tr, prob))
@@ -227,7 +296,7 @@ def main(argv=None) -> dict:
         return {}
     questions = [q for q in json.loads(path.read_text(encoding="utf-8")) if q["question_type"] in FORMS]
     sources = collect(questions, args.k, args.cache_dir)
-    rows = featurize(questions, sources, ExtractiveComposer())
+    rows = featurize(questions, sources, ExtractiveComposer(option_ranker=None))
     tf = [r for r in rows if r["type"] == "Đúng/Sai"]
     mc = [r for r in rows if r["type"] == "Trắc nghiệm"]
     rich_tf = sorted({n for r in tf for n in r["feats"]})
@@ -236,34 +305,24 @@ def main(argv=None) -> dict:
     print(f"{'decision':<10}{'Đúng/Sai':>10}{'(+abst)':>9}{'Trắc nghiệm':>13}{'(+abst)':>9}   out of fold, "
           f"{FOLDS} folds, seed {SEED}; (+abst): the product's abstentions counted wrong")
     candidates = {"today": None, "refit": ("logistic", TODAY_TF, TODAY_OPTION),
-                  "rich": ("logistic", rich_tf, rich_mc), "rich-gbm": ("gbm", rich_tf, rich_mc)}
+                  "rich": ("logistic", rich_tf, rich_mc), "rich-gbm": ("gbm", rich_tf, rich_mc),
+                  "rank": ("rank", None, rich_mc)}
     for name, spec in candidates.items():
-        if spec is None:
-            p_tf, p_mc = [r["today"] for r in tf], [r["today"] for r in mc]
-        else:
-            p_tf = out_of_fold(tf, spec[1], spec[0], False)
+        p_tf, p_mc = [r["today"] for r in tf], [r["today"] for r in mc]
+        if spec is not None:
+            p_tf = out_of_fold(tf, spec[1], spec[0], False) if spec[1] else None
             p_mc = out_of_fold(mc, spec[2], spec[0], True)
-        a_tf, a_mc = report(tf, p_tf), report(mc, p_mc)
+        a_tf = report(tf, p_tf) if p_tf else (float("nan"), float("nan"))
+        a_mc = report(mc, p_mc)
         out[name] = {"true_false": a_tf, "multiple_choice": a_mc}
         print(f"{name:<10}{a_tf[0]:>10.4f}{a_tf[1]:>9.4f}{a_mc[0]:>13.4f}{a_mc[1]:>9.4f}", flush=True)
-    final_tf = fit_logistic(matrix(*_xy(tf_samples(tf), rich_tf)), tf_samples(tf)[1], rich_tf)
-    final_tf = Logistic(final_tf.weights, final_tf.bias, best_threshold(tf, final_tf.prob))
-    final_mc = fit_logistic(matrix(*_xy(option_samples(mc), rich_mc)), option_samples(mc)[1], rich_mc)
-    all_t, none_t = best_aggregate_thresholds(mc, final_mc.prob)
-    print("\n# fitted on all dev questions (rich, logistic):")
-    print(f"TRUE_FALSE_MODEL = {final_tf!r}")
-    print(f"OPTION_MODEL = {final_mc!r}")
-    print(f"ALL_THRESHOLD, NONE_THRESHOLD = {all_t}, {none_t}")
-    out["final"] = {"true_false": final_tf.__dict__ | {"weights": dict(final_tf.weights)},
-                    "options": final_mc.__dict__ | {"weights": dict(final_mc.weights)},
-                    "all_threshold": all_t, "none_threshold": none_t}
+    ranker = fit_ranker(mc, rich_mc)
+    print("\n# the ranker fitted on all dev multiple-choice questions (assistant/extractive/decisions.py):")
+    print(f"OPTION_RANKER = {ranker!r}")
+    out["final"] = {"option_ranker": dict(ranker.weights)}
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2))
     return out
-
-
-def _xy(samples: tuple[list[dict], np.ndarray], names: list[str]) -> tuple[list[dict], list[str]]:
-    return samples[0], names
 
 
 if __name__ == "__main__":

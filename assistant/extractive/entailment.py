@@ -138,15 +138,11 @@ def _missing(statement: Sequence[str], tokset: set[str], scorer: Scorer) -> floa
     return sum(scorer.w(t) for t in content if t not in tokset) / total
 
 
-#: option features compared with the other options of the same question (the option minus their mean)
-CONTRASTED = ("score", "uni", "miss", "tri", "order", "opt_uni", "opt_any", "run")
-
-
 def option_features(stem: str, options: dict[str, str], ranked: dict[str, list[tuple[float, Unit]]],
                     scorer: Scorer) -> dict[str, dict[str, float]]:
     """Features of each option read with ``stem`` (``ranked[letter]``: the units by support of stem + option, not
-    empty): those of the statement, the option's own words found in the best unit and anywhere in the sources, the
-    conflicts of the option alone, and each of :data:`CONTRASTED` relative to the other options."""
+    empty): those of the statement, the option's own words found in the best unit and anywhere in the sources, and
+    the conflicts of the option alone. A choice compares them across the options of one question."""
     stem_toks = set(tokens(stem))
     out: dict[str, dict[str, float]] = {}
     for letter, option in options.items():
@@ -160,8 +156,4 @@ def option_features(stem: str, options: dict[str, str], ranked: dict[str, list[t
         f["opt_conflict"] = (alone["neg_extra"] + 0.5 * (alone["neg"] + alone["neg_drop"]) + alone["num"]
                              + 0.5 * alone["abs"])
         out[letter] = f
-    for key in CONTRASTED:
-        for letter, f in out.items():
-            others = [g[key] for k, g in out.items() if k != letter]
-            f[f"{key}_rel"] = f[key] - (sum(others) / len(others) if others else 0.0)
     return out

@@ -1,5 +1,5 @@
 from assistant.answer import Source
-from assistant.extractive.decisions import Logistic, choose_option
+from assistant.extractive.decisions import Linear, choose_option, pick_plain
 from assistant.extractive.entailment import (alignment_gaps, longest_gap, option_features, ordered_share,
                                              same_measure_conflicts, statement_features, substitutions)
 from assistant.extractive.features import tokens
@@ -52,25 +52,34 @@ def test_statement_features_have_the_same_keys_whatever_the_statement():
     assert f["num_same"] == 0.0 and f["sub"] == 0.0
 
 
-def test_option_features_are_contrasted_with_the_other_options():
+def test_option_features_measure_the_option_own_words():
     s = _scorer()
     stem = "Thời hạn kháng cáo là"
     options = {"A": "15 ngày", "B": "người lao động"}
     ranked = {k: s.rank(tokens(f"{stem} {v}")) for k, v in options.items()}
     f = option_features(stem, options, ranked, s)
-    assert abs(f["A"]["opt_uni_rel"] + f["B"]["opt_uni_rel"]) < 1e-9
     assert f["A"]["opt_uni"] == 1.0
+    assert f["B"]["opt_uni"] < 1.0 and f["B"]["opt_any"] == 1.0
 
 
-def test_logistic_and_choice():
-    m = Logistic({"x": 2.0}, -1.0)
-    assert m.prob({"x": 0.5}) == 0.5
-    assert m.prob({}) < 0.5
+def test_ranker_picks_the_highest_utility_or_the_lowest_for_a_negative_stem():
+    m = Linear({"x": 2.0})
+    assert m.score({"x": 0.5}) == 1.0 and m.score({}) == 0.0
+    assert pick_plain({"A": 0.1, "B": 3.0, "C": 0.2}, False)[0] == "B"
+    assert pick_plain({"A": 0.1, "B": 3.0, "C": 0.2}, True)[0] == "A"
+    best, margin = pick_plain({"A": 1.0, "B": 1.0}, False)
+    assert best == "A" and margin == 0.0
+    assert pick_plain({"A": 9.0, "B": 0.0}, False)[1] > 0.99
+
+
+def test_choice_with_aggregate_options():
     letters = ["A", "B", "C", "D"]
     aggs = {"A": None, "B": None, "C": None, "D": ("all", [])}
     assert choose_option(letters, aggs, {"A": 0.9, "B": 0.2, "C": 0.1}, False, 0.5, 0.5)[0] == "A"
     assert choose_option(letters, aggs, {"A": 0.9, "B": 0.2, "C": 0.1}, True, 0.5, 0.5)[0] == "C"
     assert choose_option(letters, aggs, {"A": 0.9, "B": 0.8, "C": 0.7}, False, 0.5, 0.5)[0] == "D"
+    none = {"A": None, "B": None, "C": None, "D": ("none", [])}
+    assert choose_option(letters, none, {"A": 0.1, "B": 0.2, "C": 0.1}, False, 0.5, 0.5)[0] == "D"
 
 
 def test_alignment_gaps_find_replaced_dropped_and_added_words():
