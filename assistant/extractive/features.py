@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
 
 __all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "NUMBER_WORDS", "WORD", "norm", "tokens", "quantities", "neg_grams",
-           "bigrams", "trigrams"]
+           "bigrams", "trigrams",
+           "NEGATION_SYLLABLES"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 #: the syllables Vietnamese numbers are written with, as a regex alternation
