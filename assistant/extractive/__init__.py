@@ -10,16 +10,18 @@ when an ``embed`` callable is injected, embedding similarity.
   ("không", "không được", "chưa", "cấm"), numbers and durations ("03 tháng" = "3 tháng", "từ 01 năm đến 05 năm") the
   statement states and the law does not, absolute words the law does not use ("luôn", "bất kỳ", "chỉ"), and
   content words of the statement missing from the law. A logistic score of these gives P(Đúng).
-* Trắc nghiệm: each option, read with the question stem, gets the same P(Đúng); negative stems ("không phải",
-  "trừ", "KHÔNG đúng") pick the least supported option; "Cả A, B, C đều đúng" / "Cả 3 phương án trên" / "Tất cả
-  đều sai" options take the weakest (or strongest) of the options they name.
+* Trắc nghiệm: each option, read with the question stem, gets a support score (P(Đúng) and the option's own words
+  in the best unit); "Cả A, B, C đều đúng" / "Cả 3 phương án trên" / "Tất cả đều sai" options take the weakest (or
+  strongest) of the options they name; among the plain options a learned linear ranker over the entailment features
+  picks the answer (negative stems — "không phải", "trừ", "KHÔNG đúng" — the lowest).
 * Short answer / open: the best unit(s), quoted.
 
 The answer text is template words plus verbatim quotes; nothing else is stated.
 
 Modules: :mod:`~assistant.extractive.features` (syllables, quantities, negation), :mod:`~assistant.extractive.units`
 (splitting articles into units), :mod:`~assistant.extractive.scoring` (support and the Đúng/Sai features),
-:mod:`~assistant.extractive.composer` (the answer forms).
+:mod:`~assistant.extractive.entailment` (a statement against its best units), :mod:`~assistant.extractive.decisions`
+(the choice among options), :mod:`~assistant.extractive.composer` (the answer forms).
 """
 
 from assistant.extractive.composer import ExtractiveComposer, aggregate_option

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Answer, AnswerForm, Citation, Source
+from assistant.extractive.decisions import OPTION_RANKER, Linear, choose_option, pick_plain
 from assistant.extractive.direct import answers, clean_quote, direct_value, lcs_pairs
+from assistant.extractive.entailment import option_features, statement_features
 from assistant.extractive.features import COMMON_SYLLABLES, quantities, tokens
 from assistant.extractive.scoring import Scorer, p_true, tf_features
 from assistant.extractive.units import Unit, split_units
@@ -71,7 +73,8 @@ class ExtractiveComposer:
                  mc_weights: tuple[float, float, float, float] = (0.3, 1.0, 0.0, 0.15),
                  all_threshold: float = 0.4, none_threshold: float = 0.5, option_depth: int = 1,
                  rank_tolerance: float = RANK_TOLERANCE, max_points: int = 8, align_weight: float = 0.3,
-                 align_depth: int = 16):
+                 align_depth: int = 16, option_ranker: Linear | None = OPTION_RANKER):
+        self.option_ranker = option_ranker
         self.rank_tolerance = rank_tolerance
         self.align_weight = align_weight
         self.align_depth = align_depth
@@ -103,6 +106,21 @@ class ExtractiveComposer:
         f["score"] = score
         return _Support(p_true(f), u, f)
 
+    # -- evidence for the closed forms -------------------------------------------------------------------------
+    def scorer_for(self, question: Question, sources: list[Source]) -> Scorer | None:
+        """The scorer over the units the composer answers from (None without units)."""
+        units = _named(question, [u for s in sources for u in split_units(s)])
+        return Scorer(units) if units else None
+
+    def statement_evidence(self, scorer: Scorer, statement: str) -> dict[str, float]:
+        """The entailment features of a statement against the units that support it best."""
+        return statement_features(statement, self._rank(scorer, statement), scorer)
+
+    def option_evidence(self, scorer: Scorer, stem: str, options: dict[str, str]) -> dict[str, dict[str, float]]:
+        """The entailment features of each option read with the stem."""
+        ranked = {k: self._rank(scorer, f"{stem} {v}") for k, v in options.items()}
+        return option_features(stem, options, ranked, scorer)
+
     # -- forms ------------------------------------------------------------------------------------------------
     def compose(self, question: Question, sources: list[Source]) -> Answer:
         units = _named(question, [u for s in sources for u in split_units(s)])
@@ -132,7 +150,7 @@ class ExtractiveComposer:
         conf = _clip(abs(sup.p - 0.5) * 2 * (0.5 + 0.5 * retrieval))
         return Answer(text=text, value=value, direct=value, citations=[_cite(u)], confidence=conf, **base)
 
-    def _option_support(self, scorer: Scorer, stem: str, option: str) -> _Support:
+    def option_support(self, scorer: Scorer, stem: str, option: str) -> _Support:
         """How well the sources support ``option`` read with the question ``stem``: the option's own words found in
         the unit that best matches stem and option together, less negation/number/absolute-word conflicts."""
         ranked = self._rank(scorer, f"{stem} {option}")
@@ -161,26 +179,14 @@ class ExtractiveComposer:
         negative = q.negative
         aggs = {k: aggregate_option(v, letters) for k, v in q.choices.items()}
         plain = [k for k in letters if aggs[k] is None]
-        sup = {k: self._option_support(scorer, q.text, q.choices[k]) for k in plain}
-        score: dict[str, float] = {k: (-sup[k].p if negative else sup[k].p) for k in plain}
-        for k in letters:
-            a = aggs[k]
-            if a is None:
-                continue
-            kind, named = a
-            refs = [r for r in (named or plain) if r in sup]
-            if not refs or negative:
-                score[k] = -9.0
-                continue
-            ps = [sup[r].p for r in refs]
-            if kind == "all":
-                # "all of the above" is right when even its weakest option is well supported
-                score[k] = max(ps) + 0.01 if min(ps) >= self.all_threshold else min(ps)
-            else:
-                score[k] = -9.0 if max(ps) >= self.none_threshold else 9.0
-        best = max(letters, key=lambda k: (score.get(k, -9.0), -letters.index(k)))
+        sup = {k: self.option_support(scorer, q.text, q.choices[k]) for k in plain}
+        best, score = choose_option(letters, aggs, {k: sup[k].p for k in plain}, negative, self.all_threshold,
+                                    self.none_threshold)
         ordered = sorted(score.values(), reverse=True)
         margin = ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)
+        if aggs[best] is None and self.option_ranker is not None and self.option_ranker.weights and len(plain) > 1:
+            feats = self.option_evidence(scorer, q.text, {k: q.choices[k] for k in plain})
+            best, margin = pick_plain({k: self.option_ranker.score(f) for k, f in feats.items()}, negative)
         cited: list[Unit] = []
         if aggs[best] is None:
             cited = [sup[best].unit] if sup[best].unit else []

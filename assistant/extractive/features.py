@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
 
 __all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "NUMBER_WORDS", "WORD", "norm", "tokens", "quantities", "neg_grams",
-           "bigrams", "trigrams"]
+           "bigrams", "trigrams",
+           "NEGATION_SYLLABLES"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 #: the syllables Vietnamese numbers are written with, as a regex alternation
@@ -19,6 +20,8 @@ COMMON_SYLLABLES = set("""và của các là được có cho trong theo với n
 từ đến do hoặc người việc như nào sau đây trên ra vào lại đã sẽ đang cũng nếu phải quy định luật điều khoản điểm bộ
 này""".split())
 _NEG = {"không", "chưa", "cấm", "chẳng", "chớ", "đừng", "nghiêm"}
+#: the syllables that negate what follows them
+NEGATION_SYLLABLES = frozenset(_NEG)
 ABSOLUTE_WORDS = ["luôn", "luôn luôn", "bất kỳ", "bất cứ", "tất cả", "chỉ", "duy nhất", "mọi", "hoàn toàn",
                   "tuyệt đối", "bắt buộc", "không cần", "tự do", "ngay lập tức", "vô điều kiện", "toàn bộ"]
 _UNITS_OF = ["ngày làm việc", "ngày", "tháng", "năm", "tuổi", "giờ", "phút", "lần", "người", "%", "phần trăm",

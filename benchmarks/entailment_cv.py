@@ -1,0 +1,329 @@
+"""Đúng/Sai and multiple-choice decisions under 5-fold cross-validation on the ALQAC dev questions.
+
+Retrieval is the product's (``THUKY_HOME``'s live ``alqac`` index, top ``k`` articles, cached as JSON under ``/tmp``);
+the composer's units and support ranking are the product's. Each Đúng/Sai statement and each multiple-choice option
+(its stem read with the option) gets the features of :mod:`assistant.extractive.entailment`. Folds are by question
+(``KFold(5, shuffle, seed 13)``, separately for each type); every model and threshold is fitted on the training folds
+only and scored on the held-out fold. Compared:
+
+* ``today``: the composer as committed (hand-set weights, fitted in-sample);
+* ``refit``: the same logistic form and inputs as the composer before this script (``tf_features`` + support score;
+  for options also the option's own coverage and its conflicts), refitted;
+* ``rich``: every entailment feature, logistic regression;
+* ``rich-gbm``: every entailment feature, LightGBM;
+* ``rank`` (options only): the composer's aggregate rule as today, then among the plain options a conditional logit
+  (softmax over the options of a question, L2 ``RANK_L2``) over every entailment feature.
+
+For the per-option classifiers an option's label is whether it states the law: the answer of a plain question, every
+option but the answer of a negative one, all options under a right "Cả … đều đúng" (none under "… đều sai"); the
+choice then follows :func:`assistant.extractive.decisions.choose_option`, its aggregate thresholds chosen on the
+training folds. Logistic models use ``C = LOGISTIC_C``.
+
+Prints out-of-fold accuracy per type (and counting the product's abstentions as wrong), then the ranker's weights
+fitted on all dev questions: the constant ``OPTION_RANKER`` of ``assistant/extractive/decisions.py``.
+
+    THUKY_HOME=~/.thuky .venv/bin/python benchmarks/entailment_cv.py [--k 8] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.abstain import should_abstain  # noqa: E402
+from assistant.answer import AnswerForm, Source  # noqa: E402
+from assistant.extractive import ExtractiveComposer, aggregate_option  # noqa: E402
+from assistant.extractive.decisions import Linear, choose_option  # noqa: E402
+from assistant.understand import Question, understand  # noqa: E402
+
+FORMS = {"Đúng/Sai": AnswerForm.TRUE_FALSE, "Trắc nghiệm": AnswerForm.MULTIPLE_CHOICE}
+FOLDS, SEED = 5, 13
+#: the inputs of the decision as it stood before this script (scoring.TF_WEIGHTS and the option combination)
+TODAY_TF = ["neg", "neg_drop", "neg_extra", "num", "abs", "uni", "bi", "tri", "miss", "miss_max", "n_miss", "oov",
+            "score"]
+TODAY_OPTION = TODAY_TF + ["opt_uni", "opt_bi", "opt_conflict"]
+THRESHOLDS = [round(x, 2) for x in np.arange(0.2, 0.81, 0.05)]
+LOGISTIC_C = 0.1
+RANK_L2 = 30.0
+
+
+@dataclass(frozen=True)
+class Logistic:
+    weights: dict[str, float]
+    bias: float
+
+    def prob(self, feats: dict[str, float]) -> float:
+        z = self.bias + sum(w * feats.get(k, 0.0) for k, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# -- data ---------------------------------------------------------------------------------------------------------
+def collect(questions: list[dict], k: int, cache_dir: Path) -> list[list[dict]]:
+    """The product's top-``k`` sources of every question (as ``Source`` dicts), cached by the index build."""
+    from thuky.runtime import Runtime
+    from thuky.settings import get_settings
+
+    index = Runtime(get_settings()).corpus_index("alqac")
+    tag = hashlib.sha1(json.dumps([str(index.directory), index.manifest.get("corpus_hash"), k,
+                                   [q["question_id"] for q in questions]]).encode()).hexdigest()[:12]
+    cache = cache_dir / f"thuky-entailment-sources-{tag}.json"
+    if cache.exists():
+        return json.loads(cache.read_text())
+    from assistant.pipeline import sources_from_hits
+
+    out = []
+    for q in questions:
+        uq = understand(q["text"], q.get("choices"), FORMS[q["question_type"]])
+        hits = index.search(uq.raw, k, None, choices=uq.choices)
+        out.append([s.model_dump() for s in sources_from_hits(index, hits)])
+    cache.write_text(json.dumps(out, ensure_ascii=False))
+    return out
+
+
+def option_truth(q: Question, answer: str, aggregates: dict) -> dict[str, int]:
+    """Whether each plain option states the law (see the module doc)."""
+    plain = [k for k in sorted(q.choices) if aggregates[k] is None]
+    agg = aggregates.get(answer)
+    if agg is not None:
+        kind, named = agg
+        refs = set(named or plain)
+        return {k: int((k in refs) == (kind == "all")) for k in plain}
+    if q.negative:
+        return {k: int(k != answer) for k in plain}
+    return {k: int(k == answer) for k in plain}
+
+
+def featurize(questions: list[dict], sources: list[list[dict]], composer: ExtractiveComposer) -> list[dict]:
+    """Per question: today's answer, whether the product abstains, and the features (per option for choices)."""
+    rows = []
+    for q, srcs in zip(questions, sources):
+        form = FORMS[q["question_type"]]
+        uq = understand(q["text"], q.get("choices"), form)
+        src = [Source(**s) for s in srcs]
+        row = {"type": q["question_type"], "gold": q["answer"], "today": composer.compose(uq, src).value,
+               "abstained": should_abstain(uq, src)}
+        scorer = composer.scorer_for(uq, src)
+        if form == AnswerForm.TRUE_FALSE:
+            row["feats"] = composer.statement_evidence(scorer, uq.text) if scorer else {}
+        else:
+            letters = sorted(uq.choices)
+            aggs = {k: aggregate_option(uq.choices[k], letters) for k in letters}
+            plain = {k: uq.choices[k] for k in letters if aggs[k] is None}
+            row.update(letters=letters, aggs=aggs, negative=uq.negative,
+                       feats=composer.option_evidence(scorer, uq.text, plain) if scorer else {},
+                       support={k: composer.option_support(scorer, uq.text, v).p for k, v in plain.items()}
+                       if scorer else {}, truth=option_truth(uq, q["answer"], aggs))
+        rows.append(row)
+    return rows
+
+
+# -- models -------------------------------------------------------------------------------------------------------
+def fit_logistic(x: np.ndarray, y: np.ndarray, names: list[str], c: float = LOGISTIC_C) -> Logistic:
+    """L2 logistic regression on standardised features, returned on the raw scale."""
+    from sklearn.linear_model import LogisticRegression
+
+    mu, sd = x.mean(0), x.std(0)
+    sd[sd < 1e-9] = 1.0
+    m = LogisticRegression(C=c, max_iter=2000).fit((x - mu) / sd, y)
+    w = m.coef_[0] / sd
+    return Logistic({n: float(round(v, 4)) for n, v in zip(names, w)}, float(round(m.intercept_[0] - w @ mu, 4)))
+
+
+def fit_gbm(x: np.ndarray, y: np.ndarray, names: list[str]) -> Callable[[dict], float]:
+    import lightgbm as lgb
+
+    m = lgb.LGBMClassifier(n_estimators=200, learning_rate=0.03, num_leaves=7, min_child_samples=15,
+                           subsample=0.8, subsample_freq=1, colsample_bytree=0.8, random_state=SEED, verbose=-1,
+                           n_jobs=1).fit(x, y)
+    return lambda f: float(m.predict_proba(np.array([[f.get(n, 0.0) for n in names]]))[0, 1])
+
+
+def matrix(feats: list[dict], names: list[str]) -> np.ndarray:
+    return np.array([[f.get(n, 0.0) for n in names] for f in feats], dtype=float)
+
+
+def tf_samples(rows: list[dict]) -> tuple[list[dict], np.ndarray]:
+    return [r["feats"] for r in rows], np.array([int(r["gold"] == "Đúng") for r in rows])
+
+
+def option_samples(rows: list[dict]) -> tuple[list[dict], np.ndarray]:
+    feats, y = [], []
+    for r in rows:
+        for k, f in r["feats"].items():
+            feats.append(f)
+            y.append(r["truth"][k])
+    return feats, np.array(y)
+
+
+def train(kind: str, feats: list[dict], y: np.ndarray, names: list[str]) -> Callable[[dict], float]:
+    x = matrix(feats, names)
+    if kind == "gbm":
+        return fit_gbm(x, y, names)
+    return fit_logistic(x, y, names).prob
+
+
+def tf_decide(rows: list[dict], prob: Callable[[dict], float], threshold: float) -> list[str]:
+    return ["Đúng" if r["feats"] and prob(r["feats"]) >= threshold else "Sai" for r in rows]
+
+
+def option_decide(rows: list[dict], prob: Callable[[dict], float], all_t: float, none_t: float) -> list[str]:
+    out = []
+    for r in rows:
+        p = {k: prob(f) for k, f in r["feats"].items()}
+        out.append(choose_option(r["letters"], r["aggs"], p, r["negative"], all_t, none_t)[0] if p else "")
+    return out
+
+
+def accuracy(rows: list[dict], preds: list[str]) -> float:
+    return float(np.mean([p == r["gold"] for r, p in zip(rows, preds)])) if rows else float("nan")
+
+
+def best_threshold(rows: list[dict], prob: Callable[[dict], float]) -> float:
+    return max(THRESHOLDS, key=lambda t: (accuracy(rows, tf_decide(rows, prob, t)), -abs(t - 0.5)))
+
+
+def best_aggregate_thresholds(rows: list[dict], prob: Callable[[dict], float]) -> tuple[float, float]:
+    cached = [{**r, "feats": {k: {"p": prob(f)} for k, f in r["feats"].items()}} for r in rows]
+    grid = [(a, b) for a in THRESHOLDS for b in THRESHOLDS]
+    return max(grid, key=lambda t: (accuracy(cached, option_decide(cached, lambda f: f["p"], *t)),
+                                    -abs(t[0] - 0.5) - abs(t[1] - 0.5)))
+
+
+def fit_ranker(rows: list[dict], names: list[str], l2: float = RANK_L2) -> Linear:
+    """Conditional logit over the plain options of the questions whose answer is a plain option (utilities negated
+    for a negative stem), on standardised features, returned on the raw scale."""
+    from scipy.optimize import minimize
+
+    groups, gold = [], []
+    for r in rows:
+        letters = sorted(r["feats"])
+        if r["gold"] not in letters:
+            continue
+        sign = -1.0 if r["negative"] else 1.0
+        groups.append((sign, matrix([r["feats"][k] for k in letters], names)))
+        gold.append(letters.index(r["gold"]))
+    stacked = np.vstack([x for _s, x in groups])
+    mu, sd = stacked.mean(0), stacked.std(0)
+    sd[sd < 1e-9] = 1.0
+    xs = [sign * (x - mu) / sd for sign, x in groups]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = l2 * float(w @ w), 2 * l2 * w
+        for x, g in zip(xs, gold):
+            u = x @ w
+            p = np.exp(u - u.max())
+            p /= p.sum()
+            value -= math.log(p[g] + 1e-12)
+            grad -= x[g] - p @ x
+        return value, grad
+
+    w = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x / sd
+    return Linear({n: float(round(v, 4)) for n, v in zip(names, w) if abs(v) >= 5e-5})
+
+
+def rank_decide(rows: list[dict], ranker: Linear, all_t: float = 0.4, none_t: float = 0.5) -> list[str]:
+    """Today's aggregate rule on the composer's support, then the ranker among the plain options."""
+    from assistant.extractive.decisions import pick_plain
+
+    out = []
+    for r in rows:
+        if not r["feats"]:
+            out.append("")
+            continue
+        best, _ = choose_option(r["letters"], r["aggs"], r["support"], r["negative"], all_t, none_t)
+        if r["aggs"][best] is None and len(r["feats"]) > 1:
+            best, _ = pick_plain({k: ranker.score(f) for k, f in r["feats"].items()}, r["negative"])
+        out.append(best)
+    return out
+
+
+def folds(n: int) -> list[np.ndarray]:
+    from sklearn.model_selection import KFold
+
+    return [test for _train, test in KFold(FOLDS, shuffle=True, random_state=SEED).split(np.arange(n))]
+
+
+def out_of_fold(rows: list[dict], names: list[str], kind: str, multiple_choice: bool) -> list[str]:
+    """Held-out predictions of a model (and its thresholds) fitted on the other folds."""
+    preds = [""] * len(rows)
+    for test in folds(len(rows)):
+        held = set(test.tolist())
+        tr = [r for i, r in enumerate(rows) if i not in held and r["feats"]]
+        if kind != "rank":
+            feats, y = option_samples(tr) if multiple_choice else tf_samples(tr)
+            prob = train(kind, feats, y, names)
+        te = [rows[i] for i in test]
+        if kind == "rank":
+            got = rank_decide(te, fit_ranker(tr, names))
+        elif multiple_choice:
+            got = option_decide(te, prob, *best_aggregate_thresholds(tr, prob))
+        else:
+            got = tf_decide(te, prob, best_threshold(tr, prob))
+        for i, p in zip(test, got):
+            preds[i] = p
+    return preds
+
+
+def report(rows: list[dict], preds: list[str]) -> tuple[float, float]:
+    acc = accuracy(rows, preds)
+    product = float(np.mean([p == r["gold"] and not r["abstained"] for r, p in zip(rows, preds)]))
+    return acc, product
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--k", type=int, default=8)
+    ap.add_argument("--cache-dir", type=Path, default=Path("/tmp"))
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args(argv)
+    from thuky.settings import get_settings
+
+    path = get_settings().data_dir / "alqac" / "questions.json"
+    if not path.exists():
+        print(f"skipped: {path} not found")
+        return {}
+    questions = [q for q in json.loads(path.read_text(encoding="utf-8")) if q["question_type"] in FORMS]
+    sources = collect(questions, args.k, args.cache_dir)
+    rows = featurize(questions, sources, ExtractiveComposer(option_ranker=None))
+    tf = [r for r in rows if r["type"] == "Đúng/Sai"]
+    mc = [r for r in rows if r["type"] == "Trắc nghiệm"]
+    rich_tf = sorted({n for r in tf for n in r["feats"]})
+    rich_mc = sorted({n for r in mc for f in r["feats"].values() for n in f})
+    out: dict = {}
+    print(f"{'decision':<10}{'Đúng/Sai':>10}{'(+abst)':>9}{'Trắc nghiệm':>13}{'(+abst)':>9}   out of fold, "
+          f"{FOLDS} folds, seed {SEED}; (+abst): the product's abstentions counted wrong")
+    candidates = {"today": None, "refit": ("logistic", TODAY_TF, TODAY_OPTION),
+                  "rich": ("logistic", rich_tf, rich_mc), "rich-gbm": ("gbm", rich_tf, rich_mc),
+                  "rank": ("rank", None, rich_mc)}
+    for name, spec in candidates.items():
+        p_tf, p_mc = [r["today"] for r in tf], [r["today"] for r in mc]
+        if spec is not None:
+            p_tf = out_of_fold(tf, spec[1], spec[0], False) if spec[1] else None
+            p_mc = out_of_fold(mc, spec[2], spec[0], True)
+        a_tf = report(tf, p_tf) if p_tf else (float("nan"), float("nan"))
+        a_mc = report(mc, p_mc)
+        out[name] = {"true_false": a_tf, "multiple_choice": a_mc}
+        print(f"{name:<10}{a_tf[0]:>10.4f}{a_tf[1]:>9.4f}{a_mc[0]:>13.4f}{a_mc[1]:>9.4f}", flush=True)
+    ranker = fit_ranker(mc, rich_mc)
+    print("\n# the ranker fitted on all dev multiple-choice questions (assistant/extractive/decisions.py):")
+    print(f"OPTION_RANKER = {ranker!r}")
+    out["final"] = {"option_ranker": dict(ranker.weights)}
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    return out
+
+
+if __name__ == "__main__":
+    main()
