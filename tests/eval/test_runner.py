@@ -39,7 +39,7 @@ EXPECTED = {
     "citation_precision": (1 + 0.5 + 1) / 3, "citation_recall": (1 + 0.5 + 0 + 1 + 0) / 5,
     # offered citations: q1 ✓, q2 one removed ✗, q4 ✓, q5 ✓
     "citations_verified": 3 / 4,
-    "abstained": 1 / 6,
+    "abstained": 1 / 6, "abstained:answerable": 1 / 6,  # every question is answerable: no outside rate, no AUROC
     # q5: sentence 1 quotes B1 (supported), sentence 2 ("miễn mọi nghĩa vụ thuế") is not → ½
     "groundedness": 1 / 2,
 }
