@@ -79,7 +79,7 @@ def plot_abstention(runs: list[Run]) -> str | None:
         auroc = r.metrics.get("headline", {}).get("confidence_auroc")
         label = f"{r.name} (AUROC {auroc['value']:.3f})" if auroc else r.name
         line, = ax.plot([p["abstain_answerable"] for p in curve], [p["abstain_outside"] for p in curve],
-                        marker=".", linewidth=1.8, label=label)  # ties between the groups: a diagonal step
+                        marker=".", markersize=3, linewidth=1.8, label=label)  # a tie across the groups: a diagonal
         ax.plot([point["abstain_answerable"]], [point["abstain_outside"]], marker="o", markersize=9,
                 color=line.get_color(), markeredgecolor="black", linestyle="none",
                 label=f"{r.name}: operating point")
