@@ -184,4 +184,4 @@ def zalo_suite(sets: dict[str, object], corpus: str | None = "statutes") -> Conv
     return Conversion([q.model_copy(update={"id": f"{name}-{q.id}"}) for name, qs in parts.items() for q in qs])
 
 
-CONVERTERS = {"alqac": from_alqac, "judgments": from_judgments, "zalo": from_zalo}
+CONVERTERS = {"alqac": from_alqac, "judgments": from_judgments}  # one file each; Zalo: zalo_suite
