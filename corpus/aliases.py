@@ -6,7 +6,9 @@ year ("Bộ luật Hình sự 2015", "Bộ luật Hình sự năm 2015"), the us
 
 :class:`AliasResolver` maps a name as written ("Bộ luật dân sự năm 2015", "BLTTDS", "Luật Phòng, chống ma tuý",
 "45/2013/QH13") to a document id. Matching ignores case, spacing, punctuation and old/new tone-mark placement
-("hoà"/"hòa", "tuý"/"túy", "uỷ"/"ủy"); an accent-free fold is only a fallback. A year or number in the name selects
+("hoà"/"hòa", "tuý"/"túy", "uỷ"/"ủy"); an accent-free fold is only a fallback. A document number matches in any case
+("91/2015/qh13", as Zalo writes them), and one without its legislature's session digits ("73/2006/qh" for
+73/2006/QH11) when exactly one number completes it. A year or number in the name selects
 that version; without one the newest version wins (Luật Đất đai 2003 and 2013 → 2013).
 """
 
@@ -252,13 +254,22 @@ class AliasResolver:
             return ids
         return self._folded.get(_fold_key(base), [])
 
+    def _number_completion(self, key: str) -> str | None:
+        """The document whose number is ``key`` plus the session digits it lacks ("73/2006/QH" → "73/2006/QH11"),
+        when exactly one is."""
+        if not key[-1:].isalpha():
+            return None
+        ids = {doc_id for number, doc_id in self._numbers.items()
+               if number.startswith(key) and number[len(key):].isdigit()}
+        return ids.pop() if len(ids) == 1 else None
+
     def candidates(self, name: str) -> list[str]:
         """Document ids ``name`` can mean, best first (the newest version first when no year or number is given)."""
         if not name or not name.strip():
             return []
         base, year, number = _split_name(name)
         if number:
-            doc_id = self._numbers.get(number_key(number))
+            doc_id = self._numbers.get(number_key(number)) or self._number_completion(number_key(number))
             if doc_id:
                 return [doc_id]
         if name.strip() in self._entries:

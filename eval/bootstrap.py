@@ -8,13 +8,18 @@ that apply (``nanmean``), in the point estimate and in each resample alike.
 * :func:`paired_bootstrap` — the two runs are scored on the same questions; each resample draws the *same* questions
   for both runs, so question difficulty cancels out. The difference is significant when its interval excludes 0; the
   two-sided p-value is 2 × the share of resampled differences on the other side of 0 (at least 1/resamples).
+* :func:`bootstrap_statistic`, :func:`paired_bootstrap_statistic` — the same for a statistic of a set of questions
+  that is not a mean (the AUROC of the answers' confidence): it is computed on each resample of the questions; a
+  resample where it is undefined (``nan``: no positive drawn, say) is skipped.
 
 Resampling is seeded: the same values give the same interval.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,3 +93,46 @@ def paired_bootstrap(a, b, resamples: int = RESAMPLES, confidence: float = CONFI
     side = min(np.mean(d <= 0), np.mean(d >= 0))
     p = float(min(1.0, max(2 * side, 1 / resamples)))
     return PairedDelta(ma, mb, mb - ma, float(lo), float(hi), p, int(a.size))
+
+
+Statistic = Callable[[np.ndarray], float]  # the statistic of the questions at these row indices (repeats allowed)
+
+
+def _interval(values: list[float], confidence: float) -> tuple[float, float]:
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if not v.size:
+        return float("nan"), float("nan")
+    lo, hi = np.quantile(v, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return float(lo), float(hi)
+
+
+def bootstrap_statistic(statistic: Statistic, rows: np.ndarray, resamples: int = RESAMPLES,
+                        confidence: float = CONFIDENCE, seed: int = SEED) -> Interval:
+    """``statistic(rows)`` with its percentile bootstrap interval over resamples of ``rows``."""
+    rows = np.asarray(rows, dtype=int)
+    nan = float("nan")
+    value = statistic(rows) if rows.size else nan
+    if np.isnan(value):
+        return Interval(nan, nan, nan, 0)
+    lo, hi = _interval([statistic(rows[i]) for i in _indices(rows.size, resamples, seed)], confidence)
+    return Interval(float(value), lo, hi, int(rows.size))
+
+
+def paired_bootstrap_statistic(a: Statistic, b: Statistic, rows: np.ndarray, resamples: int = RESAMPLES,
+                               confidence: float = CONFIDENCE, seed: int = SEED) -> PairedDelta:
+    """Difference ``b(rows) − a(rows)`` of two runs' statistic over the same questions, each resample drawing the same
+    questions for both."""
+    rows = np.asarray(rows, dtype=int)
+    nan = float("nan")
+    va, vb = (a(rows), b(rows)) if rows.size else (nan, nan)
+    if np.isnan(va) or np.isnan(vb):
+        return PairedDelta(nan, nan, nan, nan, nan, nan, int(rows.size))
+    d = np.array([b(rows[i]) - a(rows[i]) for i in _indices(rows.size, resamples, seed)])
+    d = d[~np.isnan(d)]
+    if not d.size:  # no resample where both are defined: nothing can be said about the difference
+        return PairedDelta(float(va), float(vb), float(vb - va), -math.inf, math.inf, 1.0, int(rows.size))
+    lo, hi = _interval(list(d), confidence)
+    side = min(np.mean(d <= 0), np.mean(d >= 0))
+    p = float(min(1.0, max(2 * side, 1 / resamples)))
+    return PairedDelta(float(va), float(vb), float(vb - va), lo, hi, p, int(rows.size))

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from eval.bootstrap import PairedDelta, paired_bootstrap
+from eval.bootstrap import PairedDelta, paired_bootstrap, paired_bootstrap_statistic
 from eval.rundir import Run, RunError
-from eval.scoring import HEADLINE, LABELS, LOWER_IS_BETTER, score_table
+from eval.scoring import HEADLINE, LABELS, LOWER_IS_BETTER, STATISTICS, Table, score_table
 
 LATENCY_STAGES = ("search", "end_to_end")
 
@@ -43,10 +43,23 @@ def compare_runs(a: Run, b: Run, metrics: list[str] | None = None) -> list[Metri
     ta, tb = score_table(ra, a.manifest), score_table(rb, b.manifest)
     out = []
     for m in metrics or HEADLINE:
-        if np.isnan(ta[m]).all() or np.isnan(tb[m]).all():
-            continue  # not measured in one of the runs (e.g. a retrieval-only run has no answer metrics)
-        out.append(MetricComparison(m, LABELS.get(m, m), paired_bootstrap(ta[m], tb[m])))
+        delta = paired_delta(ta, tb, m)
+        if delta is not None:
+            out.append(MetricComparison(m, LABELS.get(m, m), delta))
     return out
+
+
+def paired_delta(ta: Table, tb: Table, metric: str) -> PairedDelta | None:
+    """The paired bootstrap of one metric between two runs' aligned tables; None when one run lacks it (a
+    retrieval-only run has no answer metrics; an AUROC needs positives and negatives)."""
+    if metric in STATISTICS:
+        rows_of, statistic = STATISTICS[metric]
+        rows = np.union1d(rows_of(ta), rows_of(tb))
+        delta = paired_bootstrap_statistic(lambda r: statistic(ta, r), lambda r: statistic(tb, r), rows)
+        return None if np.isnan(delta.delta) else delta
+    if np.isnan(ta[metric]).all() or np.isnan(tb[metric]).all():
+        return None
+    return paired_bootstrap(ta[metric], tb[metric])
 
 
 def latency_rows(runs: list[Run]) -> list[tuple[str, list[float | None]]]:

@@ -11,6 +11,11 @@
   court cited (``related_law_provisions`` lines "Bộ luật Dân sự năm 2015 | Điều 584, Điều 585 khoản 1", read by
   :func:`corpus.citations.parse_provision_line`) as the gold articles. A line with no article in it (an án lệ, a
   decision cited without articles) is reported, not guessed.
+* Zalo AI 2021 legal questions (``zalo/questions-statutes.json``, ``zalo/questions-outside.json``): ``{id, text,
+  relevant_articles: [{law_id, article_id}]}`` → ``open`` questions without a gold answer. The statutes set's
+  ``law_id``s (document numbers in lower case, "91/2015/qh13") are gold, resolved by the corpus's resolver; the
+  outside set's laws (decrees, circulars) are not in the corpus: those questions are ``answerable: false`` and keep
+  the laws as ``references`` only. Ids are kept, or prefixed with the set's name when the two sets share one.
 """
 
 from __future__ import annotations
@@ -148,4 +153,35 @@ def from_judgments(data: object, corpus: str | None = "alqac2026") -> Conversion
     return Conversion(out, problems)
 
 
-CONVERTERS = {"alqac": from_alqac, "judgments": from_judgments}
+def from_zalo(data: object, corpus: str | None = "statutes", answerable: bool = True) -> Conversion:
+    """Zalo question items → ``open`` questions; their articles are gold when ``answerable``, else references."""
+    if not isinstance(data, list) or not data:
+        raise ConvertError("expected a non-empty JSON list of Zalo questions [{id, text, relevant_articles}]")
+    out: list[SuiteQuestion] = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise ConvertError(f"item #{i} is a {type(item).__name__}, not an object")
+        rel = item.get("relevant_articles") or []
+        if not isinstance(rel, list) or not all(isinstance(r, dict) for r in rel):
+            raise ConvertError(f"item #{i}: relevant_articles must be a list of {{law_id, article_id}}")
+        articles = [{"document": r.get("law_id"), "article": r.get("article_id")} for r in rel]
+        fields = {"id": str(item.get("id") or ""), "question": item.get("text"), "type": "open", "corpus": corpus,
+                  "answerable": answerable, ("relevant" if answerable else "references"): articles}
+        out.append(_question(i, fields))
+    return Conversion(out)
+
+
+ZALO_SETS = {"statutes": ("zalo/questions-statutes.json", True), "outside": ("zalo/questions-outside.json", False)}
+
+
+def zalo_suite(sets: dict[str, object], corpus: str | None = "statutes") -> Conversion:
+    """The Zalo sets named in ``sets`` (set name in :data:`ZALO_SETS` → its loaded JSON), in that order, as one suite;
+    ids are prefixed with the set's name ("outside-…") only when two sets share an id."""
+    parts = {name: from_zalo(data, corpus, ZALO_SETS[name][1]).questions for name, data in sets.items()}
+    ids = [q.id for qs in parts.values() for q in qs]
+    if len(set(ids)) == len(ids):
+        return Conversion([q for qs in parts.values() for q in qs])
+    return Conversion([q.model_copy(update={"id": f"{name}-{q.id}"}) for name, qs in parts.items() for q in qs])
+
+
+CONVERTERS = {"alqac": from_alqac, "judgments": from_judgments}  # one file each; Zalo: zalo_suite

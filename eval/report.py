@@ -1,7 +1,7 @@
 """The HTML report of one or more runs: one self-contained file (plots embedded as base64 PNG, no scripts, no
-external resources) with the headline table and intervals, Recall@k curves, breakdowns by question type and by gold
-document, latency histograms, the worst failures, gold references the corpus lacks, and — with two or more runs —
-each run's differences from the first with their paired-bootstrap intervals and significance."""
+external resources) with the headline table and intervals, Recall@k curves, the abstention trade-off, breakdowns by
+question type and by gold document, latency histograms, the worst failures, gold references the corpus lacks, and —
+with two or more runs — each run's differences from the first with their paired-bootstrap intervals and significance."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from eval.scoring import HEADLINE, LABELS, LOWER_IS_BETTER, gold_keys, ranked_ke
 
 WORST = 20
 TOP_DOCUMENTS = 25
+# the product's bars for abstention: at most 5% of the answerable questions, at least half of those outside the corpus
+ABSTAIN_ANSWERABLE_BAR = 0.05
+ABSTAIN_OUTSIDE_BAR = 0.5
 TYPE_LABELS = {"true_false": "Đúng/Sai", "multiple_choice": "Trắc nghiệm", "short_answer": "Trả lời ngắn",
                "open": "Mở"}
 
@@ -59,6 +62,37 @@ def plot_recall_curves(runs: list[Run]) -> str | None:
     ax.set_ylabel("Recall@k")
     ax.set_ylim(0, 1.01)
     ax.legend(loc="lower right")
+    return _png(fig)
+
+
+def plot_abstention(runs: list[Run]) -> str | None:
+    """Abstention on the answerable questions (x) against abstention on those outside the corpus (y) as the
+    confidence threshold rises, each run's own operating point marked; dashed lines at the product's bars."""
+    fig, ax = _figure(6.5, 4.6)
+    drawn = False
+    for r in runs:
+        curve = [p for p in r.metrics.get("abstention_curve") or []
+                 if p["abstain_answerable"] is not None and p["abstain_outside"] is not None]
+        point = r.metrics.get("abstention_operating_point") or {}
+        if not curve or point.get("abstain_outside") is None:
+            continue
+        auroc = r.metrics.get("headline", {}).get("confidence_auroc")
+        label = f"{r.name} (AUROC {auroc['value']:.3f})" if auroc else r.name
+        line, = ax.plot([p["abstain_answerable"] for p in curve], [p["abstain_outside"] for p in curve],
+                        marker=".", markersize=3, linewidth=1.8, label=label)  # a tie across the groups: a diagonal
+        ax.plot([point["abstain_answerable"]], [point["abstain_outside"]], marker="o", markersize=9,
+                color=line.get_color(), markeredgecolor="black", linestyle="none",
+                label=f"{r.name}: operating point")
+        drawn = True
+    if not drawn:
+        return None
+    ax.axvline(ABSTAIN_ANSWERABLE_BAR, color="grey", linestyle="--", linewidth=1)
+    ax.axhline(ABSTAIN_OUTSIDE_BAR, color="grey", linestyle="--", linewidth=1)
+    ax.set_xlim(-0.01, 1.01)
+    ax.set_ylim(-0.01, 1.01)
+    ax.set_xlabel("abstention on answerable questions")
+    ax.set_ylabel("abstention on questions outside the corpus")
+    ax.legend(fontsize=8, loc="best")
     return _png(fig)
 
 
@@ -154,6 +188,20 @@ def type_rows(runs: list[Run]) -> dict:
     return {"header": [LABELS.get(m, m) for m in metrics], "rows": rows}
 
 
+def abstention_rows(runs: list[Run]) -> list[dict]:
+    """Each run's confidence AUROC and its operating point (the rates with its own abstentions)."""
+    rows = []
+    for r in runs:
+        point = r.metrics.get("abstention_operating_point")
+        if not point:
+            continue
+        auroc = r.metrics.get("headline", {}).get("confidence_auroc")
+        rows.append({"run": r.name, "auroc": fmt(auroc["value"], 3) if auroc else "–",
+                     "answerable": fmt(point["abstain_answerable"], 3), "outside": fmt(point["abstain_outside"], 3),
+                     "correct": fmt(point["answered_correct"], 3)})
+    return rows
+
+
 def document_rows(runs: list[Run]) -> dict:
     metrics = ["recall@1", "recall@10", "mrr@10", "accuracy", "citation_recall"]
     rows = []
@@ -177,6 +225,8 @@ def _severity(scores: dict[str, float]) -> float:
         if ok(scores[m]):
             answer = 1 - scores[m]
             break
+    if ok(scores.get("abstained:outside")):  # outside the corpus: answering at all is the failure
+        answer = 1 - scores["abstained:outside"]
     return retrieval + answer
 
 
@@ -196,6 +246,7 @@ def worst_failures(run: Run, n: int = WORST) -> list[dict]:
         a = r.get("answer") or None
         out.append({"id": r["id"], "type": TYPE_LABELS.get(r["type"], r["type"]), "question": r["question"],
                     "choices": r.get("choices") or {}, "gold_answer": r.get("gold_answer"), "gold": gold,
+                    "answerable": r.get("answerable", True), "references": r.get("references") or [],
                     "retrieved": retrieved, "answer": a, "error": r.get("error"),
                     "severity": f"{sev[i]:.2f}"})
     return out
@@ -250,6 +301,19 @@ least {{ cutoff_ratio }} × the top score, at most {{ cutoff_max }}.</p>
 {% if plots.recall %}<img alt="Recall@k curves" src="{{ plots.recall }}">{% else %}<p class="muted">No question has gold
 articles.</p>{% endif %}
 
+{% if plots.abstention %}<h2>Confidence and abstention</h2>
+<p class="muted">Each point abstains on a question when its confidence is below a threshold or the system abstained by
+itself, the threshold rising along the curve; the marked point is the run as it answered. Dashed: the product's bars
+(at most {{ bars[0] }} of the answerable questions abstained on, at least {{ bars[1] }} of those outside the corpus).
+The AUROC in the headline ranks the confidence of answers that cite a gold article against questions outside the
+corpus.</p>
+<img alt="Abstention trade-off" src="{{ plots.abstention }}">
+<table><tr><th>run</th><th>AUROC</th><th>abstention (answerable)</th><th>abstention (outside)</th>
+<th>answered correctly (answerable)</th></tr>
+{% for row in abstention %}<tr><td>{{ row.run }}</td><td class="num">{{ row.auroc }}</td>
+<td class="num">{{ row.answerable }}</td><td class="num">{{ row.outside }}</td><td class="num">{{ row.correct }}</td>
+</tr>{% endfor %}</table>{% endif %}
+
 <h2>By question type</h2>
 <div class="plots">
 {% for caption, src in plots.types %}<figure><img alt="{{ caption }}" src="{{ src }}"><figcaption>{{ caption }}
@@ -289,7 +353,11 @@ groundedness, whichever applies).</p>
 <p>{{ f.question }}</p>
 {% if f.choices %}<ul>{% for k, v in f.choices.items() %}<li><b>{{ k }}</b>. {{ v }}</li>{% endfor %}</ul>{% endif %}
 {% if f.gold_answer %}<p><b>Gold answer:</b> {{ f.gold_answer }}</p>{% endif %}
-<p><b>Gold article(s):</b></p><ul>{% for g in f.gold %}<li>Điều {{ g.article }} {{ g.document_title or g.written }}
+{% if not f.answerable %}<p><b>Outside the corpus</b> (should be abstained on){% if f.references %}; its source
+cites {% for g in f.references %}Điều {{ g.article }} {{ g.document }}{% if not loop.last %}, {% endif %}{% endfor %}
+{% endif %}.</p>{% else %}
+<p><b>Gold article(s):</b></p>{% endif %}
+<ul>{% for g in f.gold %}<li>Điều {{ g.article }} {{ g.document_title or g.written }}
 {% if g.title %}— {{ g.title }}{% endif %} <span class="muted">({{ g.document }};
 {% if g.rank %}retrieved at rank {{ g.rank }}{% else %}not retrieved{% endif %}{% if g.problem %}; {{ g.problem }}
 {% endif %})</span></li>{% endfor %}</ul>
@@ -346,7 +414,8 @@ def render_report(runs: list[Run], worst: int = WORST) -> str:
     stages = sorted({s for r in runs for s in r.metrics.get("latency_ms", {})},
                     key=lambda s: (s != "search", s != "end_to_end", s))
     latency_plots = [(f"{s} latency", plot_latency(runs, s)) for s in stages[:4]]
-    plots = {"recall": plot_recall_curves(runs), "types": [(c, p) for c, p in type_plots if p],
+    plots = {"recall": plot_recall_curves(runs), "abstention": plot_abstention(runs) if answered else None,
+             "types": [(c, p) for c, p in type_plots if p],
              "documents": plot_by_document(runs), "latency": [(c, p) for c, p in latency_plots if p]}
     cut = runs[0].manifest.get("cutoff", {})
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -357,7 +426,8 @@ def render_report(runs: list[Run], worst: int = WORST) -> str:
         cutoff_ratio=cut.get("ratio"), cutoff_max=cut.get("max"),
         headline=headline_rows(runs),
         latency=[(label, [fmt(v, 1) for v in vals]) for label, vals in latency_rows(runs)],
-        plots=plots, types=type_rows(runs), documents=document_rows(runs),
+        plots=plots, types=type_rows(runs), documents=document_rows(runs), abstention=abstention_rows(runs),
+        bars=(f"{ABSTAIN_ANSWERABLE_BAR:.0%}", f"{ABSTAIN_OUTSIDE_BAR:.0%}"),
         worst=[{"run": r.name, "failures": worst_failures(r, worst)} for r in runs],
         problems=[p | {"run": r.name} for r in runs for p in r.metrics.get("gold_problems", [])])
 

@@ -116,7 +116,9 @@ def run_question(q: SuiteQuestion, corpus: str, system: System, options: RunOpti
         gold_records.append(rec)
     result = {"id": q.id, "type": q.type, "corpus": corpus, "question": q.question, "choices": q.choices,
               "gold_answer": q.answer, "gold": gold_records, "retrieved": [], "answer": None, "timings_ms": {},
-              "error": None}
+              "error": None, "answerable": q.answerable}
+    if q.references:
+        result["references"] = [g.model_dump() for g in q.references]
     timings = result["timings_ms"]
     try:
         t = time.perf_counter()

@@ -14,18 +14,28 @@ Which questions each metric covers (a question outside a metric's scope is ``nan
 * ``citations_verified`` — answers that offered at least one citation: 1 when every one verified;
 * ``abstained`` — every answered question;
 * ``groundedness`` — open questions without a gold answer that were not abstained: the share of the answer's
-  sentences supported by a cited unit (:func:`eval.metrics.answers.groundedness`).
+  sentences supported by a cited unit (:func:`eval.metrics.answers.groundedness`);
+* ``abstained:answerable``, ``abstained:outside`` — the abstention rate of the answered questions the corpus is
+  expected to answer (lower is better) and of those outside it (``answerable: false``; higher is better);
+* ``confidence`` — the answer's confidence (every answered question); ``cites_gold`` — answerable questions with gold
+  articles, answered: 1 when the answer cites a gold article;
+* ``confidence_auroc`` — not a mean but a statistic of the run (:data:`STATISTICS`): the AUROC of the confidence with
+  the answerable questions whose answer cites a gold article as positives and the outside questions as negatives (an
+  abstained answer keeps its confidence); absent when either group is empty. ``metrics.json`` also holds the
+  abstention trade-off (:func:`eval.metrics.confidence.abstention_curve`) and the run's own operating point.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
-from eval.bootstrap import CONFIDENCE, RESAMPLES, SEED, bootstrap_ci
+from eval.bootstrap import CONFIDENCE, RESAMPLES, SEED, Interval, bootstrap_ci, bootstrap_statistic
 from eval.metrics import answers as am
+from eval.metrics import confidence as cm
 from eval.metrics import retrieval as rm
 from eval.metrics.latency import summarize
 
@@ -39,7 +49,8 @@ ANSWERS = ["accuracy", "exact_match", "token_f1", "citation_precision", "citatio
 METRICS = RETRIEVAL + ANSWERS
 HEADLINE = ["recall@1", "recall@5", "recall@10", "recall@100", "mrr@10", "ndcg@10", "f2", "accuracy",
             "accuracy:true_false", "accuracy:multiple_choice", "exact_match",
-            "token_f1", "citation_precision", "citation_recall", "citations_verified", "abstained", "groundedness"]
+            "token_f1", "citation_precision", "citation_recall", "citations_verified", "abstained",
+            "abstained:answerable", "abstained:outside", "confidence_auroc", "groundedness"]
 LABELS = {"recall@1": "Recall@1", "recall@5": "Recall@5", "recall@10": "Recall@10", "recall@100": "Recall@100",
           "precision@1": "Precision@1", "precision@5": "Precision@5", "precision@10": "Precision@10",
           "mrr@10": "MRR@10", "ndcg@10": "nDCG@10", "f2": "F2 (cut-off)", "precision@cutoff": "Precision (cut-off)",
@@ -48,10 +59,19 @@ LABELS = {"recall@1": "Recall@1", "recall@5": "Recall@5", "recall@10": "Recall@1
           "accuracy:multiple_choice": "accuracy (trắc nghiệm)", "exact_match": "exact match (short)",
           "token_f1": "token F1 (short)", "citation_precision": "citation precision", "citation_recall":
           "citation recall", "citations_verified": "all citations verified", "abstained": "abstention rate",
-          "groundedness": "groundedness (open)"}
-LOWER_IS_BETTER = {"abstained", "cutoff_size"}
+          "abstained:answerable": "abstention (answerable)", "abstained:outside": "abstention (outside the corpus)",
+          "confidence_auroc": "confidence AUROC (correct vs outside)", "groundedness": "groundedness (open)",
+          "confidence": "confidence", "cites_gold": "answer cites a gold article", "answerable": "answerable"}
+LOWER_IS_BETTER = {"abstained", "abstained:answerable", "cutoff_size"}
 CLOSED = ("true_false", "multiple_choice")
+CONFIDENCE_COLUMNS = ["confidence", "answerable", "cites_gold"]
+Table = dict[str, np.ndarray]  # metric → per-question values
 CURVE_K = 100
+
+
+def answerable(result: dict) -> bool:
+    """Whether the corpus is expected to hold the answer (results written before the field: yes)."""
+    return bool(result.get("answerable", True))
 
 
 def gold_keys(result: dict) -> set[tuple[str, str]]:
@@ -107,22 +127,81 @@ def answer_scores(result: dict) -> dict[str, float]:
     return out
 
 
+def confidence_scores(result: dict) -> dict[str, float]:
+    """``confidence``, ``answerable`` and ``cites_gold`` of one result (``nan`` where they do not apply)."""
+    a, gold = result.get("answer"), gold_keys(result)
+    out = {"confidence": NAN, "answerable": float(answerable(result)), "cites_gold": NAN}
+    if a is None:
+        return out
+    if a.get("confidence") is not None:
+        out["confidence"] = float(a["confidence"])
+    if answerable(result) and gold:
+        out["cites_gold"] = float(any((c["document_id"], c["article"]) in gold for c in a.get("citations", [])))
+    return out
+
+
 def question_scores(result: dict, cutoff_ratio: float = rm.DEFAULT_CUTOFF_RATIO,
                     cutoff_max: int = rm.DEFAULT_CUTOFF_MAX) -> dict[str, float]:
     """Every metric of one result record (``nan`` where it does not apply)."""
-    return retrieval_scores(result, cutoff_ratio, cutoff_max) | answer_scores(result)
+    return retrieval_scores(result, cutoff_ratio, cutoff_max) | answer_scores(result) | confidence_scores(result)
 
 
-def score_table(results: list[dict], manifest: dict | None = None) -> dict[str, np.ndarray]:
+def score_table(results: list[dict], manifest: dict | None = None) -> Table:
     """metric → per-question values, in the order of ``results``."""
     cut = (manifest or {}).get("cutoff", {})
     ratio, max_n = cut.get("ratio", rm.DEFAULT_CUTOFF_RATIO), cut.get("max", rm.DEFAULT_CUTOFF_MAX)
     rows = [question_scores(r, ratio, max_n) for r in results]
-    table = {m: np.array([row[m] for row in rows], dtype=float) for m in METRICS}
+    table = {m: np.array([row[m] for row in rows], dtype=float) for m in [*METRICS, *CONFIDENCE_COLUMNS]}
     for t in CLOSED:  # accuracy of one question type ("accuracy:true_false"): nan for the other questions
         table[f"accuracy:{t}"] = np.array([row["accuracy"] if r.get("type") == t else np.nan
                                            for r, row in zip(results, rows)], dtype=float)
+    for group, inside in (("answerable", True), ("outside", False)):  # abstention per group: nan for the other
+        table[f"abstained:{group}"] = np.where(table["answerable"] == float(inside), table["abstained"], np.nan)
     return table
+
+
+# -- confidence: a statistic of the run, and the abstention trade-off ---------------------------------------------
+def _positives(table: Table) -> np.ndarray:
+    return (table["answerable"] == 1) & (table["cites_gold"] == 1) & ~np.isnan(table["confidence"])
+
+
+def _negatives(table: Table) -> np.ndarray:
+    return (table["answerable"] == 0) & ~np.isnan(table["confidence"])
+
+
+def auroc_rows(table: Table) -> np.ndarray:
+    """The questions the confidence AUROC is over: its positives and negatives."""
+    return np.flatnonzero(_positives(table) | _negatives(table))
+
+
+def confidence_auroc(table: Table, rows: np.ndarray) -> float:
+    """AUROC of the confidence over ``rows`` (repeats allowed): answerable and citing gold vs outside the corpus."""
+    conf = table["confidence"][rows]
+    return cm.auroc(conf[_positives(table)[rows]], conf[_negatives(table)[rows]])
+
+
+# headline metrics that are statistics of a set of questions, not means: name → (its rows, the statistic of rows)
+STATISTICS: dict[str, tuple[Callable[[Table], np.ndarray], Callable[[Table, np.ndarray], float]]] = {
+    "confidence_auroc": (auroc_rows, confidence_auroc)}
+
+
+def headline_interval(table: Table, metric: str) -> Interval:
+    """A headline metric's value and bootstrap interval: the mean over questions, or a statistic of them."""
+    if metric in STATISTICS:
+        rows_of, statistic = STATISTICS[metric]
+        return bootstrap_statistic(lambda rows: statistic(table, rows), rows_of(table))
+    return bootstrap_ci(table[metric])
+
+
+def abstention(table: Table) -> tuple[list[dict], dict | None]:
+    """The abstention trade-off curve over the answered questions and the run's own operating point."""
+    answered = ~np.isnan(table["confidence"]) & ~np.isnan(table["abstained"])
+    if not answered.any():
+        return [], None
+    conf, own = table["confidence"][answered], table["abstained"][answered] == 1
+    inside, correct = table["answerable"][answered] == 1, table["cites_gold"][answered] == 1
+    curve = cm.abstention_curve(conf, own, inside, correct)
+    return [p.as_dict() for p in curve], cm.abstention_point(own, inside, correct).as_dict()
 
 
 def _mean(v: np.ndarray) -> float | None:
@@ -141,7 +220,7 @@ def _clean(x):
     return x
 
 
-def _breakdown(table: dict[str, np.ndarray], groups: dict[str, list[int]], metrics: list[str]) -> dict:
+def _breakdown(table: Table, groups: dict[str, list[int]], metrics: list[str]) -> dict:
     out = {}
     for name, rows in groups.items():
         idx = np.array(rows, dtype=int)
@@ -161,7 +240,7 @@ def score_run(results: list[dict], manifest: dict | None = None) -> dict:
     table = score_table(results, manifest)
     headline = {}
     for m in HEADLINE:
-        ci = bootstrap_ci(table[m])
+        ci = headline_interval(table, m)
         if ci.n:
             headline[m] = {"value": ci.value, "low": ci.low, "high": ci.high, "n": ci.n}
     all_metrics = {m: {"value": _mean(table[m]), "n": int((~np.isnan(table[m])).sum())} for m in table}
@@ -175,6 +254,7 @@ def score_run(results: list[dict], manifest: dict | None = None) -> dict:
                 by_doc[g["document"]].append(i)
             titles.setdefault(g["document"], g.get("document_title") or g.get("written") or g["document"])
     present = [m for m in METRICS if all_metrics[m]["n"]]
+    curve, operating_point = abstention(table)
     documents = _breakdown(table, dict(by_doc), present)
     for doc, row in documents.items():
         row["title"] = titles.get(doc, doc)
@@ -187,12 +267,14 @@ def score_run(results: list[dict], manifest: dict | None = None) -> dict:
     return _clean({
         "run": manifest.get("name"), "suite": manifest.get("suite"), "questions": len(results),
         "errors": sum(1 for r in results if r.get("error")),
-        "no_gold": sum(1 for r in results if not r.get("gold")),
+        "no_gold": sum(1 for r in results if not r.get("gold") and answerable(r)),
+        "outside": sum(1 for r in results if not answerable(r)),
         "answered": any(r.get("answer") is not None for r in results),
         "headline": headline, "metrics": all_metrics,
         "by_type": _breakdown(table, dict(sorted(by_type.items())), present),
         "by_document": dict(sorted(documents.items(), key=lambda kv: -kv[1]["n"])),
         "recall_curve": recall_curve(results),
+        "abstention_curve": curve, "abstention_operating_point": operating_point,
         "latency_ms": {stage: summarize(v) for stage, v in sorted(stages.items())},
         "gold_problems": problems,
         "cutoff": manifest.get("cutoff", {"ratio": rm.DEFAULT_CUTOFF_RATIO, "max": rm.DEFAULT_CUTOFF_MAX}),

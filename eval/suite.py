@@ -1,7 +1,12 @@
 """A suite: the questions of a benchmark, one JSON object per line (JSONL).
 
 ``{"id": str, "question": str, "type": "true_false" | "multiple_choice" | "short_answer" | "open",
-"choices": {"A": str, …}?, "answer": str?, "relevant": [{"document": str, "article": str}]?, "corpus": str?}``
+"choices": {"A": str, …}?, "answer": str?, "relevant": [{"document": str, "article": str}]?, "corpus": str?,
+"answerable": bool?, "references": [{"document": str, "article": str}]?}``
+
+``answerable`` (default true) says whether the corpus is expected to hold the answer; a question it is not
+(``false``: its law is outside the corpus) should be abstained on, has no gold articles, and may keep the articles its
+source names in ``references`` — information only, never resolved, never retrieval gold.
 
 ``document`` is a document id, number ("100/2015/QH13") or any title or alias the corpus knows ("Luật Viên chức"); it
 is resolved through the corpus's alias resolver when the suite runs (:func:`resolve_gold`). Loading checks every line
@@ -60,6 +65,8 @@ class SuiteQuestion(BaseModel):
     answer: str | None = None
     relevant: list[GoldArticle] = Field(default_factory=list)
     corpus: str | None = None
+    answerable: bool = True
+    references: list[GoldArticle] = Field(default_factory=list)  # named by the source; outside the corpus
 
     @field_validator("question", "answer", mode="before")
     @classmethod
@@ -86,13 +93,19 @@ class SuiteQuestion(BaseModel):
             raise ValueError(f"choices are given but type is {self.type!r} (use multiple_choice)")
         if self.type == "true_false" and self.answer is not None and self.answer not in TRUE_FALSE_ANSWERS:
             raise ValueError(f"a true_false answer must be 'Đúng' or 'Sai', not {self.answer!r}")
+        if not self.answerable and self.relevant:
+            raise ValueError("a question the corpus cannot answer (answerable false) has no gold articles in "
+                             "'relevant'; name its laws in 'references'")
         return self
 
     def line(self) -> str:
         """The question as one JSONL line (fields in schema order, empty optional fields left out)."""
         d = self.model_dump(exclude_none=True)
-        if not d.get("relevant"):
-            d.pop("relevant", None)
+        for key in ("relevant", "references"):
+            if not d.get(key):
+                d.pop(key, None)
+        if d.get("answerable"):
+            d.pop("answerable")  # the default: suites written before the field stay byte for byte the same
         return json.dumps(d, ensure_ascii=False)
 
 

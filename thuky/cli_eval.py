@@ -27,14 +27,18 @@ def _default_suite_path(name: str) -> Path:
 
 def _convert(kind: str, source: Path | None, default: str, out: Path | None, corpus: str | None) -> None:
     from eval.convert import CONVERTERS, ConvertError, read_json
-    from eval.suite import write_suite
 
     source = source or get_settings().data_dir / default
     try:
         conversion = CONVERTERS[kind](read_json(source), corpus=corpus)
     except ConvertError as exc:
         fail(f"{source}: {exc}")
-    out = out or _default_suite_path(f"{kind}-{source.stem}")
+    _write_conversion(conversion, out or _default_suite_path(f"{kind}-{source.stem}"))
+
+
+def _write_conversion(conversion, out: Path) -> None:
+    from eval.suite import write_suite
+
     n = write_suite(conversion.questions, out)
     for line in conversion.problems:
         err.print(f"[yellow]warning:[/] {line}", highlight=False, soft_wrap=True)
@@ -42,6 +46,8 @@ def _convert(kind: str, source: Path | None, default: str, out: Path | None, cor
     for q in conversion.questions:
         counts[q.type] = counts.get(q.type, 0) + 1
     kinds = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    outside = sum(not q.answerable for q in conversion.questions)
+    kinds += f"; {outside} outside the corpus" if outside else ""
     console.print(f"{n} questions ({kinds}) → {out}", highlight=False)
 
 
@@ -65,6 +71,36 @@ def convert_judgments(
 ) -> None:
     """Judgments (alqac2026/judgments.json) → "which provisions apply to this case", the cited provisions as gold."""
     _convert("judgments", source, "alqac2026/judgments.json", out, corpus)
+
+
+@convert_app.command("zalo")
+def convert_zalo(
+    source: Annotated[Path | None, typer.Argument(help="Folder with the Zalo files (default: zalo/ in the shared "
+                                                       "data folder)")] = None,
+    out: OutOpt = None,
+    which: Annotated[str, typer.Option("--set", help="statutes (answers in the corpus), outside (not in it: "
+                                                     "to be abstained on) or both")] = "both",
+    corpus: Annotated[str, typer.Option("--corpus", "-c", help="Corpus named in each question")] = "statutes",
+) -> None:
+    """Zalo AI 2021 real questions → open questions: over the statutes with gold articles, or outside the corpus."""
+    from eval.convert import ZALO_SETS, ConvertError, read_json, zalo_suite
+
+    if which not in (*ZALO_SETS, "both"):
+        fail(f"--set must be statutes, outside or both, not {which!r}")
+    folder = source or get_settings().data_dir / "zalo"
+    names = list(ZALO_SETS) if which == "both" else [which]
+    sets = {}
+    for name in names:
+        path = folder / Path(ZALO_SETS[name][0]).name
+        try:
+            sets[name] = read_json(path)
+        except ConvertError as exc:
+            fail(str(exc))
+    try:
+        conversion = zalo_suite(sets, corpus)
+    except ConvertError as exc:
+        fail(f"{folder}: {exc}")
+    _write_conversion(conversion, out or _default_suite_path(f"zalo-{which}"))
 
 
 def _load_suite(path: Path):
@@ -202,6 +238,8 @@ def run(
         notes.append(f"{m['errors']} question(s) failed (see 'error' in results.jsonl)")
     if m.get("no_gold"):
         notes.append(f"{m['no_gold']} question(s) have no gold articles (left out of the retrieval metrics)")
+    if m.get("outside"):
+        notes.append(f"{m['outside']} question(s) are outside the corpus (to be abstained on; no retrieval gold)")
     problems = m.get("gold_problems", [])
     if problems:
         notes.append(f"{len(problems)} gold reference(s) do not resolve in the corpus (counted as misses):")

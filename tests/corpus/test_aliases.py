@@ -110,6 +110,20 @@ def test_candidates_newest_first(docs):
     assert r.candidates("Luật Đất đai 2003") == ["13/2003/QH11"]
 
 
+def test_lower_case_numbers_and_numbers_without_session_digits(docs):
+    """Zalo writes document numbers in lower case ("91/2015/qh13"), a few without the session ("73/2006/qh")."""
+    r = AliasResolver.from_documents([*docs, LegalDocument(id="73/2006/QH11", title="Luật Bình đẳng giới",
+                                                           number="73/2006/QH11")])
+    assert r.resolve("91/2015/qh13") == "91/2015/QH13"
+    assert r.resolve("326/2016/ubtvqh14") == "326/2016/UBTVQH14"
+    assert r.resolve("73/2006/qh") == "73/2006/QH11"
+    assert r.resolve("326/2016/ubtvqh") == "326/2016/UBTVQH14"
+    assert r.resolve("47/2011/tt-bca") is None  # a circular the corpus lacks
+    assert r.resolve("91/2015/q") is None  # only the session digits may be missing
+    r.add("73/2006/QH12", "Luật khác", number="73/2006/QH12")
+    assert r.resolve("73/2006/qh") is None  # two numbers complete it: ambiguous
+
+
 def test_add_without_document():
     r = AliasResolver()
     r.add("luat-dien-anh-2006", "Luật Điện ảnh", "Luật", "62/2006/QH11")

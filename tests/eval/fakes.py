@@ -2,7 +2,8 @@
 test_runner.py.
 
 Corpus: documents A (Điều 1, 2) and B (Điều 1, 2, 3); "Luật A"/"Luật B" are their names; "Luật C" is unknown and A's
-Điều 3 is not indexed.
+Điều 3 is not indexed. ``OUTSIDE`` adds three questions the corpus cannot answer (``answerable: false``), asked with
+the suite in the confidence tests only.
 """
 
 from __future__ import annotations
@@ -38,13 +39,22 @@ SUITE = [
      "relevant": [{"document": "Luật A", "article": "3"}, {"document": "Luật A", "article": "3"}]},
 ]
 
+# questions whose law (a circular) is not in the corpus: to be abstained on
+OUTSIDE = [
+    {"id": "o1", "question": "Công an xã có được xử phạt lỗi không mang bằng lái xe?", "type": "open",
+     "answerable": False, "references": [{"document": "47/2011/tt-bca", "article": "7"}]},
+    {"id": "o2", "question": "Mẫu hóa chất được xử lý sơ bộ thế nào?", "type": "open", "answerable": False},
+    {"id": "o3", "question": "Thủ tục cấp hộ chiếu phổ thông gồm những gì?", "type": "open", "answerable": False},
+]
+
 # what the fake index returns per question: (document, article, score), best first — q2 repeats A2
 HITS = {"q1": [("A", "1", 10.0), ("A", "2", 9.5), ("B", "1", 5.0)],
         "q2": [("B", "1", 8.0), ("A", "2", 4.0), ("A", "2", 3.9), ("B", "3", 3.0)],
         "q3": [("A", "1", 2.0)],
         "q4": [("B", "2", 1.0)],
         "q5": [("B", "1", 1.0), ("B", "2", 0.95)],
-        "q6": []}
+        "q6": [],
+        "o1": [("A", "1", 1.0)], "o2": [], "o3": [("B", "2", 0.5)]}
 
 
 def _cite(doc: str, art: str, verified: bool = True) -> Citation:
@@ -67,8 +77,15 @@ ANSWERS = {
                                 "Người nuôi ong được miễn mọi nghĩa vụ thuế.", citations=[_cite("B", "1")],
                sources=[_source("B", "1", 1), _source("B", "2", 2)]),
     "q6": dict(value=None, text="Không tìm thấy quy định phù hợp trong cơ sở dữ liệu.", abstained=True),
+    "o1": dict(value=None, text="Theo Điều 1 Luật A: “Viên chức được hưởng lương theo vị trí việc làm.”.",
+               citations=[_cite("A", "1")]),
+    "o2": dict(value=None, text="Không tìm thấy quy định phù hợp trong cơ sở dữ liệu.", abstained=True),
+    "o3": dict(value=None, text="Tổ ong phải đặt cách nhà ở liền kề ít nhất 10 mét."),
 }
-ID_OF = {q["question"]: q["id"] for q in SUITE}
+# each answer's confidence: positives (answerable, citing gold) q1 0.9, q2 0.6, q5 0.4; outside o1 0.4 (a tie with
+# q5), o2 0.2 (abstained), o3 0.7
+CONFIDENCE = {"q1": 0.9, "q2": 0.6, "q3": 0.3, "q4": 0.5, "q5": 0.4, "q6": 0.1, "o1": 0.4, "o2": 0.2, "o3": 0.7}
+ID_OF = {q["question"]: q["id"] for q in SUITE + OUTSIDE}
 
 
 class FakeIndex:
@@ -107,7 +124,7 @@ class FakeAssistant:
         if self.fail_on_call == len(self.calls):
             raise KeyboardInterrupt
         qid = ID_OF[question]
-        spec = dict(ANSWERS[qid]) | self.changes.get(qid, {})
+        spec = dict(ANSWERS[qid]) | {"confidence": CONFIDENCE[qid]} | self.changes.get(qid, {})
         n = int(qid[1:])
         return Answer(question=question, form=AnswerForm(form), timings_ms={"retrieve": 1.0 * n, "total": 10.0 * n},
                       **spec)
@@ -123,5 +140,6 @@ def fake_system(assistant: FakeAssistant | None = None) -> tuple[System, dict[st
                   description={"fake": True}), indexes
 
 
-def suite_questions() -> list[SuiteQuestion]:
-    return [SuiteQuestion.model_validate(q) for q in SUITE]
+def suite_questions(outside: bool = False) -> list[SuiteQuestion]:
+    """The suite's questions; with ``outside``, followed by the three the corpus cannot answer."""
+    return [SuiteQuestion.model_validate(q) for q in SUITE + (OUTSIDE if outside else [])]

@@ -95,6 +95,8 @@ def test_convert_validate_run_table_compare_report(home):
     (["eval", "report", "{home}", "--out", "{home}/r.html"], "is not a run directory"),
     (["eval", "prepare", "nowhere"], "unknown benchmark corpus 'nowhere'"),
     (["eval", "convert", "judgments", "{home}/questions.json", "--out", "{home}/j.jsonl"], "not a judgment"),
+    (["eval", "convert", "zalo", "{home}", "--set", "all"], "--set must be statutes, outside or both"),
+    (["eval", "convert", "zalo", "{home}/nowhere", "--out", "{home}/z.jsonl"], "no file at"),
 ])
 def test_errors_are_one_readable_line(home, args, message):
     suite = home / "one.jsonl"
@@ -105,3 +107,21 @@ def test_errors_are_one_readable_line(home, args, message):
     r = _cli(home, *[a.format(home=home, suite=suite, bad=bad) for a in args])
     assert r.returncode == 1, r.stdout
     assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_convert_zalo_both_sets_into_one_suite(tmp_path):
+    item = {"id": "z1", "text": "Có được cho thuê ô tô đang bị thế chấp không?",
+            "relevant_articles": [{"law_id": "91/2015/qh13", "article_id": "321"}]}
+    outside = {"id": "z2", "text": "Công an xã có được xử phạt không?",
+               "relevant_articles": [{"law_id": "47/2011/tt-bca", "article_id": "7"}]}
+    (tmp_path / "questions-statutes.json").write_text(json.dumps([item]), encoding="utf-8")
+    (tmp_path / "questions-outside.json").write_text(json.dumps([outside]), encoding="utf-8")
+    r = _cli(tmp_path, "eval", "convert", "zalo", str(tmp_path), "--out", str(tmp_path / "zalo.jsonl"))
+    assert r.returncode == 0, r.stderr
+    assert "2 questions (2 open; 1 outside the corpus)" in r.stdout
+    lines = [json.loads(x) for x in (tmp_path / "zalo.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(q["id"], q.get("answerable", True), q["corpus"]) for q in lines] == [("z1", True, "statutes"),
+                                                                               ("z2", False, "statutes")]
+    r = _cli(tmp_path, "eval", "convert", "zalo", str(tmp_path), "--set", "statutes", "--corpus", "luat")
+    assert r.returncode == 0 and "1 questions (1 open)" in r.stdout
+    assert "zalo-statutes.jsonl" in r.stdout.replace("\n", "")

@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from eval.convert import ConvertError, case_facts, from_alqac, from_judgments, provisions, read_json
+from eval.convert import (ConvertError, case_facts, from_alqac, from_judgments, from_zalo, provisions, read_json,
+                          zalo_suite)
 from tests.conftest import data_path
 
 
@@ -70,6 +71,43 @@ def test_judgments_become_provision_questions():
                              "c2: no cited article; left out"]
 
 
+ZALO_STATUTES = [{"id": "z1", "text": "Có được cho thuê ô tô đang bị thế chấp không?",
+                  "relevant_articles": [{"law_id": "91/2015/qh13", "article_id": "321"}]},
+                 {"id": "z2", "text": "Con nuôi có được thừa kế không?",
+                  "relevant_articles": [{"law_id": "91/2015/qh13", "article_id": "653"},
+                                        {"law_id": "52/2014/qh13", "article_id": 78}]}]
+ZALO_OUTSIDE = [{"id": "z3", "text": "Công an xã có được xử phạt lỗi không mang bằng lái xe?",
+                 "relevant_articles": [{"law_id": "47/2011/tt-bca", "article_id": "7"}]}]
+
+
+def test_zalo_items_become_open_questions():
+    [q1, q2, q3] = zalo_suite({"statutes": ZALO_STATUTES, "outside": ZALO_OUTSIDE}).questions
+    assert [q.id for q in (q1, q2, q3)] == ["z1", "z2", "z3"]  # ids kept: they are unique
+    assert all(q.type == "open" and q.answer is None and q.corpus == "statutes" for q in (q1, q2, q3))
+    assert q1.answerable and [(g.document, g.article) for g in q2.relevant] == [("91/2015/qh13", "653"),
+                                                                               ("52/2014/qh13", "78")]
+    assert not q3.answerable and q3.relevant == [] and q3.references[0].document == "47/2011/tt-bca"
+    [only] = zalo_suite({"outside": ZALO_OUTSIDE}, corpus="other").questions
+    assert only.id == "z3" and only.corpus == "other" and not only.answerable
+
+
+def test_zalo_ids_shared_by_the_two_sets_are_prefixed():
+    clash = [dict(ZALO_OUTSIDE[0], id="z1")]
+    ids = [q.id for q in zalo_suite({"statutes": ZALO_STATUTES, "outside": clash}).questions]
+    assert ids == ["statutes-z1", "statutes-z2", "outside-z1"]
+
+
+@pytest.mark.parametrize("data, message", [
+    ([], "non-empty JSON list of Zalo questions"),
+    (["x"], "item #0 is a str"),
+    ([{"id": "z", "text": "?", "relevant_articles": {"law_id": "x"}}], "item #0: relevant_articles must be a list"),
+    ([{"id": "z", "text": "", "relevant_articles": []}], "item #0 (id 'z'): question"),
+])
+def test_zalo_shape_errors_name_the_item(data, message):
+    with pytest.raises(ConvertError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        from_zalo(data)
+
+
 def test_read_json_errors(tmp_path):
     with pytest.raises(ConvertError, match="no file at"):
         read_json(tmp_path / "missing.json")
@@ -91,3 +129,14 @@ def test_the_real_judgments_convert():
     assert len(conv.questions) == 20 and all(q.relevant for q in conv.questions)
     # the án lệ line and two lines naming a resolution without an article are reported
     assert any("Án lệ số 06/2016/AL" in p for p in conv.problems)
+
+
+def test_the_real_zalo_sets_convert_whole():
+    statutes = read_json(data_path("zalo", "questions-statutes.json"))
+    outside = read_json(data_path("zalo", "questions-outside.json"))
+    qs = zalo_suite({"statutes": statutes, "outside": outside}).questions
+    assert len(qs) == 253 and len({q.id for q in qs}) == 253
+    assert Counter(q.answerable for q in qs) == {True: 185, False: 68} and {q.type for q in qs} == {"open"}
+    assert sum(len(q.relevant) for q in qs) == sum(len(i["relevant_articles"]) for i in statutes)
+    assert sum(len(q.references) for q in qs) == sum(len(i["relevant_articles"]) for i in outside)
+    assert all(q.relevant and not q.references for q in qs if q.answerable)

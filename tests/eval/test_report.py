@@ -9,9 +9,10 @@ import re
 import pytest
 
 from eval.compare import compare_runs, markdown_table
-from eval.report import render_report, worst_failures, write_report
+from eval.report import plot_abstention, render_report, worst_failures, write_report
 from eval.rundir import RunError, load_run
 from eval.runner import RunOptions, run_suite
+from eval.scoring import LOWER_IS_BETTER
 from eval.suite import Suite
 from tests.eval.fakes import FakeAssistant, fake_system, suite_questions
 
@@ -78,3 +79,56 @@ def test_unfinished_runs_are_refused(runs):
         render_report([unfinished])
     with pytest.raises(RunError, match="no run"):
         markdown_table([])
+
+
+# a run that answers the outside questions worse: o2 answered (confidence 0.8) instead of abstained
+WORSE_OUTSIDE = {"o2": {"abstained": False, "confidence": 0.8, "text": "Mẫu được xử lý bằng hóa chất."}}
+
+
+@pytest.fixture(scope="module")
+def outside_runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("outside")
+    suite = Suite(None, suite_questions(outside=True), "o")
+    a = run_suite(suite, fake_system()[0], root / "calibrated", RunOptions(default_corpus="fake"))
+    b = run_suite(suite, fake_system(FakeAssistant(changes=WORSE_OUTSIDE))[0], root / "overconfident",
+                  RunOptions(default_corpus="fake"))
+    return load_run(a.directory), load_run(b.directory)
+
+
+def test_comparison_and_table_carry_auroc_and_abstention(outside_runs):
+    a, b = outside_runs
+    rows = {c.metric: c for c in compare_runs(a, b)}
+    # b: negatives 0.4, 0.8, 0.7 → pairs won 0.9: 3, 0.6: 1, 0.4: ½ → 4.5 of 9
+    assert rows["confidence_auroc"].delta.a == pytest.approx(6.5 / 9)
+    assert rows["confidence_auroc"].delta.b == pytest.approx(4.5 / 9)
+    assert rows["abstained:outside"].delta.delta == pytest.approx(-1 / 3)
+    assert rows["abstained:answerable"].delta.delta == 0
+    assert "abstained:answerable" in LOWER_IS_BETTER and "abstained:outside" not in LOWER_IS_BETTER
+    # direction: fewer outside abstentions is worse, fewer answerable abstentions better
+    flipped = dataclasses.replace(rows["abstained:outside"].delta, low=-0.5, high=-0.1)
+    assert dataclasses.replace(rows["abstained:outside"], delta=flipped).better is False
+    assert dataclasses.replace(rows["abstained:answerable"], delta=flipped).better is True
+    table = markdown_table([a, b])
+    assert re.search(r"\| confidence AUROC \(correct vs outside\) \| 0\.7222 .*\(n=6\) \| 0\.5000 ", table)
+    assert "| abstention (outside the corpus) | 0.3333" in table
+
+
+def test_report_plots_the_abstention_trade_off(outside_runs, runs, tmp_path):
+    html = write_report(list(outside_runs), tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Confidence and abstention" in html
+    assert re.search(r'<img alt="Abstention trade-off" src="data:image/png;base64,[A-Za-z0-9+/=]{2000,}"', html)
+    assert "confidence AUROC (correct vs outside)" in html and "abstention (answerable)" in html
+    assert re.search(r"<td>calibrated</td><td class=\"num\">0\.722</td>\s*<td class=\"num\">0\.167</td>"
+                     r"<td class=\"num\">0\.333</td><td class=\"num\">0\.500</td>", html)
+    assert "<b>Outside the corpus</b>" in html and "Điều 7 47/2011/tt-bca" in html
+    assert not re.search(r"\bnan\b", re.sub(r"<img[^>]*>", "", html), re.IGNORECASE)
+    # without outside questions there is nothing to trade off
+    assert plot_abstention(list(runs)) is None
+    assert "Confidence and abstention" not in render_report(list(runs))
+
+
+def test_answering_outside_the_corpus_is_a_failure(outside_runs):
+    _, b = outside_runs
+    worst = {w["id"]: w for w in worst_failures(b, 50)}
+    assert worst["o2"]["severity"] == "1.00" and worst["o2"]["answerable"] is False  # answered: 1 − 0
+    assert "o1" in worst and "o2" in {w["id"] for w in worst_failures(b, 50)}

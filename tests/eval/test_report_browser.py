@@ -27,7 +27,7 @@ ARTIFACTS = Path(os.environ.get("THUKY_ARTIFACTS", REPO / "artifacts" / "screens
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("report")
-    suite = Suite(None, suite_questions(), "x")
+    suite = Suite(None, suite_questions(outside=True), "x")  # with questions outside the corpus: the trade-off plot
     base, _ = fake_system()
     other, _ = fake_system(FakeAssistant(changes={"q2": {"value": "C"}}))
     runs = [run_suite(suite, base, root / "baseline", RunOptions(default_corpus="fake")),
@@ -63,5 +63,5 @@ def test_report_opens_in_chromium_with_its_plots(report):
     assert len(images) >= 5, images
     broken = [i for i in images if not (i["complete"] and i["w"] > 100 and i["h"] > 100)]
     assert not broken, broken
-    assert {"Recall@k curves", "Recall@10 by document"} <= {i["alt"] for i in images}
+    assert {"Recall@k curves", "Recall@10 by document", "Abstention trade-off"} <= {i["alt"] for i in images}
     assert shot.stat().st_size > 20_000

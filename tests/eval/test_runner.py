@@ -39,7 +39,7 @@ EXPECTED = {
     "citation_precision": (1 + 0.5 + 1) / 3, "citation_recall": (1 + 0.5 + 0 + 1 + 0) / 5,
     # offered citations: q1 ✓, q2 one removed ✗, q4 ✓, q5 ✓
     "citations_verified": 3 / 4,
-    "abstained": 1 / 6,
+    "abstained": 1 / 6, "abstained:answerable": 1 / 6,  # every question is answerable: no outside rate, no AUROC
     # q5: sentence 1 quotes B1 (supported), sentence 2 ("miễn mọi nghĩa vụ thuế") is not → ½
     "groundedness": 1 / 2,
 }
@@ -178,3 +178,47 @@ def test_metrics_json_is_strict_json(tmp_path, suite):
     run_suite(suite, system, tmp_path / "run", RunOptions(default_corpus="fake"))
     text = (tmp_path / "run" / "metrics.json").read_text(encoding="utf-8")
     json.loads(text, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+
+
+def test_confidence_auroc_and_abstention_with_outside_questions(tmp_path):
+    """The suite plus three questions outside the corpus (tests/eval/fakes.py, CONFIDENCE)."""
+    suite = Suite(None, suite_questions(outside=True), sha256="outside")
+    run = run_suite(suite, fake_system()[0], tmp_path / "run", RunOptions(default_corpus="fake"))
+    m = run.metrics
+    # the outside questions' laws are references only: no gold, no gold problem, no retrieval metric
+    o1 = next(r for r in run.results if r["id"] == "o1")
+    assert o1["answerable"] is False and o1["gold"] == [] and o1["references"][0]["document"] == "47/2011/tt-bca"
+    assert {p["question_id"] for p in m["gold_problems"]} == {"q3", "q6"}
+    assert m["outside"] == 3 and m["no_gold"] == 1 and m["metrics"]["recall@10"]["n"] == 5
+    # positives (answerable, citing gold) q1 0.9, q2 0.6, q5 0.4 vs outside 0.4, 0.2, 0.7: 6.5 of 9 pairs
+    h = m["headline"]
+    assert h["confidence_auroc"]["value"] == pytest.approx(6.5 / 9) and h["confidence_auroc"]["n"] == 6
+    assert h["confidence_auroc"]["low"] <= 6.5 / 9 <= h["confidence_auroc"]["high"]
+    # abstained: q6 of the six answerable, o2 of the three outside
+    assert h["abstained:answerable"]["value"] == pytest.approx(1 / 6) and h["abstained:answerable"]["n"] == 6
+    assert h["abstained:outside"]["value"] == pytest.approx(1 / 3) and h["abstained:outside"]["n"] == 3
+    assert m["metrics"]["confidence"]["n"] == 9 and m["metrics"]["cites_gold"]["n"] == 5
+    # the trade-off: at threshold t, confidence < t or already abstained; correct = q1, q2, q5
+    assert m["abstention_operating_point"] == pytest.approx(
+        {"threshold": None, "abstain_answerable": 1 / 6, "abstain_outside": 1 / 3, "answered_correct": 1 / 2})
+    thresholds = [p["threshold"] for p in m["abstention_curve"]]
+    assert thresholds[:-1] == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9] and 0.9 < thresholds[-1] < 0.9 + 1e-9
+    curve = {p["threshold"]: (p["abstain_answerable"], p["abstain_outside"], p["answered_correct"])
+             for p in m["abstention_curve"]}
+    assert curve[0.1] == pytest.approx((1 / 6, 1 / 3, 1 / 2))  # the system's own abstentions only
+    assert curve[0.4] == pytest.approx((2 / 6, 1 / 3, 1 / 2))  # + q3 (0.3)
+    assert curve[0.5] == pytest.approx((3 / 6, 2 / 3, 2 / 6))  # + q5 and o1 (0.4, tied)
+    assert curve[0.9] == pytest.approx((5 / 6, 1.0, 1 / 6))  # + q4, q2, o3
+    assert m["abstention_curve"][-1]["abstain_answerable"] == 1.0  # above the highest confidence
+
+
+def test_no_auroc_without_outside_questions_or_without_positives(tmp_path, suite):
+    assert "confidence_auroc" not in run_suite(suite, fake_system()[0], tmp_path / "a",
+                                               RunOptions(default_corpus="fake")).metrics["headline"]
+    # nothing cites gold any more: no positives
+    no_citations = {q: {"citations": [], "removed_citations": 0} for q in ("q1", "q2", "q4", "q5", "o1")}
+    outside = Suite(None, suite_questions(outside=True), sha256="outside")
+    m = run_suite(outside, fake_system(FakeAssistant(changes=no_citations))[0], tmp_path / "b",
+                  RunOptions(default_corpus="fake")).metrics
+    assert "confidence_auroc" not in m["headline"]
+    assert m["headline"]["abstained:outside"]["value"] == pytest.approx(1 / 3)

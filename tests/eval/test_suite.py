@@ -31,6 +31,22 @@ def test_a_good_suite_reads_and_round_trips(tmp_path):
     assert "relevant" not in json.loads(path.read_text(encoding="utf-8").splitlines()[1])  # empty fields left out
 
 
+def test_answerable_defaults_to_true_and_outside_questions_round_trip(tmp_path):
+    outside = {"id": "o1", "question": "Công an xã có được xử phạt?", "type": "open", "answerable": False,
+               "references": [{"document": "47/2011/tt-bca", "article": "7"}]}
+    suite = parse_suite(_lines(GOOD, outside))  # GOOD: a line written before the field existed
+    assert suite.questions[0].answerable is True and suite.questions[0].references == []
+    assert suite.questions[1].answerable is False and suite.questions[1].relevant == []
+    path = tmp_path / "s.jsonl"
+    write_suite(suite.questions, path)
+    first, second = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    assert "answerable" not in first and "references" not in first  # old suites are written as before
+    assert second["answerable"] is False and second["references"] == [{"document": "47/2011/tt-bca", "article": "7"}]
+    assert [q.model_dump() for q in load_suite(path).questions] == [q.model_dump() for q in suite.questions]
+    # an outside question has no gold to resolve: its references are never looked up
+    assert resolve_gold(suite.questions[1], FakeResolver()).keys == []
+
+
 def test_question_text_is_nfc():
     q = SuiteQuestion(id="x", question="To\u0300a a\u0301n", type="open")
     assert q.question == "Tòa án"
@@ -51,6 +67,9 @@ def test_question_text_is_nfc():
     ('{"id": "q9", "question": "?", "type": "open"', "line 2: not valid JSON"),
     ('["q9"]', "line 2: expected a JSON object, got list"),
     (json.dumps(GOOD), "line 2: duplicate id 'q1' (first on line 1)"),
+    ('{"id": "q9", "question": "?", "type": "open", "answerable": false, "relevant": [{"document": "A", '
+     '"article": "1"}]}', "cannot answer (answerable false) has no gold articles"),
+    ('{"id": "q9", "question": "?", "type": "open", "answerable": "maybe"}', "answerable: Input should be"),
 ])
 def test_each_malformed_line_is_named(line, message):
     with pytest.raises(SuiteError) as e:
