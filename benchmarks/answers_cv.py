@@ -26,17 +26,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.calibration import (FOLDS, MAX_ABSTAIN, SEED, AnsweredQuestion, answer_out_of_fold,  # noqa: E402
                                    cross_validate)
+from eval.metrics.confidence import auroc  # noqa: E402
 from indexing.ranker import DEV_CORPORA, DEV_FILES  # noqa: E402
-
-
-def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Area under the ROC curve (ties count half)."""
-    scores, labels = np.asarray(scores, dtype=float), np.asarray(labels, dtype=bool)
-    pos, neg = scores[labels], scores[~labels]
-    if not len(pos) or not len(neg):
-        return float("nan")
-    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
-    return float(greater / (len(pos) * len(neg)))
 
 
 def load_rows(path: Path) -> list[AnsweredQuestion]:
@@ -62,7 +53,7 @@ def report(rows: list[AnsweredQuestion], max_abstain: float, plot: Path | None) 
     outside = sets == "outside"
     for name in ("zalo", "alqac"):
         keep = (sets == name) & correct | outside
-        out[f"auroc_{name}"] = auroc(p[keep], correct[keep])
+        out[f"auroc_{name}"] = auroc(p[keep & correct], p[keep & ~correct])
         print(f"AUROC of the confidence, {name} answers citing gold vs outside questions: {out[f'auroc_{name}']:.4f}")
     zalo = sets == "zalo"
     curve = []

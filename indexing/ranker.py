@@ -31,7 +31,7 @@ import numpy as np
 from corpus.text import fold, nfc
 from indexing.types import ArticleRecord, Filters, Hit, Key
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_DEPTH = 40
 FEATURES = (
     "bm25", "bm25_rel", "bm25_rank",
@@ -42,7 +42,7 @@ FEATURES = (
     "asks_definition", "definitions", "cover", "bigram_cover", "title_bigram_cover",
     "doc_type", "article_no", "article_pos", "doc_articles", "text_len",
     "doc_hits_top10", "doc_hits", "doc_best_rank", "doc_fused_share",
-    "query_len",
+    "query_len", "superseded",
 )
 DOC_TYPES = {"Hiến pháp": 0, "Bộ luật": 1, "Luật": 2}
 PARAMS = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": 0.05, "num_leaves": 15,
@@ -63,6 +63,12 @@ _TITLE_STOP = {"luật", "bộ", "của", "về", "và", "năm", "sửa", "đổ
 def syllables(text: str) -> list[str]:
     """Lower-case NFC syllables (word characters only)."""
     return _WORD.findall(nfc(text).lower())
+
+
+def _doc_year(doc_id: str) -> float:
+    """The year in a document number ("59/2020/QH14" → 2020), else -1."""
+    m = re.search(r"/((?:19|20)\d\d)/", doc_id or "")
+    return float(m.group(1)) if m else -1.0
 
 
 def _article_number(no: str) -> float:
@@ -98,6 +104,13 @@ class RecordInfo:
         self.definitions = np.array([bool(_DEFINITIONS.search(fold(r.title))) for r in records], dtype=float)
         self.doc_id = [r.doc_id for r in records]
         self.doc_syl = [doc_syl[r.doc_id] for r in records]
+        # a document another one of the same title and a later year replaces (two versions of a law in one corpus)
+        year = {r.doc_id: _doc_year(r.doc_id) for r in records}
+        newest: dict[str, float] = {}
+        for r in records:
+            t = nfc(r.doc_title).lower()
+            newest[t] = max(newest.get(t, -1.0), year[r.doc_id])
+        self.superseded = np.array([float(year[r.doc_id] < newest[nfc(r.doc_title).lower()]) for r in records])
         self.static = np.array([
             [DOC_TYPES.get(r.doc_type, 3), _article_number(r.article_no),
              _article_number(r.article_no) / max_no[r.doc_id] if r.doc_id in max_no else float("nan"),
@@ -176,7 +189,7 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
             *_coverage(info, r, q, q_w, q_bi),
             *info.static[r],
             per_doc10[docs[i]], per_doc[docs[i]], best_rank[docs[i]], fused_share[docs[i]],
-            len(q),
+            len(q), info.superseded[r],
         ]
     return x
 
@@ -228,7 +241,7 @@ class LearnedRanker:
         meta = json.loads((directory / "meta.json").read_text())
         if meta.get("format") != FORMAT or list(meta.get("features", [])) != list(FEATURES):
             raise ValueError(f"ranker at {directory} was trained with other features: retrain it "
-                             "(`thuky models build`)")
+                             "(`thuky models train`)")
         return cls(lgb.Booster(model_file=str(directory / "model.txt")), meta)
 
 
