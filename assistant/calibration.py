@@ -31,10 +31,13 @@ from indexing.ranker import DEV_CORPORA, DevFeatures, attach_ranker, collect_dev
 
 FOLDS = 5
 SEED = 13
-MAX_ABSTAIN = 0.03  # on the training folds; the product's bar is ≤ 5% on real questions
+MAX_ABSTAIN = 0.04  # on the training folds (out of fold: 4.3% of Zalo's questions); the bar is ≤ 5%
 OUTSIDE_FILE = ("zalo", "questions-outside.json")
 # each group weighs the same in the fit, whatever its size
 GROUPS = ("alqac", "zalo", "outside")
+# every n-th question of a set is answered (ALQAC's exam questions are many and alike: a third of them is enough, and
+# `make run` answers the rest of the dev questions in about a minute and a half)
+EVERY = {"alqac": 3}
 
 
 @dataclass
@@ -72,7 +75,8 @@ def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers
     sets = {name: (DEV_CORPORA[name], d.questions, True) for name, d in dev.items()}
     sets["outside"] = (DEV_CORPORA["zalo"], outside_questions(data_dir), False)
     fold_of = {name: folds(len(qs), k, seed) for name, (_, qs, _) in sets.items()}
-    total, done = sum(len(qs) for _, qs, _ in sets.values()), 0
+    total = sum(len(range(0, len(qs), EVERY.get(name, 1))) for name, (_, qs, _) in sets.items())
+    done = 0
     out: list[AnsweredQuestion] = []
     try:
         for f in range(k):
@@ -81,6 +85,8 @@ def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers
                 attach_ranker(index, model)
             for name, (corpus, questions, answerable) in sets.items():
                 for i in np.flatnonzero(fold_of[name] == f):
+                    if i % EVERY.get(name, 1):
+                        continue
                     q = questions[i]
                     d = draft(q["text"], corpus=corpus, choices=q.get("choices"))
                     cited = [(c.document_id, c.article) for c in d.answer.citations] if d.answer else []

@@ -212,3 +212,21 @@ def test_dev_set_bars(tmp_path):
     assert out["Trắc nghiệm"]["accuracy"] >= 0.70
     assert out["gold_cited_all"] >= 0.90
     assert out["citations_verified"] == 1.0
+
+
+def test_a_runner_up_the_ranker_could_hardly_tell_apart_is_cited_too():
+    def sources(gap: float) -> list[Source]:
+        first = _src("1. Thời hạn kháng cáo đối với bản án của Tòa án cấp sơ thẩm là 15 ngày, kể từ ngày tuyên án.",
+                     article="273", title="Thời hạn kháng cáo", doc="blttds", doc_title="Bộ luật Tố tụng dân sự")
+        second = _src("1. Thời hạn kháng cáo đối với quyết định của Tòa án cấp sơ thẩm là 07 ngày.", article="274",
+                      title="Kháng cáo quá hạn", rank=2, doc="blttds", doc_title="Bộ luật Tố tụng dân sự")
+        first.scores, second.scores = {"ranker": 2.0}, {"ranker": 2.0 - gap}
+        return [first, second]
+
+    q = understand("Thời hạn kháng cáo bản án sơ thẩm là bao nhiêu ngày?")
+    close = ExtractiveComposer().compose(q, sources(0.3))
+    assert [c.article for c in close.citations][:1] == ["273"] and "274" in {c.article for c in close.citations}
+    far = ExtractiveComposer().compose(q, sources(3.0))
+    assert {c.article for c in far.citations} == {"273"}
+    off = ExtractiveComposer(ranker_close=0).compose(q, sources(0.3))
+    assert {c.article for c in off.citations} == {"273"}
