@@ -149,7 +149,7 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
     q_joined = f" {' '.join(q_syl)} "
     asks_definition = float(bool(_ASKS_DEFINITION.search(fold(query_text))))
     q_bi = set(zip(q_syl, q_syl[1:]))
-    q_w = sum(info.weight(w) for w in q) or 1.0
+    q_w = math.fsum(info.weight(w) for w in q) or 1.0
     rows = [info.index[c.key] for c in cands]
     bm = [c.bm25 for c in cands]
     de = [c.dense for c in cands]
@@ -169,9 +169,9 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
     bm_rank, de_rank = _ranks(bm), _ranks(de)
     for i, (c, r) in enumerate(zip(cands, rows)):
         title = info.title_syl[r]
-        t_w = sum(info.weight(w) for w in title)
+        t_w = math.fsum(info.weight(w) for w in title)
         common = title & q
-        c_w = sum(info.weight(w) for w in common)
+        c_w = math.fsum(info.weight(w) for w in common)
         ds = info.doc_syl[r]
         x[i] = [
             c.bm25 if c.bm25 is not None else np.nan,
@@ -199,7 +199,7 @@ def _coverage(info: RecordInfo, r: int, q: set[str], q_w: float, q_bi: set) -> t
     in the article and in the article's title."""
     syl = syllables(info.text[r])
     words = set(syl)
-    cover = sum(info.weight(w) for w in q & words) / q_w
+    cover = math.fsum(info.weight(w) for w in q & words) / q_w
     if not q_bi:
         return cover, 0.0, 0.0
     title = info.title_text[r].split()

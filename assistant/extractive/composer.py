@@ -3,6 +3,7 @@ verbatim quotes of the best units."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -278,14 +279,14 @@ def _aligned(text: str, ranked: list[tuple[float, Unit]], scorer: Scorer, weight
         return ranked
     qt = tokens(text)
     content = [t for t in qt if t not in COMMON_SYLLABLES]
-    total = sum(scorer.w(t) for t in set(content)) or 1.0
+    total = math.fsum(scorer.w(t) for t in set(content)) or 1.0
     head = []
     for s, u in ranked[:depth]:
         pairs = lcs_pairs(qt, u.toks)
         common = {qt[i] for i, _ in pairs if qt[i] not in COMMON_SYLLABLES}
         # and how tightly: the share of the clause's words, from the first to the last it shares, that it shares
         tight = len(pairs) / (pairs[-1][1] - pairs[0][1] + 1) if pairs else 0.0
-        head.append((s + weight * (sum(scorer.w(t) for t in common) / total + 0.5 * tight), u))
+        head.append((s + weight * (math.fsum(scorer.w(t) for t in common) / total + 0.5 * tight), u))
     head.sort(key=lambda p: -p[0])
     return head + ranked[depth:]
 

@@ -44,9 +44,9 @@ def substitutions(statement: Sequence[str], unit: Unit, scorer: Scorer) -> tuple
 def ordered_share(statement: Sequence[str], unit: Unit, scorer: Scorer) -> float:
     """The idf-weighted share of the statement's content syllables that the unit says in the statement's order."""
     content = {t for t in statement if t not in COMMON_SYLLABLES}
-    total = sum(scorer.w(t) for t in content) or 1.0
+    total = math.fsum(scorer.w(t) for t in content) or 1.0
     common = {statement[i] for i, _ in lcs_pairs(statement, unit.toks)} & content
-    return sum(scorer.w(t) for t in common) / total
+    return math.fsum(scorer.w(t) for t in common) / total
 
 
 def alignment_gaps(statement: Sequence[str], unit: Unit, scorer: Scorer) -> tuple[float, float, float]:
@@ -55,11 +55,11 @@ def alignment_gaps(statement: Sequence[str], unit: Unit, scorer: Scorer) -> tupl
     and the statement leaves out ("ly hôn giả tạo là" read as "ly hôn là": dropped), and that the statement adds
     (added), each as a share of the statement's content weight."""
     pairs = lcs_pairs(statement, unit.toks)
-    total = sum(scorer.w(t) for t in set(statement) if t not in COMMON_SYLLABLES) or 1.0
+    total = math.fsum(scorer.w(t) for t in set(statement) if t not in COMMON_SYLLABLES) or 1.0
     replaced = dropped = added = 0.0
 
     def weight(toks: Sequence[str]) -> float:
-        return sum(scorer.w(t) for t in toks if t not in COMMON_SYLLABLES)
+        return math.fsum(scorer.w(t) for t in toks if t not in COMMON_SYLLABLES)
 
     for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]):
         s_gap, u_gap = statement[i1 + 1:i2], unit.toks[j1 + 1:j2]
@@ -134,8 +134,8 @@ def statement_features(statement: str, ranked: list[tuple[float, Unit]], scorer:
 
 def _missing(statement: Sequence[str], tokset: set[str], scorer: Scorer) -> float:
     content = {t for t in statement if t not in COMMON_SYLLABLES}
-    total = sum(scorer.w(t) for t in content) or 1.0
-    return sum(scorer.w(t) for t in content if t not in tokset) / total
+    total = math.fsum(scorer.w(t) for t in content) or 1.0
+    return math.fsum(scorer.w(t) for t in content if t not in tokset) / total
 
 
 def option_features(stem: str, options: dict[str, str], ranked: dict[str, list[tuple[float, Unit]]],

@@ -36,8 +36,8 @@ class Scorer:
 
     def coverage(self, qtoks: Sequence[str], unit: Unit) -> tuple[float, float]:
         qs = set(qtoks)
-        tot = sum(self.w(t) for t in qs) or 1.0
-        uni = sum(self.w(t) for t in qs if t in unit.tokset) / tot
+        tot = math.fsum(self.w(t) for t in qs) or 1.0
+        uni = math.fsum(self.w(t) for t in qs if t in unit.tokset) / tot
         qb = bigrams(qtoks)
         bi = len(qb & unit.bigrams) / len(qb) if qb else uni
         return uni, bi
@@ -45,8 +45,8 @@ class Scorer:
     def missing(self, qtoks: Sequence[str], unit: Unit) -> float:
         """idf-weighted share of the question's content syllables the unit lacks."""
         qs = {t for t in qtoks if t not in COMMON_SYLLABLES}
-        tot = sum(self.w(t) for t in qs) or 1.0
-        return sum(self.w(t) for t in qs if t not in unit.tokset) / tot
+        tot = math.fsum(self.w(t) for t in qs) or 1.0
+        return math.fsum(self.w(t) for t in qs if t not in unit.tokset) / tot
 
     def rank(self, qtoks: Sequence[str], sims: np.ndarray | None = None) -> list[tuple[float, Unit]]:
         out = []
