@@ -23,7 +23,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.pipeline import Assistant  # noqa: E402
 from thuky.settings import get_settings  # noqa: E402
 
 CORPUS = "statutes"
@@ -56,7 +55,8 @@ def main(argv=None) -> dict:
     except Exception as exc:  # noqa: BLE001 - say why and stop
         print(f"skipped: no live {CORPUS!r} index under {settings.home}: {exc}")
         return {}
-    assistant = Assistant(runtime.store, runtime.corpus_index)
+    # the product's assistant (learned ranker and confidence model when trained), storing no conversation
+    assistant = runtime.assistant(conversations=None)
     dump = args.answers.open("w", encoding="utf-8") if args.answers else None
     out: dict = {}
     for name in ("questions-statutes.json", "questions-outside.json"):

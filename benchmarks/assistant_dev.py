@@ -64,7 +64,11 @@ def main(argv=None) -> dict:
         from assistant.llm import LLMComposer
 
         llm = LLMComposer(base_url=args.llm_url, model=get_settings().llm_model, timeout=get_settings().llm_timeout_s)
-    assistant = Assistant(store, lambda corpus: index, llm=llm)
+    if args.built:  # the product's assistant: the confidence model too, when one is trained under the home
+        assistant = runtime.assistant(index_for=lambda corpus: index, conversations=None)
+        assistant.llm = llm or assistant.llm
+    else:
+        assistant = Assistant(store, lambda corpus: index, llm=llm)
     questions = json.loads((data / "questions.json").read_text(encoding="utf-8"))
     if args.limit:
         questions = questions[: args.limit]
