@@ -202,6 +202,8 @@ def test_chat_streams_an_answer_with_citations_that_open_to_the_quote(tab):
     assert f"Điều {first['article']}" in chips.first.inner_text()
     assert answer["form"] == "true_false" and answer["value"] in ("Đúng", "Sai")
     assert page.locator(".answer-value-text").inner_text() == answer["value"]  # the verdict, shown plainly
+    if answer["confidence"] > 0:  # how sure, said beside the citations
+        assert f"({answer['confidence']:.2f})" in page.locator(".answer-confidence").inner_text()
     if answer["warnings"]:
         assert page.locator(".warnings li").count() == len(answer["warnings"])
     related = answer.get("related_cases") or []

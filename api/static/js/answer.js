@@ -33,6 +33,15 @@ export function directLine(text) {
     h("strong", {class: "answer-direct-text"}, text));
 }
 
+/** "Độ tin cậy: cao (0.93)": how likely the law found answers the question (the answer's calibrated confidence). */
+export function confidenceLine(confidence) {
+  if (typeof confidence !== "number" || !(confidence > 0)) return null;
+  const level = confidence >= 0.8 ? "cao" : confidence >= 0.5 ? "trung bình" : "thấp";
+  return h("p", {class: `answer-confidence small muted confidence-${confidence >= 0.8 ? "high" : confidence >= 0.5 ? "mid" : "low"}`,
+    title: "Xác suất cơ sở dữ liệu có quy định trả lời câu hỏi (ước lượng)"},
+  `Độ tin cậy: ${level} (${confidence.toFixed(2)})`);
+}
+
 /** Draw a complete Answer into a bot bubble (used after streaming ends and for stored conversations). */
 export function renderAnswer(bubble, answer) {
   const keep = bubble.firstElementChild; // the visually hidden "ThuKy trả lời:"
@@ -59,6 +68,8 @@ export function renderAnswer(bubble, answer) {
   } else {
     const chips = chipsFor(answer.citations);
     if (chips) bubble.append(chips);
+    const sure = confidenceLine(answer.confidence);
+    if (sure) bubble.append(sure);
   }
   if (answer.warnings && answer.warnings.length) {
     bubble.append(h("div", {class: "warnings", role: "note"}, h("p", {class: "label"}, h("span", {"aria-hidden": "true"}, "⚠ "), "Lưu ý hiệu lực:"),
