@@ -125,12 +125,14 @@ def fit_confidence(rows: list[AnsweredQuestion], max_abstain: float = MAX_ABSTAI
 
 def cross_validate(rows: list[AnsweredQuestion], max_abstain: float = MAX_ABSTAIN) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold confidence and abstention of every answer: fold ``f`` scored by the model fitted (and
-    thresholded) on the other folds."""
-    p = np.zeros(len(rows))
+    thresholded) on the other folds (NaN, and not abstained, where those lack one of the two kinds of question)."""
+    p = np.full(len(rows), np.nan)
     abstain = np.zeros(len(rows), dtype=bool)
     fold = np.array([r.fold for r in rows])
     for f in sorted(set(fold)):
         train = [r for r, g in zip(rows, fold) if g != f]
+        if len({r.answerable for r in train}) < 2:
+            continue
         model = fit_confidence(train, max_abstain)
         test = fold == f
         p[test] = model.probability(np.array([r.x for r, t in zip(rows, test) if t]))

@@ -118,6 +118,9 @@ def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, *, c: f
     """Fit the logistic model (``y`` 1: the corpus answers the question) with sample ``weights``."""
     from sklearn.linear_model import LogisticRegression
 
+    if len(set(np.asarray(y).tolist())) < 2:
+        raise ValueError("the confidence model needs both answerable questions and questions whose law is not in the "
+                         "corpus")
     x = np.asarray(x, dtype=np.float64)
     mean = np.nanmean(x, axis=0)
     mean = np.where(np.isnan(mean), 0.0, mean)

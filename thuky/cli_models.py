@@ -129,8 +129,11 @@ def train(
 
         with _progress("answering the dev questions out of fold") as tick:
             rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, seed=seed, progress=tick)
-        summary = cv_summary(rows)
-        model = fit_confidence(rows, meta={"fingerprint": fingerprint, "cv_abstained": summary})
+        try:
+            summary = cv_summary(rows)
+            model = fit_confidence(rows, meta={"fingerprint": fingerprint, "cv_abstained": summary})
+        except ValueError as exc:
+            fail(f"confidence model not fitted: {exc}")
         model.save(confidence_dir(home))
         ranker = load_ranker(home)
         for index in indexes.values():

@@ -150,3 +150,11 @@ def test_answer_out_of_fold_uses_a_ranker_that_did_not_see_the_question(assistan
     assert not any(isinstance(r, IndexRanker) for r in index.rerankers)  # and none left behind
     assert {r.fold for r in rows if r.set == "zalo"} == set(range(5))
     assert any(r.cites_gold for r in rows if r.answerable) and all(r.x.shape == (len(FEATURES),) for r in rows)
+
+
+def test_fitting_needs_both_kinds_of_question():
+    rows = [r for r in _rows() if r.answerable]
+    with pytest.raises(ValueError, match="not in the corpus"):
+        fit_confidence(rows)
+    p, abstain = cross_validate(rows)
+    assert np.isnan(p).all() and not abstain.any()  # no fold can be fitted: nothing abstains, nothing is scored
