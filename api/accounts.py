@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, inspect, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -55,7 +55,7 @@ class Principal:
     username: str
     role: str
     via: str  # "token" | "key"
-    credential_id: int  # the token's or the key's row id (the rate limit is per credential)
+    credential_id: int  # the token's or the key's row id
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class IssuedKey:
     key: str  # the only time the key is seen
     username: str
     created_at: str
+    expires_at: str | None = None
 
 
 def as_utc(t: dt.datetime | None) -> dt.datetime | None:
@@ -126,6 +127,7 @@ class Accounts:
     def __init__(self, engine: Engine):
         self.engine = engine
         Base.metadata.create_all(engine)
+        add_missing_columns(engine, ApiKeyRow.__table__)
 
     # -- users ----------------------------------------------------------------------------------------------------
     def add_user(self, username: str, role: str, password: str) -> User:
@@ -154,11 +156,14 @@ class Accounts:
                             .limit(1)) is not None
 
     def set_password(self, username: str, password: str) -> None:
+        """Set a user's password; their login sessions and API keys are revoked (whoever knew the old password may
+        have made a key with it)."""
         check_password(password)
         with Session(self.engine) as s, s.begin():
             row = self._user_row(s, username)
             row.password_hash = hash_password(password)
             s.execute(update(AuthTokenRow).where(AuthTokenRow.user_id == row.id).values(revoked=True))
+            s.execute(update(ApiKeyRow).where(ApiKeyRow.user_id == row.id).values(revoked=True))
 
     def set_role(self, username: str, role: str) -> User:
         check_role(role)
@@ -194,7 +199,7 @@ class Accounts:
                 ok = _hasher.verify(stored, password or "")
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 ok = False
-            if not ok or row is None or row.disabled:
+            if not ok or row is None or not row.password_hash or row.disabled:  # no password: no login at all
                 return None
             return _user(row)
 
@@ -204,6 +209,11 @@ class Accounts:
             s.add(AuthTokenRow(user_id=user.id, token_hash=digest(token),
                                expires_at=utcnow() + dt.timedelta(hours=hours)))
         return token
+
+    def purge_expired_tokens(self, now: dt.datetime | None = None) -> int:
+        """Delete login sessions that have expired (they can never be used again); returns how many."""
+        with Session(self.engine) as s, s.begin():
+            return s.execute(delete(AuthTokenRow).where(AuthTokenRow.expires_at <= (now or utcnow()))).rowcount
 
     def revoke_token_id(self, token_id: int) -> None:
         """Revoke a login session by its row id (``Principal.credential_id`` of a principal with via "token")."""
@@ -227,25 +237,41 @@ class Accounts:
             if hit is None:
                 return None
             credential, user = hit
-            expires_at = getattr(credential, "expires_at", None)  # login tokens expire; API keys live until revoked
+            expires_at = credential.expires_at  # login tokens always expire; API keys when created with an expiry
             if credential.revoked or user.disabled or (expires_at is not None and as_utc(expires_at) <= utcnow()):
                 return None
             return Principal(user.id, user.username, user.role, kind, credential.id)
 
     # -- API keys -------------------------------------------------------------------------------------------------
-    def create_key(self, username: str, name: str) -> IssuedKey:
+    def create_key(self, username: str, name: str, expires_at: dt.datetime | None = None,
+                   max_keys: int | None = None) -> IssuedKey:
+        """A new API key for ``username``, valid until ``expires_at`` (None: until revoked). With ``max_keys``, a user
+        who already has that many usable keys gets an ``AccountError`` (code ``too_many_keys``)."""
         name = " ".join((name or "").split())
         if not name or len(name) > 100:
             raise AccountError("the key needs a name of 1–100 characters", "invalid_key_name")
+        expires_at = as_utc(expires_at)
+        if expires_at is not None and expires_at <= utcnow():
+            raise AccountError("the key's expiry must be in the future", "invalid_expiry")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         with Session(self.engine) as s, s.begin():
             user = self._user_row(s, username)
             if user.disabled:
                 raise AccountError(f"user {user.username!r} is disabled", "user_disabled")
-            row = ApiKeyRow(user_id=user.id, name=name, prefix=key[:10], key_hash=digest(key))
+            if max_keys is not None and self._usable_keys(s, user.id) >= max_keys:
+                raise AccountError(f"user {user.username!r} already has {max_keys} API keys, the most allowed: revoke "
+                                   "one first (DELETE /v1/keys/{id})", "too_many_keys")
+            row = ApiKeyRow(user_id=user.id, name=name, prefix=key[:10], key_hash=digest(key), expires_at=expires_at)
             s.add(row)
             s.flush()
-            return IssuedKey(row.id, row.name, key, user.username, iso(row.created_at))
+            return IssuedKey(row.id, row.name, key, user.username, iso(row.created_at), iso(expires_at))
+
+    @staticmethod
+    def _usable_keys(s: Session, user_id: int) -> int:
+        """Keys of a user that are neither revoked nor expired."""
+        return s.scalar(select(func.count(ApiKeyRow.id)).where(
+            ApiKeyRow.user_id == user_id, ApiKeyRow.revoked.is_(False),
+            or_(ApiKeyRow.expires_at.is_(None), ApiKeyRow.expires_at > utcnow()))) or 0
 
     def keys(self, username: str | None = None) -> list[dict]:
         """Keys (without their secret) of one user, or of everyone when ``username`` is None."""
@@ -254,7 +280,7 @@ class Accounts:
             if username is not None:
                 q = q.where(UserRow.username == username)
             return [{"id": k.id, "name": k.name, "username": u, "prefix": k.prefix, "created_at": iso(k.created_at),
-                     "last_used_at": iso(k.last_used_at), "revoked": k.revoked}
+                     "last_used_at": iso(k.last_used_at), "expires_at": iso(k.expires_at), "revoked": k.revoked}
                     for k, u in s.execute(q.order_by(ApiKeyRow.id))]
 
     def revoke_key(self, key_id: int, username: str | None = None) -> None:
@@ -271,3 +297,15 @@ class Accounts:
     def touch_key(self, key_id: int) -> None:
         with Session(self.engine) as s, s.begin():
             s.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=utcnow()))
+
+
+def add_missing_columns(engine: Engine, table) -> None:
+    """Add the nullable columns a table gained since its database was created (``create_all`` only creates tables)."""
+    present = {c["name"] for c in inspect(engine).get_columns(table.name)}
+    missing = [c for c in table.columns if c.name not in present and c.nullable]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))

@@ -3,6 +3,7 @@ for the generated OpenAPI document. The answer itself is ``assistant.answer.Answ
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -341,6 +342,10 @@ class KeyRequest(BaseModel):
     name: Annotated[NonBlank, Field(min_length=1, max_length=100, examples=["Phần mềm quản lý án"])]
     username: Annotated[Text, Field(min_length=1, max_length=64)] | None = Field(
         None, description="Create the key for this user (admins only)")
+    expires_in_days: int | None = Field(None, ge=1, le=3650, description="The key stops working after this many "
+                                        "days (or give expires_at; neither: until revoked)")
+    expires_at: dt.datetime | None = Field(None, description="The key stops working at this time (ISO 8601; "
+                                           "without an offset: UTC)", examples=["2026-12-31T00:00:00+07:00"])
 
 
 class KeyCreated(BaseModel):
@@ -349,6 +354,8 @@ class KeyCreated(BaseModel):
     key: str = Field(description="The API key — shown only this once; store it now")
     username: str
     created_at: str
+    expires_at: str | None = Field(None, description="When the key stops working; null: until revoked. A change "
+                                   "of the user's password revokes all their keys and login sessions")
 
 
 class KeyView(BaseModel):
@@ -358,6 +365,7 @@ class KeyView(BaseModel):
     prefix: str = Field(description="The first characters of the key, to tell keys apart")
     created_at: str | None
     last_used_at: str | None
+    expires_at: str | None = None
     revoked: bool
 
 
@@ -374,7 +382,9 @@ class AuditEntryView(BaseModel):
     path: str
     question: str | None = Field(None, examples=[QUESTION_EXAMPLE])
     status: int
-    client: str | None = None
+    client: str | None = Field(None, description="The caller's address (behind a trusted proxy: the forwarded one)")
+    target: str | None = Field(None, description="The user acted upon, when not the caller (e.g. a key made for "
+                                                 "them by an admin)")
 
 
 class AuditList(BaseModel):

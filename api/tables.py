@@ -55,6 +55,7 @@ class ApiKeyRow(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # None: until revoked
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -88,6 +89,7 @@ class AuditRow(Base):
     question: Mapped[str | None] = mapped_column(Text)
     status: Mapped[int] = mapped_column(Integer)
     client: Mapped[str | None] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(64))  # the user acted upon, when not the actor (a key for them)
 
 
 class JobRow(Base):
