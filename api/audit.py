@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from api.accounts import iso
+from api.accounts import add_missing_columns, iso
 from api.tables import AuditRow, Base
 
 log = logging.getLogger("thuky.audit")
@@ -33,12 +33,14 @@ class AuditEntry:
     status: int
     question: str | None = None
     client: str | None = None
+    target: str | None = None  # the user acted upon when it is not the actor (an admin making a judge's key)
 
 
 class AuditLog:
     def __init__(self, engine: Engine, flush_every_s: float = 0.5):
         self.engine = engine
         Base.metadata.create_all(engine)
+        add_missing_columns(engine, AuditRow.__table__)
         self._queue: queue.Queue[AuditEntry] = queue.Queue()
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
@@ -103,5 +105,6 @@ class AuditLog:
             if action:
                 q = q.where(AuditRow.action == action)
             return [{"at": iso(r.at), "username": r.username, "action": r.action, "method": r.method,
-                     "path": r.path, "question": r.question, "status": r.status, "client": r.client}
+                     "path": r.path, "question": r.question, "status": r.status, "client": r.client,
+                     "target": r.target}
                     for r in s.scalars(q)]

@@ -1,5 +1,8 @@
 """Who is calling, and may they: the ``CurrentUser`` dependency (bearer token, API key or session cookie, then the
-per-credential rate limit) and role gates (``require("admin")``).
+rate limit) and role gates (``require("admin")``).
+
+The rate limit is per user — all of a user's login sessions and API keys draw on one bucket, so neither a fresh login
+nor another key gives more — and, for calls without a valid credential, per client address.
 
 Requests authenticated by the cookie that change something must come from the service's own origin (or a CORS origin
 allowed in the settings): with SameSite=Lax that closes cross-site request forgery.
@@ -36,6 +39,27 @@ def _unauthorized(code: str, message: str) -> ApiError:
     return ApiError(401, code, message, headers={"WWW-Authenticate": "Bearer"})
 
 
+def client_of(request: Request) -> str:
+    """The caller's address as the middleware resolved it (trusted proxies considered)."""
+    return request.scope.get("state", {}).get("client_address") or "unknown"
+
+
+def rate_limit(svc: Services, key: str) -> None:
+    """Take one request from ``key``'s bucket, or refuse with 429 and Retry-After."""
+    wait = svc.limiter.hit(key)
+    if wait:
+        svc.metrics.rate_limited.inc()
+        raise ApiError(429, "rate_limited", f"too many requests: try again in {svc.limiter.retry_after(wait)} s",
+                       headers={"Retry-After": svc.limiter.retry_after(wait)})
+
+
+def _refuse(request: Request, svc: Services, code: str, message: str) -> ApiError:
+    """A missing or invalid credential: counted against the caller's address (guessing is rate limited too)."""
+    svc.metrics.auth_failures.inc()
+    rate_limit(svc, f"address:{client_of(request)}")
+    return _unauthorized(code, message)
+
+
 def _same_origin(request: Request, allowed: list[str]) -> bool:
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:
@@ -51,31 +75,31 @@ def current_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
+    return identify(request, bearer.credentials if bearer is not None else None, cookie)
+
+
+def identify(request: Request, bearer: str | None, cookie: str | None) -> Principal:
+    """The caller of a request from its bearer secret or session cookie, rate limited; 401/403/429 otherwise."""
     svc: Services = request.app.state.services
     via_cookie = False
-    if bearer is not None and bearer.credentials:
-        secret = bearer.credentials
+    if bearer:
+        secret = bearer
     elif request.headers.get("authorization"):
-        raise _unauthorized("invalid_token", "the Authorization header must be 'Bearer <token or API key>'")
+        raise _refuse(request, svc, "invalid_token", "the Authorization header must be 'Bearer <token or API key>'")
     elif cookie:
         secret, via_cookie = cookie, True
     else:
-        svc.metrics.auth_failures.inc()
-        raise _unauthorized("unauthorized", "authentication required: log in (POST /v1/auth/login) or send "
-                                            "'Authorization: Bearer <token or API key>'")
+        raise _refuse(request, svc, "unauthorized", "authentication required: log in (POST /v1/auth/login) or send "
+                                                    "'Authorization: Bearer <token or API key>'")
     principal = svc.principal(secret) if len(secret) <= 200 else None
     if principal is None:
-        svc.metrics.auth_failures.inc()
-        raise _unauthorized("invalid_token", "the token or API key is not valid (unknown, expired or revoked)")
+        raise _refuse(request, svc, "invalid_token", "the token or API key is not valid (unknown, expired or "
+                                                     "revoked)")
     if via_cookie and request.method not in _SAFE and not _same_origin(request, svc.config.cors_origins):
         raise ApiError(403, "cross_origin", "a request authenticated by the session cookie must come from this "
                                             "site")
     request.state.principal = principal
-    wait = svc.limiter.hit(f"{principal.via}:{principal.credential_id}")
-    if wait:
-        svc.metrics.rate_limited.inc()
-        raise ApiError(429, "rate_limited", f"too many requests: try again in {svc.limiter.retry_after(wait)} s",
-                       headers={"Retry-After": svc.limiter.retry_after(wait)})
+    rate_limit(svc, f"user:{principal.user_id}")
     return principal
 
 
@@ -86,11 +110,15 @@ def require(*roles: str):
     """A dependency that lets only these roles through (403 otherwise)."""
 
     def check(principal: CurrentUser) -> Principal:
-        if principal.role not in roles:
-            raise ApiError(403, "forbidden", f"this needs the role {' or '.join(roles)}; you are {principal.role}")
-        return principal
+        return _check_role(principal, roles)
 
     return check
+
+
+def _check_role(principal: Principal, roles: tuple[str, ...]) -> Principal:
+    if principal.role not in roles:
+        raise ApiError(403, "forbidden", f"this needs the role {' or '.join(roles)}; you are {principal.role}")
+    return principal
 
 
 AdminUser = Annotated[Principal, Depends(require("admin"))]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from api.client_address import parse_networks
 
 from assistant.defaults import MAX_FACTS_CHARS, MAX_QUESTION_CHARS
 
@@ -25,10 +27,20 @@ class ServiceConfig(BaseModel):
     max_body_kb: int = Field(default=64, description="Largest JSON request body; larger → 413")
     max_question_chars: int = Field(default=MAX_QUESTION_CHARS, description="Longest question /v1/chat accepts; "
                                     "longer → 422")
-    rate_limit_per_minute: int = Field(default=240, description="Requests per minute per API key or login "
-                                       "session (token bucket); 0 disables")
-    rate_limit_burst: int = Field(default=60, description="Requests a key may make at once before the rate applies")
+    rate_limit_per_minute: int = Field(default=240, description="Requests per minute per user (all their login "
+                                       "sessions and API keys share one token bucket) and per client address for "
+                                       "calls without a valid credential; 0 disables")
+    rate_limit_burst: int = Field(default=60, description="Requests a user may make at once before the rate applies")
     login_attempts_per_minute: int = Field(default=10, description="Login attempts per minute per client address")
+    login_attempts_per_account_per_minute: int = Field(default=10, description="Login attempts per minute per "
+                                                       "username, from any address")
+    trusted_proxies: list[str] = Field(default_factory=list, description='Reverse proxies whose X-Forwarded-For '
+                                       'gives the client address, as JSON: \'["127.0.0.1", "10.0.0.0/8"]\'; '
+                                       'empty: the direct peer is the client')
+    max_api_keys_per_user: int = Field(default=5, ge=0, description="Usable (not revoked, not expired) API keys a "
+                                       "user may hold; more → 409")
+    max_chats_in_flight_per_user: int = Field(default=4, ge=0, description="Questions a user may have /v1/chat "
+                                              "answer at once; more → 429; 0 disables")
     session_hours: float = Field(default=12.0, description="Lifetime of a login session token / cookie")
     cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure (serve over HTTPS)")
     search_depth: int = Field(default=100, description="Articles retrieved per search (/v1/search); its pages and "
@@ -37,6 +49,12 @@ class ServiceConfig(BaseModel):
     cases_max_facts_chars: int = Field(default=MAX_FACTS_CHARS,
                                        description="Longest facts text `cases similar` accepts; "
                                                    "longer → 413")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        parse_networks(value)  # a bad entry is an error at start-up, not a proxy silently untrusted
+        return value
 
     @property
     def uploads_dir(self) -> Path:

@@ -1,5 +1,9 @@
-"""One ASGI middleware around every request: the body-size limit (413 before the app reads too much), Prometheus
-request counts and latencies by route template, the audit record of authenticated requests, and a few safe headers.
+"""One ASGI middleware around every request: the caller's address (``state["client_address"]``), the body-size limit
+(413 before the app reads too much), Prometheus request counts and latencies by route template, the audit record of
+authenticated requests, and a few safe headers.
+
+Every Prometheus label is chosen by the server, never copied from the request: the route's template (not the path),
+the method when it is one of HTTP's own (else "OTHER"), the status the app sent.
 
 Pure ASGI (not ``BaseHTTPMiddleware``) so streamed responses and client disconnects pass straight through.
 """
@@ -13,11 +17,22 @@ import time
 from api.audit import AuditEntry
 from api.errors import error_body
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"})
 _SAFE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
 
 
 class BodyTooLarge(Exception):
     pass
+
+
+def method_label(method: str) -> str:
+    """The method as a metrics label: one of HTTP's methods, or "OTHER" (a client may send any token)."""
+    return method if method in METHODS else "OTHER"
+
+
+def route_label(scope: dict) -> str:
+    route = scope.get("route")
+    return getattr(route, "path", None) or ("static" if scope["path"].startswith("/static") else "unmatched")
 
 
 class ServiceMiddleware:
@@ -33,6 +48,7 @@ class ServiceMiddleware:
         t0 = time.perf_counter()
         limit = svc.body_limit(scope["method"], scope["path"])
         state = scope.setdefault("state", {})
+        state["client_address"] = svc.client_address(scope)
         status = [500]
         exceeded = [False]
         received = [0]
@@ -87,16 +103,16 @@ class ServiceMiddleware:
     def _record(self, scope, state: dict, status: int, elapsed: float) -> None:
         svc = self.services
         route = scope.get("route")
-        template = getattr(route, "path", None) or ("static" if scope["path"].startswith("/static") else "unmatched")
-        method = scope["method"]
+        method = method_label(scope["method"])
+        template = route_label(scope)
         svc.metrics.requests.labels(method, template, str(status)).inc()
         svc.metrics.latency.labels(method, template).observe(elapsed)
         principal = state.get("principal")
         username = principal.username if principal is not None else state.get("audit_username")
         if username is None:
             return
-        client = scope.get("client")
         svc.audit.record(AuditEntry(
             at=dt.datetime.now(dt.timezone.utc), username=username,
-            action=getattr(route, "name", None) or "unmatched", method=method, path=scope["path"][:500],
-            status=status, question=state.get("audit_question"), client=client[0] if client else None))
+            action=getattr(route, "name", None) or "unmatched", method=scope["method"][:8], path=scope["path"][:500],
+            status=status, question=state.get("audit_question"), client=state.get("client_address"),
+            target=state.get("audit_target")))

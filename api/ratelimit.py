@@ -1,4 +1,5 @@
-"""Per-credential rate limiting: a token bucket per key (``burst`` requests at once, then ``per_minute``).
+"""Limits per caller: a token bucket per key (``burst`` requests at once, then ``per_minute``) and a cap on the work
+one caller may have under way at once.
 
 In-process state: with several workers each enforces the limit on its own (the effective limit is per worker).
 """
@@ -38,3 +39,33 @@ class RateLimiter:
     @staticmethod
     def retry_after(wait_s: float) -> str:
         return str(max(1, math.ceil(wait_s)))
+
+
+class ConcurrencyLimit:
+    """At most ``limit`` things under way per key (0: no limit). ``acquire`` says whether one more may start; every
+    successful ``acquire`` is paired with one ``release``."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, key: str) -> bool:
+        with self._lock:
+            n = self._running.get(key, 0)
+            if self.limit > 0 and n >= self.limit:
+                return False
+            self._running[key] = n + 1
+            return True
+
+    def release(self, key: str) -> None:
+        with self._lock:
+            n = self._running.get(key, 0) - 1
+            if n > 0:
+                self._running[key] = n
+            else:
+                self._running.pop(key, None)
+
+    def running(self, key: str) -> int:
+        with self._lock:
+            return self._running.get(key, 0)

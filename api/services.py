@@ -21,10 +21,11 @@ from typing import Protocol
 from api import tables  # noqa: F401 - registers the service's tables on corpus.tables.Base before create_all
 from api.accounts import Accounts, Principal, digest
 from api.audit import AuditLog
+from api.client_address import client_address, parse_networks
 from api.config import ServiceConfig
 from api.jobs import Jobs
 from api.metrics import Metrics
-from api.ratelimit import RateLimiter
+from api.ratelimit import ConcurrencyLimit, RateLimiter
 from assistant.cases import CaseLaw
 from assistant.conversation import ConversationStore
 from assistant.pipeline import Assistant
@@ -101,7 +102,8 @@ class Backend(Protocol):
     def case_law(self) -> CaseLaw: ...
 
     def assistant(self, *, index_for: Callable[[str], CorpusIndex] | None = None,
-                  conversations: ConversationStore | None = None) -> Assistant: ...
+                  conversations: ConversationStore | None = None,
+                  checkpoint: Callable[[], None] | None = None) -> Assistant: ...
 
 
 class Services:
@@ -118,6 +120,10 @@ class Services:
         self.metrics = Metrics()
         self.limiter = RateLimiter(config.rate_limit_per_minute, config.rate_limit_burst)
         self.login_limiter = RateLimiter(config.login_attempts_per_minute, config.login_attempts_per_minute)
+        self.account_login_limiter = RateLimiter(config.login_attempts_per_account_per_minute,
+                                                 config.login_attempts_per_account_per_minute)
+        self.chats_in_flight = ConcurrencyLimit(config.max_chats_in_flight_per_user)
+        self.trusted_proxies = parse_networks(config.trusted_proxies)
         self.principals = TTLCache(ttl=5.0)
         self.search_cache = TTLCache(ttl=300.0, size=256)  # pages 2, 3… of a search reuse its hits
         self._key_touched: dict[int, float] = {}
@@ -175,7 +181,8 @@ class Services:
         self.assistant = self._new_assistant()  # its "superseded documents" table is per corpus and cached
 
     def _new_assistant(self) -> Assistant:
-        return self.backend.assistant(index_for=self.index_for_assistant, conversations=self.conversations)
+        return self.backend.assistant(index_for=self.index_for_assistant, conversations=self.conversations,
+                                      checkpoint=check_cancelled)
 
     def corpus_exists(self, corpus: str) -> bool:
         return self.indexes.current(corpus) is not None or corpus in self.store.corpora()
@@ -213,6 +220,11 @@ class Services:
                     self._key_touched[p.credential_id] = now
                     self.accounts.touch_key(p.credential_id)
         return p
+
+    def client_address(self, scope: dict) -> str:
+        """The caller's address: the peer, or what a trusted proxy forwarded (see ``api.client_address``)."""
+        peer = scope.get("client")
+        return client_address(peer[0] if peer else None, scope.get("headers", []), self.trusted_proxies)
 
     def forget_principals(self) -> None:
         """After a logout, a revoked key or a disabled user: no cached identity outlives it in this process."""
