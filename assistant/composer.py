@@ -58,11 +58,12 @@ class FallbackComposer:
     name>)"``, with ``fallback_reason`` saying why the composers before it failed and ``timings_ms[<first name>]`` the
     time spent since the first was asked. Never raises because of an earlier composer."""
 
-    def __init__(self, composers: Sequence[Composer], verify: Verify):
+    def __init__(self, composers: Sequence[Composer], verify: Verify, checkpoint: Callable[[], None] | None = None):
         if not composers:
             raise ValueError("FallbackComposer needs at least one composer")
         self.composers = list(composers)
         self.verify = verify
+        self.checkpoint = checkpoint  # called before each fallback: it raises to stop (the caller went away)
         self.name = self.composers[0].name
 
     def compose(self, question: Question, sources: list[Source]) -> Answer:
@@ -74,6 +75,8 @@ class FallbackComposer:
             if isinstance(taken, Answer):
                 return taken
             failures.append((composer.name, taken))
+            if self.checkpoint is not None:
+                self.checkpoint()
         answer = self._finish(last, self.verify(last.compose(question, sources), sources))
         if not failures:
             return answer

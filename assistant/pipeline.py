@@ -87,8 +87,12 @@ class Assistant:
                  conversations: ConversationStore | None = None, composer: Composer | None = None,
                  llm: Composer | None = None,
                  config: AssistantConfig | None = None, related_cases: Callable[[str], list] | None = None,
-                 confidence: Callable[[], ConfidenceModel | None] | None = None):
+                 confidence: Callable[[], ConfidenceModel | None] | None = None,
+                 checkpoint: Callable[[], None] | None = None):
         self.store = store
+        # called between stages (before composing, before each fallback composer, before the related judgments);
+        # it raises to stop the work — the service's way to drop an answer nobody waits for any more
+        self.checkpoint = checkpoint or (lambda: None)
         # the fitted confidence model (assistant/confidence.py), asked for on every answer so that a refit is seen;
         # None, or a callable returning None: the evidence-score rule of assistant/abstain.py decides abstention
         self.confidence = confidence
@@ -172,6 +176,7 @@ class Assistant:
             answer = self._abstention(question, q.form, sources)
         timings["confidence"] = (time.perf_counter() - t) * 1000
 
+        self.checkpoint()
         answer.question = question
         answer.standalone_question = standalone
         answer.related_cases = self._related_cases(q.raw) if not answer.abstained else []
@@ -203,6 +208,7 @@ class Assistant:
         sources = sources_from_hits(index, hits)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
 
+        self.checkpoint()
         t = time.perf_counter()
         if abstain_rule and should_abstain(q, sources, threshold=self.config.abstain_threshold):
             answer = None
@@ -216,7 +222,7 @@ class Assistant:
         composer's."""
         composers = [self.llm, self.composer] if use_llm and self.llm is not None else [self.composer]
         verify = partial(verify_citations, unit_text=self._unit_text(corpus))
-        return FallbackComposer(composers, verify).compose(q, sources)
+        return FallbackComposer(composers, verify, self.checkpoint).compose(q, sources)
 
     def _related_cases(self, question: str) -> list:
         """Judgments cited as supporting material, kept apart from the law; never a reason for an answer to fail."""

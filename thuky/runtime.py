@@ -106,7 +106,7 @@ class Runtime:
                        max_facts_chars=s.cases_max_facts_chars)
 
     def assistant(self, *, index_for: Callable[[str], CorpusIndex] | None = None, conversations=_KEEP,
-                  config: AssistantConfig | None = None) -> Assistant:
+                  config: AssistantConfig | None = None, checkpoint: Callable[[], None] | None = None) -> Assistant:
         """The assistant over this runtime's store and indexes, with conversations kept in the same database (pass
         ``conversations=None`` for none), the LLM composer when configured, and related judgments beside answers."""
         if conversations is _KEEP:
@@ -115,7 +115,7 @@ class Runtime:
         return Assistant(self.store, index_for or self.indexes.get, conversations, llm=self.llm(), config=config,
                          related_cases=related_cases_hook(self.case_law, s.cases_in_answers),
                          confidence=self._once("_confidence", lambda: ConfidenceFile(s.home))
-                         if s.learned_confidence else None)
+                         if s.learned_confidence else None, checkpoint=checkpoint)
 
     # -- the service and the harness ------------------------------------------------------------------------------
     def services(self) -> Services:

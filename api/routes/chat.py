@@ -6,7 +6,9 @@
 has none). The ``delta`` pieces then rebuild ``Answer.text``, the supporting quotes with their citations.
 
 The assistant runs in a worker thread while the request watches its client; a client that disconnects stops the work
-at the next stage boundary (before retrieval, before the turn is stored) and nothing is saved for it.
+at the next stage boundary (before retrieval, before composing, before a fallback composer, before related judgments,
+before the turn is stored) and nothing is saved for it. A user has at most ``max_chats_in_flight_per_user`` questions
+being answered at once (429 beyond); the slot is held until the response has ended.
 """
 
 from __future__ import annotations
@@ -32,6 +34,37 @@ from assistant.errors import ConversationNotFound
 from indexing.types import Filters
 
 log = logging.getLogger("thuky.api.chat")
+
+
+class ChatSlot:
+    """One of a user's chats in flight, released once (whichever of the route or the response ends it)."""
+
+    def __init__(self, svc: Services, principal: Principal):
+        self._limit = svc.chats_in_flight
+        self._key = f"user:{principal.user_id}"
+        if not self._limit.acquire(self._key):
+            raise ApiError(429, "too_many_chats", f"you already have {self._limit.limit} questions being answered: "
+                                                  "wait for one to finish", headers={"Retry-After": "1"})
+        self._held = True
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._limit.release(self._key)
+
+
+class SlotStreamingResponse(StreamingResponse):
+    """A stream that gives its chat slot back when it ends — finished, failed or cut by the client."""
+
+    def __init__(self, content, slot: ChatSlot, **kwargs):
+        super().__init__(content, **kwargs)
+        self.slot = slot
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.slot.release()
 router = APIRouter(prefix="/v1", tags=["chat"])
 
 KEEP_ALIVE_S = 10.0
@@ -97,12 +130,23 @@ async def chat(body: ChatRequest, request: Request, principal: CurrentUser, svc:
                stream: Annotated[bool, Query(description="Stream server-sent events (same as Accept: "
                                                          "text/event-stream)")] = False):
     request.state.audit_question = body.question
-    corpus, filters = await anyio.to_thread.run_sync(_prepare, svc, body, principal)
-    cancel = threading.Event()
-    job = partial(_work, svc, body, principal, corpus, filters, cancel)
-    if _wants_stream(request, stream):
-        return StreamingResponse(_events(request, svc, job, cancel), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    slot = ChatSlot(svc, principal)
+    try:
+        corpus, filters = await anyio.to_thread.run_sync(_prepare, svc, body, principal)
+        cancel = threading.Event()
+        job = partial(_work, svc, body, principal, corpus, filters, cancel)
+        if _wants_stream(request, stream):
+            response = SlotStreamingResponse(_events(request, svc, job, cancel), slot, media_type="text/event-stream",
+                                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+            slot = None  # the response releases it
+            return response
+        return await _answer(request, svc, job, cancel)
+    finally:
+        if slot is not None:
+            slot.release()
+
+
+async def _answer(request: Request, svc: Services, job, cancel: threading.Event) -> Answer | Response:
     task = asyncio.ensure_future(anyio.to_thread.run_sync(job, abandon_on_cancel=True))
     try:
         async for _ in _waiting(request, task, cancel):
