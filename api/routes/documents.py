@@ -1,5 +1,9 @@
 """Documents (văn bản): list, one document with its outline (Phần → Chương → Mục → Điều), one article with its
-clauses and points; for admins, upload (parsed, stored and indexed by a background job) and delete."""
+clauses and points; for admins, upload (parsed, stored and indexed by a background job) and delete.
+
+An upload declares no body parameters, so FastAPI does not parse the form before the ``AdminUser`` dependency: the
+route reads it only once the caller is known to be an admin, and anyone else's (up to ~100 MB) body is refused unread.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,16 @@ import shutil
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+import anyio
+from fastapi import APIRouter, Query, Request, Response
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 
+from api.accounts import Principal
 from api.auth import AdminUser, CurrentUser, ServicesDep
 from api.errors import ApiError
 from api.bodies import ArticleView, DocumentList, DocumentView, JobAccepted, errors
+from api.services import Services
 from corpus.law import LegalDocument
 from corpus.store import StoreError
 from corpus.text import nfc
@@ -117,17 +126,45 @@ def safe_filename(raw: str | None) -> str:
     return name
 
 
+CORPUS_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "A statute (.txt .docx .pdf .html) or a corpus file (.json)"},
+        "corpus": {"type": "string", "pattern": CORPUS_NAME.pattern, "examples": ["statutes"]}}}}}}}
+
+
+async def upload_form(request: Request) -> tuple[UploadFile, str | None]:
+    """The upload's ``file`` and ``corpus`` fields, read only now (after the admin check); 400/422 when malformed."""
+    try:
+        form = await request.form(max_files=1, max_fields=10)
+    except MultiPartException as exc:
+        raise ApiError(400, "invalid_multipart", f"the multipart body is malformed: {exc.message}") from None
+    file, corpus = form.get("file"), form.get("corpus")
+    if not isinstance(file, UploadFile):
+        await form.close()
+        raise ApiError(422, "validation_error", "file: a file field named 'file' is required")
+    if corpus is not None and (not isinstance(corpus, str) or not CORPUS_NAME.match(corpus)):
+        await form.close()
+        raise ApiError(422, "validation_error", f"corpus: must match {CORPUS_NAME.pattern} (e.g. statutes)")
+    return file, corpus
+
+
 @router.post("/documents", status_code=202, response_model=JobAccepted,
-             responses=errors(400, 401, 403, 413, 415, 422, 429),
+             responses=errors(400, 401, 403, 413, 415, 422, 429), openapi_extra=UPLOAD_BODY,
              summary="Nạp văn bản (admin): upload .txt/.docx/.pdf/.html/.json; parsed now, stored and indexed by "
                      "a job")
-def upload_document(
-    request: Request,
-    principal: AdminUser,
-    svc: ServicesDep,
-    file: Annotated[UploadFile, File(description="A statute (.txt .docx .pdf .html) or a corpus file (.json)")],
-    corpus: Annotated[str | None, Form(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")] = None,
-) -> Response | dict:
+async def upload_document(request: Request, principal: AdminUser, svc: ServicesDep) -> Response:
+    file, corpus = await upload_form(request)
+    try:
+        return await anyio.to_thread.run_sync(accept_upload, request, principal, svc, file, corpus)
+    finally:
+        await file.close()
+
+
+def accept_upload(request: Request, principal: Principal, svc: Services, file: UploadFile,
+                  corpus: str | None) -> Response:
+    """Check, stage and parse the upload; a job stores and indexes it."""
     from corpus.loaders import LoadError, load_path
 
     filename = safe_filename(file.filename)
