@@ -97,7 +97,8 @@ def api_settings(home: Path, **overrides):
     from thuky.settings import Settings
 
     values = dict(home=home, dense=False, preload_index=True, rate_limit_per_minute=0, login_attempts_per_minute=10_000,
-                  default_corpus=CORPUS)
+                  login_attempts_per_account_per_minute=10_000, max_api_keys_per_user=1000,
+                  max_chats_in_flight_per_user=0, default_corpus=CORPUS)
     values.update(overrides)
     return Settings(**values)
 
@@ -201,7 +202,9 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "THUKY_HOME": str(home), "THUKY_DENSE": "false", "THUKY_DEFAULT_CORPUS": CORPUS,
-                    "THUKY_PORT": str(self.port), "THUKY_RATE_LIMIT_PER_MINUTE": "0", "HF_HUB_OFFLINE": "1", **env}
+                    "THUKY_PORT": str(self.port), "THUKY_RATE_LIMIT_PER_MINUTE": "0", "HF_HUB_OFFLINE": "1",
+                    "THUKY_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_MINUTE": "10000", "THUKY_MAX_API_KEYS_PER_USER": "1000",
+                    "THUKY_MAX_CHATS_IN_FLIGHT_PER_USER": "0", **env}
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
