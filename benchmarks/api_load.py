@@ -14,9 +14,9 @@ Each client waits about `--think` seconds (default 1, uniformly 0.5–1.5×) bet
 screen does; `--think 0` sends back to back (saturation: the latency is then mostly queueing, ≈ clients × service time
 ÷ cores, and requests/s is the throughput). The server's own time per request (search `took_ms`, the answer's
 `timings_ms.total`) is printed too. `--duration` caps every phase (for a quick check). The server runs with the home's
-settings (THUKY_* from the environment), with the per-key rate limit off unless `--keep-rate-limit` (each client still
-has its own API key). The benchmark makes a user `loadtest` with one API key per client, and revokes the keys and
-deletes its conversations at the end.
+settings (THUKY_* from the environment), with the per-user rate limit and cap on chats in flight off unless
+`--keep-rate-limit` (all clients act as one user, each with its own API key). The benchmark makes a user `loadtest`
+with one API key per client, and revokes the keys and deletes its conversations at the end.
 `--json PATH` also writes the numbers as JSON.
 """
 
@@ -126,6 +126,7 @@ def start_server(home: Path, port: int, workers: int, keep_rate_limit: bool) -> 
     env = {**os.environ, "THUKY_HOME": str(home), "THUKY_PORT": str(port)}
     if not keep_rate_limit:
         env["THUKY_RATE_LIMIT_PER_MINUTE"] = "0"
+        env["THUKY_MAX_CHATS_IN_FLIGHT_PER_USER"] = "0"
     return subprocess.Popen([sys.executable, "-m", "thuky.cli", "serve", "--workers", str(workers), "--log-level",
                              "warning"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 

@@ -81,12 +81,12 @@ def passwd(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
     generate: Annotated[bool, typer.Option("--generate", help="Generate a password and print it once")] = False,
 ) -> None:
-    """Set a user's password (their login sessions end)."""
+    """Set a user's password (their login sessions end and their API keys are revoked)."""
     password, generated = _read_password(password_stdin, generate)
     with _account_errors():
         _accounts().set_password(username, password)
-    console.print(f"password of {username} changed" + (f"; new password (shown once): {password}" if generated
-                                                       else ""), highlight=False)
+    console.print(f"password of {username} changed; their login sessions and API keys are revoked"
+                  + (f"; new password (shown once): {password}" if generated else ""), highlight=False)
 
 
 @users_app.command("role")

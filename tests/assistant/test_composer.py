@@ -67,3 +67,21 @@ def test_a_composer_finishes_its_verified_answer():
     assert ans.text == "a answer (1 verified)"
     with pytest.raises(ValueError):
         FallbackComposer([], verify)
+
+
+class Stop(Exception):
+    pass
+
+
+def test_a_checkpoint_that_raises_stops_before_the_fallback():
+    def checkpoint():
+        raise Stop()
+
+    a, b = Stub("a", error=ComposeError("down")), Stub("b", quote="tự thú")
+    with pytest.raises(Stop):
+        FallbackComposer([a, b], verify, checkpoint).compose(Q, SOURCES)
+    assert (a.calls, b.calls) == (1, 0)
+    calls = []
+    ans = FallbackComposer([Stub("a", error=ComposeError("down")), b], verify, lambda: calls.append(1)).compose(
+        Q, SOURCES)
+    assert ans.composer == "b (fallback from a)" and calls == [1]  # a checkpoint that lets the work go on

@@ -142,3 +142,30 @@ def test_a_turn_that_abstained_gives_no_topic_to_a_follow_up():
     assert standalone_question("Còn người dưới 18 tuổi thì sao?", h) is None
     h = [Turn("Tội giết người bị phạt thế nào?", None, "", {"abstained": False})]
     assert standalone_question("Người dưới 18 tuổi?", h).startswith("Tội giết người")
+
+
+class Stop(Exception):
+    pass
+
+
+def test_a_checkpoint_stops_the_work_between_stages(assistant):
+    """The assistant calls its checkpoint between stages: one that raises (the caller went away) stops the work
+    before composing, and nothing is stored."""
+    stages = []
+
+    class Recording:
+        name = "extractive"
+
+        def compose(self, question, sources):
+            stages.append("compose")
+            raise AssertionError("not reached")
+
+    def checkpoint():
+        stages.append("checkpoint")
+        raise Stop()
+
+    assistant.composer, assistant.checkpoint = Recording(), checkpoint
+    with pytest.raises(Stop):
+        assistant.answer("Điều 51 Bộ luật Hình sự quy định gì?", corpus="t")
+    assert stages == ["checkpoint"]
+    assert assistant.conversations.list() == []
