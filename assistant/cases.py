@@ -3,13 +3,22 @@
 
 ``CaseLaw`` binds a store, a case corpus ("cases"), the law corpus its citations resolve against ("statutes") and the
 models. Its answers are pydantic models (the API's response bodies are their ``model_dump(mode="json")``), so the CLI,
-the API and the benchmarks share them. Bad input raises a :class:`CaseLawError`: :class:`CaseNotFound`,
+the API and the benchmarks share them.
+
+Privacy: every answer is masked (:mod:`corpus.anonymize`: names, addresses below the district, birth years, identity,
+phone, plate and account numbers) unless the caller passes ``anonymize=False`` — which only an administrator
+may (the API checks the role and audits it). The case index is built from masked text (``CaseIndex.build(mask=…)``),
+so a search for a party's full name finds nothing, and its on-disk cache (``indexes/cases-<corpus>-masked-v1``) never
+holds an unmasked passage; the cache of an older, unmasked build is deleted when the index is first built.
+
+Bad input raises a :class:`CaseLawError`: :class:`CaseNotFound`,
 :class:`CaseRequestInvalid`, :class:`FactsTooLong` or :class:`CaseFileRejected`; ``api/errors.py`` maps them.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from collections import OrderedDict
@@ -22,12 +31,13 @@ from assistant.answer import CaseMatch, CaseReference
 from assistant.provisions import ProvisionSuggester, SuggesterConfig
 from assistant.defaults import CASES_CORPUS, MAX_FACTS_CHARS, MAX_QUESTION_CHARS
 from corpus.anonymize import Anonymizer
-from corpus.case_law import (OUTCOME_LABELS, SECTION_LABELS, CaseLawDocument, CaseSummary, Precedent,
+from corpus.case_law import (OUTCOME_LABELS, SECTION_LABELS, CaseLawDocument, CaseSummary, Party, Precedent,
                               parse_judgment, parse_precedent)
+from corpus.case_law.cleaning import clean_description
 from corpus.case_store import CaseStore, CaseStoreError
 from corpus.store import Store, check_corpus_name
 from corpus.text import nfc
-from indexing.cases import CaseFilters, CaseHit, CaseIndex, CaseIndexConfig
+from indexing.cases import CaseFilters, CaseHit, CaseIndex, CaseIndexConfig, CasePiece, case_pieces
 from indexing.index import MAX_QUERY_CHARS
 from indexing.types import snippet
 
@@ -35,6 +45,9 @@ __all__ = ["CaseLaw", "CaseLawError", "CaseNotFound", "CaseRequestInvalid", "Fac
            "CaseFileRejected", "CaseSearchResult", "CaseView", "SimilarResult"]
 
 MAX_PAGE_SIZE = 50
+# the on-disk cache of the case index (segmented and embedded pieces) is of masked text; bump when masking changes so
+# that no cache of an older masking survives
+INDEX_CACHE_VERSION = "masked-v1"
 RELATED_MIN_MATCH = 0.5  # share of the question's words a passage must hold to be shown beside an answer
 
 
@@ -149,7 +162,7 @@ class CaseView(BaseModel):
     outcome_label: str | None = None
     provisions: list[ProvisionView] = Field(default_factory=list)
     precedents: list[PrecedentRef] = Field(default_factory=list)
-    anonymized: bool = False
+    anonymized: bool = True
     # a precedent's summary (empty for a judgment)
     source_judgment: str = ""
     situation: str = ""
@@ -205,7 +218,7 @@ class CaseLaw:
 
     def __init__(self, store: Store, *, corpus: str = CASES_CORPUS, law_corpus: str = "statutes",
                  home: Path | None = None, embedder=None,
-                 statute_index: Callable[[], object] | None = None, anonymize: bool = False,
+                 statute_index: Callable[[], object] | None = None,
                  max_facts_chars: int = MAX_FACTS_CHARS, index_config: CaseIndexConfig | None = None,
                  suggester_config: SuggesterConfig | None = None):
         self.store = store
@@ -215,7 +228,6 @@ class CaseLaw:
         self.home = Path(home) if home else None
         self.embedder = embedder
         self.statute_index = statute_index
-        self.anonymize = anonymize
         self.max_facts_chars = max_facts_chars
         self.index_config = index_config or CaseIndexConfig()
         self.suggester_config = suggester_config or SuggesterConfig()
@@ -292,12 +304,23 @@ class CaseLaw:
         with self._lock:
             if self._index is not None and self._index[0] == version:
                 return self._index[1]
-            cache = self.home / "indexes" / f"cases-{self.corpus}" if self.home else None
+            cache = self._cache_dir()
             index = CaseIndex.build(self.cases.all(self.corpus), config=self.index_config, embedder=self.embedder,
-                                    cache_dir=cache)
+                                    cache_dir=cache, mask=lambda case: self._anonymizer(case.case_id, case).mask)
             self._index = (version, index)
             self._applied.clear()
             return index
+
+    def _cache_dir(self) -> Path | None:
+        """The index cache of this masking version; caches of older builds (unmasked text) are deleted."""
+        if self.home is None:
+            return None
+        root = self.home / "indexes"
+        current = root / f"cases-{self.corpus}-{INDEX_CACHE_VERSION}"
+        for old in [root / f"cases-{self.corpus}", *root.glob(f"cases-{self.corpus}-masked-*")]:
+            if old != current and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        return current
 
     def warm_up(self) -> None:
         """Build the index and load the models it queries with, so the first request does not wait."""
@@ -325,18 +348,22 @@ class CaseLaw:
                 self._anonymizers.popitem(last=False)
         return a
 
-    def _masker(self, case_id: str, anonymize: bool) -> Callable[[str], str]:
-        if not anonymize:
-            return lambda text: text
-        return self._anonymizer(case_id).mask
+    def _passage(self, piece: CasePiece, anonymize: bool) -> str:
+        """A piece's text: as indexed (masked), or as written for an administrator's unmasked view."""
+        if anonymize:
+            return piece.text
+        original = {p.key: p.text for p in case_pieces(self._case(piece.case_id), self.index_config)}
+        return original.get(piece.key, piece.text)
 
     def get(self, case_id: str, anonymize: bool | None = None) -> CaseView:
-        """One case with its sections, parties and provisions (unresolved ones marked as such)."""
+        """One case with its sections, parties and provisions (unresolved ones marked as such); masked unless
+        ``anonymize`` is False."""
         case = self._case(case_id)
-        anonymize = self.anonymize if anonymize is None else anonymize
+        anonymize = anonymize is not False
         a = self._anonymizer(case.case_id, case) if anonymize else None
         mask = a.mask if a else (lambda t: t)
-        parties = [a.party(p) if a else p for p in case.parties]
+        parties = [a.party(p) if a else Party(p.role, p.name, clean_description(p.description))
+                   for p in case.parties]
         provisions = [ProvisionView(citation=p.citation, section=p.section, document_id=p.document_id,
                                     document_title=p.document_title, article=p.article, clause=p.clause,
                                     point=p.point, resolved=p.resolved, label=p.label)
@@ -346,7 +373,7 @@ class CaseLaw:
             target = self.cases.find_precedent(self.corpus, number)
             precedents.append(PrecedentRef(number=number, case_id=target, resolved=target is not None))
         view = CaseView(
-            case_id=case.case_id, kind=case.kind, title=case.title, number=case.number,
+            case_id=case.case_id, kind=case.kind, title=mask(case.title), number=case.number,
             date=case.date.isoformat() if case.date else None, court=case.court, court_level=case.court_level,
             case_type=case.case_type, matter=mask(case.matter or "") or None,
             parties=[PartyView(role=p.role, name=p.name, description=p.description) for p in parties],
@@ -386,16 +413,15 @@ class CaseLaw:
         else:
             ids = index.matching(filters)
             hits = [CaseHit(case_id=i, score=0.0, piece=p) for i in ids if (p := index.first_piece(i)) is not None]
-        anonymize = self.anonymize if anonymize is None else anonymize
+        anonymize = anonymize is not False
         start = (page - 1) * page_size
         results = []
         for h in hits[start:start + page_size]:
             m = index.summaries[h.case_id]
-            mask = self._masker(h.case_id, anonymize)
-            passage = mask(h.piece.text)
+            passage = self._passage(h.piece, anonymize)
             results.append(CaseResult(
-                **_summary_fields(m), court_level=m.court_level, case_type=m.case_type, section=h.piece.section,
-                section_label=SECTION_LABELS.get(h.piece.section, h.piece.section),
+                **self._summary_fields(m, anonymize), court_level=m.court_level, case_type=m.case_type,
+                section=h.piece.section, section_label=SECTION_LABELS.get(h.piece.section, h.piece.section),
                 snippet=snippet(passage, 240), passage=passage, score=round(h.score, 6)))
         facets = index.facets(ids)
         return CaseSearchResult(
@@ -407,6 +433,13 @@ class CaseLaw:
                                                    ("years", "year"))}))
 
     # -- similar cases and provisions -------------------------------------------------------------------------------
+    def _summary_fields(self, m: CaseSummary, anonymize: bool) -> dict:
+        """A match's fields; the index holds the masked title, the unmasked one is read from the store."""
+        fields = _summary_fields(m)
+        if not anonymize:
+            fields["title"] = self._case(m.case_id).title
+        return fields
+
     def check_facts(self, facts: str) -> str:
         if not isinstance(facts, str) or not facts.strip() or not any(ch.isalnum() for ch in facts):
             raise CaseRequestInvalid("facts: describe the facts of the case (the text is empty)")
@@ -444,12 +477,12 @@ class CaseLaw:
             raise CaseRequestInvalid("k must be between 1 and 50")
         index = self.index()
         hits = index.similar(facts, k=max(k, self.suggester_config.cases_k), exclude=set(exclude or ()))
-        anonymize = self.anonymize if anonymize is None else anonymize
+        anonymize = anonymize is not False
         cases = []
         for h in hits[:k]:
             m = index.summaries[h.case_id]
-            cases.append(SimilarCase(**_summary_fields(m), score=round(h.score, 6), section=h.piece.section,
-                                     passage=self._masker(h.case_id, anonymize)(h.piece.text)))
+            cases.append(SimilarCase(**self._summary_fields(m, anonymize), score=round(h.score, 6),
+                                     section=h.piece.section, passage=self._passage(h.piece, anonymize)))
         suggester = ProvisionSuggester(self.applied, self._statute_search(), self.cases.law_titles(self.law_corpus),
                                        self.suggester_config)
         provisions = [SuggestedProvision(document_id=p.document_id, document_title=p.document_title,
@@ -473,7 +506,7 @@ class CaseLaw:
             if index.coverage(question, h.piece) < min_match:
                 continue
             m = index.summaries[h.case_id]
-            passage = self._masker(h.case_id, self.anonymize)(h.piece.text)
+            passage = h.piece.text  # as indexed: masked (whoever reads the answer)
             out.append(CaseReference(**_summary_fields(m), section=h.piece.section,
                                      passage=snippet(passage, 400), score=round(h.score, 6)))
         return out

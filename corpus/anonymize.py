@@ -8,8 +8,12 @@ honorific ("ông Nguyễn Văn H"), or by the given name alone ("cụ Hồng") w
 
 Which names: every person the header lists as a party (organisations are kept: "Ngân hàng B", "Ủy ban nhân dân…"),
 and every name written after an honorific (ông, bà, anh, chị, cụ, …) in the judgment — witnesses, representatives,
-relatives. The trial panel, clerk and prosecutor act in a public capacity and keep their names. Addresses are not
-touched (the published data already abbreviates them); that is a limit of this module, not a guarantee.
+relatives — and every name written just before a birth year ("Nguyễn Thanh S, sinh năm 1967"). The trial panel, clerk
+and prosecutor act in a public capacity and keep their names.
+
+Besides names, :func:`corpus.identifiers.find_identifiers` gives the addresses below the district, birth years and
+dates, identity, phone, plate and account numbers; :meth:`Anonymizer.spans` merges both into non-overlapping spans
+(the benchmark ``benchmarks/masking.py`` scores them) and :meth:`Anonymizer.mask` applies them.
 """
 
 from __future__ import annotations
@@ -18,9 +22,45 @@ import re
 from collections.abc import Iterable
 
 from corpus.case_law import CaseLawDocument, Party, person_names
+from corpus.case_law.cleaning import clean_description
+from corpus.identifiers import UPPER, Span, find_identifiers
 from corpus.text import nfc, squash
 
-__all__ = ["Anonymizer"]
+__all__ = ["Anonymizer", "apply_spans", "names_before_birth"]
+
+# family names that open a person's name written without an honorific ("Nguyễn Thanh S, sinh năm 1967")
+_SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Lương Trương Lưu Mai "
+             "Đào Cao Hà Lâm Tạ Chu Châu Tô Thái Đàm Vương Lộc Diệp Chử Danh Thị Kiều Quách Trịnh La Triệu Nông Hứa "
+             "Tăng Từ Lại Khúc Mạc Thạch Kim Ong Phùng Âu Giang Tôn Nghiêm Lò Lục Tống Tiêu Đồng Bế Ksor Rơ Puih Siu "
+             "Rah Kpă").split()
+_BORN_NAME = re.compile(
+    r"(?<![\w])((?:" + "|".join(_SURNAMES) + r")(?:\s+[" + UPPER + r"][\w]*){1,4}(?:\s\d{1,2})?)"
+    r"\s*[,;–-]?\s*(?=(?i:sinh\s+năm|sn\b|sinh\s+ngày))")
+
+
+def names_before_birth(text: str) -> list[str]:
+    """Names written without an honorific right before a birth year or date."""
+    return [m.group(1) for m in _BORN_NAME.finditer(nfc(text))]
+
+
+def apply_spans(text: str, spans: Iterable[Span]) -> str:
+    """``text`` with each (non-overlapping) span replaced."""
+    out, pos = [], 0
+    for s in sorted(spans, key=lambda s: s.start):
+        out.append(text[pos:s.start])
+        out.append(s.replacement)
+        pos = s.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """The longest span wins where spans overlap (then the earliest); the rest are dropped."""
+    kept: list[Span] = []
+    for s in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(s.end <= k.start or s.start >= k.end for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda s: s.start)
 
 _ORG_START = re.compile(
     r"^(?:ngân\s+hàng|công\s+ty|ủy\s+ban|uỷ\s+ban|ubnd|phòng|chi\s+cục|văn\s+phòng|hợp\s+tác\s+xã|doanh\s+nghiệp|"
@@ -71,10 +111,9 @@ class Anonymizer:
     def for_case(cls, case: CaseLawDocument) -> Anonymizer:
         """The parties that are people, then every honorific-introduced name in the case, minus the officials."""
         names = [p.name for p in case.parties]
-        for p in case.parties:
-            names += [n for _h, n, _s, _e in person_names(p.description)]
-        for s in case.sections:
-            names += [n for _h, n, _s, _e in person_names(s.text)]
+        for text in [p.description for p in case.parties] + [s.text for s in case.sections]:
+            names += [n for _h, n, _s, _e in person_names(text)]
+            names += names_before_birth(text)
         return cls(names, keep=case.officials)
 
     def _assign(self, name: str) -> str:
@@ -108,29 +147,32 @@ class Anonymizer:
                 return self._mask[next(iter(owners))]
         return self._assign(name)
 
+    def _name_span(self, text: str, start: int, end: int, name: str) -> Span:
+        masked = self.mask_name(name)
+        if masked.endswith(".") and text[end:end + 1] == ".":
+            masked = masked[:-1]
+        return Span(start, end, "name", masked)
+
+    def spans(self, text: str) -> list[Span]:
+        """What :meth:`mask` replaces in ``text`` (NFC): every name after an honorific or before a birth year, every
+        known full name, every address part and identifying number — non-overlapping, in order."""
+        spans = [self._name_span(text, start, end, name) for _h, name, start, end in person_names(text)
+                 if squash(name) not in self.keep]
+        for m in _BORN_NAME.finditer(text):
+            if squash(m.group(1)) not in self.keep and _is_person(squash(m.group(1))):
+                spans.append(self._name_span(text, m.start(1), m.end(1), m.group(1)))
+        if self._full_rx is not None:
+            spans += [self._name_span(text, m.start(1), m.end(1), m.group(1)) for m in self._full_rx.finditer(text)]
+        spans += find_identifiers(text)
+        return _merge(spans)
+
     def mask(self, text: str) -> str:
-        """``text`` with every name after an honorific and every known full name masked."""
+        """``text`` with names, addresses and identifying numbers masked (see :meth:`spans`)."""
         if not text:
             return text
         text = nfc(text)
-        out, pos = [], 0
-        for _h, name, start, end in person_names(text):
-            if squash(name) in self.keep:
-                continue
-            out.append(text[pos:start])
-            masked = self.mask_name(name)
-            out.append(masked[:-1] if masked.endswith(".") and text[end:end + 1] == "." else masked)
-            pos = end
-        out.append(text[pos:])
-        text = "".join(out)
-        if self._full_rx is not None:
-            def full(m: re.Match) -> str:
-                masked = self._mask.get(squash(m.group(1)), m.group(1))
-                return masked[:-1] if masked.endswith(".") and m.string[m.end():m.end() + 1] == "." else masked
-
-            text = self._full_rx.sub(full, text)
-        return text
+        return apply_spans(text, self.spans(text))
 
     def party(self, p: Party) -> Party:
         return Party(role=p.role, name=self.mask_name(p.name) if _is_person(p.name) else self.mask(p.name),
-                     description=self.mask(p.description))
+                     description=self.mask(clean_description(p.description)))

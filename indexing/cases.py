@@ -14,7 +14,10 @@ and the section it is in. Two ways in:
   passage is the case's piece closest to the facts.
 
 The index is built in memory from the case store when first needed (``build``); word segmentation and piece vectors
-are cached on disk by content, so a rebuild after new cases only segments and embeds the new text. For the Court's
+are cached on disk by content, so a rebuild after new cases only segments and embeds the new text. ``build`` takes a
+``mask`` (case → text → masked text): the pieces are cut from the text as written and each is then masked, so what is
+indexed, cached and shown holds no party's name, and a piece keeps the key (section, ordinal) of the text it was cut
+from (an administrator's unmasked view finds it again with ``case_pieces``). For the Court's
 1M+ judgments this would move to a persisted index behind the same interface.
 """
 
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +39,10 @@ from indexing.pieces import pack
 from indexing.segment import Segmenter
 from indexing.types import ArticleRecord
 
-__all__ = ["CaseFilters", "CaseHit", "CaseIndex", "CaseIndexConfig", "CasePiece", "FACETS"]
+__all__ = ["CaseFilters", "CaseHit", "CaseIndex", "CaseIndexConfig", "CasePiece", "FACETS", "Masker", "case_pieces"]
 
 FACETS = ("court", "court_level", "case_type", "outcome", "year")
+Masker = Callable[[CaseLawDocument], Callable[[str], str]]  # a case → the function that masks its texts
 
 
 @dataclass
@@ -111,20 +115,23 @@ def split_section(text: str, max_chars: int) -> list[str]:
     return pack(_SENTENCE.split(flat), max_chars, sep=" ")
 
 
-def case_pieces(case: CaseLawDocument, config: CaseIndexConfig) -> list[CasePiece]:
+def case_pieces(case: CaseLawDocument, config: CaseIndexConfig,
+                mask: Callable[[str], str] | None = None) -> list[CasePiece]:
+    """The pieces of a case's indexed sections, cut from the text as written, each masked by ``mask`` if given."""
     pieces: list[CasePiece] = []
     for s in case.sections:
         if s.name not in config.sections:
             continue
         for i, text in enumerate(split_section(s.text, config.piece_chars)):
-            pieces.append(CasePiece(case.case_id, s.name, i, text))
+            pieces.append(CasePiece(case.case_id, s.name, i, mask(text) if mask else text))
     return pieces
 
 
-def _summary(case: CaseLawDocument) -> CaseSummary:
-    return CaseSummary(case_id=case.case_id, title=case.title, kind=case.kind, number=case.number, date=case.date,
-                       court=case.court, court_level=case.court_level, case_type=case.case_type, matter=case.matter,
-                       outcome=case.outcome)
+def _summary(case: CaseLawDocument, mask: Callable[[str], str] | None = None) -> CaseSummary:
+    keep = mask or (lambda t: t)
+    return CaseSummary(case_id=case.case_id, title=keep(case.title), kind=case.kind, number=case.number,
+                       date=case.date, court=case.court, court_level=case.court_level, case_type=case.case_type,
+                       matter=keep(case.matter) if case.matter else None, outcome=case.outcome)
 
 
 class CaseIndex:
@@ -158,16 +165,17 @@ class CaseIndex:
     @classmethod
     def build(cls, cases: Iterable[CaseLawDocument], *, config: CaseIndexConfig | None = None,
               segmenter: Segmenter | None = None, embedder=None, cache_dir: Path | None = None,
-              workers: int = 2) -> CaseIndex:
+              workers: int = 2, mask: Masker | None = None) -> CaseIndex:
         """Index ``cases``. ``embedder`` None: lexical only. ``cache_dir`` keeps segmentation and vectors across
-        builds."""
+        builds. ``mask``: index (and cache) each case's text masked by ``mask(case)``, titles included."""
         config = config or CaseIndexConfig()
         cases = list(cases)
+        maskers = {c.case_id: mask(c) if mask else None for c in cases}
         if cache_dir is not None:
             Path(cache_dir).mkdir(parents=True, exist_ok=True)
         segmenter = segmenter or Segmenter(cache_path=Path(cache_dir) / "segments.jsonl" if cache_dir else None)
-        summaries = [_summary(c) for c in cases]
-        pieces = [p for c in cases for p in case_pieces(c, config)]
+        summaries = [_summary(c, maskers[c.case_id]) for c in cases]
+        pieces = [p for c in cases for p in case_pieces(c, config, maskers[c.case_id])]
         tokens = segmenter.segment_many([p.text for p in pieces], workers=workers)
         title_of = {m.case_id: m.title for m in summaries}
         records = [ArticleRecord(key=p.key, doc_title=title_of[p.case_id], doc_type=p.section, title="", text=p.text)

@@ -19,8 +19,9 @@ CorpusOpt = Annotated[str | None, typer.Option("--corpus", "-c", help="Case corp
                                                                       "'cases')")]
 LawOpt = Annotated[str | None, typer.Option("--law-corpus", help="Law corpus citations resolve against (default: "
                                                                  "the statutes corpus)")]
-AnonOpt = Annotated[bool | None, typer.Option("--anonymize/--no-anonymize", help="Mask parties' names (default: "
-                                                                                 "THUKY_ANONYMIZE)")]
+AnonOpt = Annotated[bool | None, typer.Option(
+    "--anonymize/--no-anonymize", help="Mask names, addresses, birth years and identifying numbers (default: on; "
+    "--no-anonymize is for the server's operator, who holds the database anyway)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the API's shape)")]
 
 

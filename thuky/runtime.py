@@ -91,8 +91,9 @@ class Runtime:
 
     # -- case law and the assistant -------------------------------------------------------------------------------
     def case_law(self, corpus: str | None = None, law_corpus: str | None = None) -> CaseLaw:
-        """The case-law service (``THUKY_CASES_*``, ``THUKY_ANONYMIZE``); the configured corpora's is built once. The
-        embedder only when the dense side is on and the model is built; the statute index loads on first use."""
+        """The case-law service (``THUKY_CASES_*``; its answers masked unless a call asks otherwise); the configured
+        corpora's is built once. The embedder only when the dense side is on and the model is built; the statute
+        index loads on first use."""
         s = self.settings
         if corpus in (None, s.cases_corpus) and law_corpus in (None, s.case_law_corpus):
             return self._once("_case_law", lambda: self._new_case_law(s.cases_corpus, s.case_law_corpus))
@@ -102,7 +103,7 @@ class Runtime:
         s = self.settings
         emb = self.embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
         return CaseLaw(self.store, corpus=corpus, law_corpus=law, home=s.home, embedder=emb,
-                       statute_index=lambda: self.indexes.get(law), anonymize=s.anonymize,
+                       statute_index=lambda: self.indexes.get(law),
                        max_facts_chars=s.cases_max_facts_chars)
 
     def assistant(self, *, index_for: Callable[[str], CorpusIndex] | None = None, conversations=_KEEP,

@@ -51,8 +51,6 @@ class Settings(BaseSettings, ServiceConfig):
     cases_corpus: str = Field(default=CASES_CORPUS, description="The corpus judgments and precedents are stored in")
     cases_law_corpus: str | None = Field(default=None, description="The law corpus case citations resolve against; "
                                          "default: default_corpus")
-    anonymize: bool = Field(default=False, description="Mask personal names of parties when judgments are shown "
-                            "(THUKY_ANONYMIZE=true), as published judgments must be")
     cases_in_answers: int = Field(default=3, description="Judgments shown beside an answer as supporting "
                                   "material (0: none)")
 

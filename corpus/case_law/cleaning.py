@@ -51,3 +51,38 @@ def line_key(line: str) -> str:
     k = fold(squash(line))
     k = re.sub(r"^[\s\-–*•+]+", "", k)
     return re.sub(r"[\s:;.,\-–]+$", "", k)
+
+
+_TERMINAL = (".", ";", ":", "!", "?", ")", "”", "\"")
+_ATTENDANCE = {"co mat", "vang mat", "mat", "co", "vang", "xin vang"}
+
+
+def _short(line: str) -> bool:
+    return 0 < len(line.split()) <= 3 and ":" not in line
+
+
+def clean_description(text: str) -> str:
+    """A party's paragraph without the debris of a page laid out in columns: a word cut from the end of its line is
+    joined back ("Tiền\\n\\nGiang." → "Tiền Giang."), and short stray lines after a finished sentence are dropped —
+    the ends of other parties' addresses ("Tiền Giang.", "Long An.") and attendance notes already given
+    ("Vắng mặt.", "mặt.")."""
+    lines = [line.strip() for line in nfc(text).split("\n")]
+    joined: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        prev = joined[-1] if joined else ""
+        if prev and prev[-1].isalpha() and _short(line) and not _ATTENDANCE_START.match(line):
+            joined[-1] = f"{prev} {line}"  # "… huyện Chợ Gạo, Tiền" + "Giang."
+            continue
+        if prev and prev.endswith(_TERMINAL) and _short(line) and line.endswith("."):
+            words = squash(line).rstrip(".")
+            said = fold(words)
+            if said in _ATTENDANCE and any(fold(x).rstrip(" .").endswith(said) for x in joined) \
+                    or (said not in _ATTENDANCE and words[:1].isupper()) or said == "mat":
+                continue  # a stray fragment: another address's end, or an attendance already given
+        joined.append(line)
+    return "\n".join(joined)
+
+
+_ATTENDANCE_START = re.compile(r"(?i)^(?:có\s+mặt|vắng\s+mặt)\b")

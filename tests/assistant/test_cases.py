@@ -38,21 +38,47 @@ def test_search_pages_and_facets(service):
 
 
 def test_show_with_provisions_and_anonymisation(service):
-    v = service.get("12/2019/DS-ST")
+    v = service.get("12/2019/DS-ST", anonymize=False)
     assert v.kind == "judgment" and v.outcome == "A_WIN" and v.parties[0].name == "Nguyễn Văn Hùng"
+    assert not v.anonymized
     assert [s.name for s in v.sections][:4] == ["header", "facts", "reasoning", "decision"]
     labels = {p.label: p.resolved for p in v.provisions}
     assert labels["Điều 650 Bộ luật Dân sự"] is True
     assert labels["Điều 675 Bộ luật Dân sự năm 2005 — chưa có trong cơ sở dữ liệu"] is False
     assert [(p.number, p.resolved, p.case_id) for p in v.precedents] == [("05/2016/AL", True, "05/2016/AL")]
-    masked = service.get("12/2019/DS-ST", anonymize=True)
+    masked = service.get("12/2019/DS-ST")  # masked unless asked otherwise
     assert masked.anonymized and masked.parties[0].name == "H."
     assert "Nguyễn Văn Hùng" not in json.dumps(masked.model_dump(mode="json"), ensure_ascii=False)
     assert "Lê Văn Toàn" in masked.sections[0].text
-    hits = service.search("chia di sản", anonymize=True)
-    assert all("Nguyễn Văn Hùng" not in h.passage for h in hits.results)
+    hits = service.search("chia di sản")
+    assert hits.results and all("Nguyễn Văn Hùng" not in h.passage for h in hits.results)
     p = service.get("05/2016/AL")
     assert p.kind == "precedent" and p.situation and p.solution and p.keywords
+
+
+def test_the_index_holds_masked_text(service, tmp_path):
+    full = "Nguyễn Văn Hùng"
+    assert full in json.dumps(service.get("12/2019/DS-ST", anonymize=False).model_dump(), ensure_ascii=False)
+    assert service.search(full).total == 0 and service.search("Hùng").total == 0  # a name finds no judgment
+    assert all(full not in c.passage for c in service.similar(f"ông {full} chia di sản thừa kế", k=3).cases)
+    assert all(full not in c.passage for c in service.related("chia di sản thừa kế theo pháp luật", min_match=0))
+    cache = tmp_path / "home" / "indexes"
+    assert [d.name for d in cache.iterdir()] == ["cases-cases-masked-v1"]
+    assert full not in "".join(f.read_text(errors="ignore") for f in cache.rglob("*") if f.is_file())
+    unmasked = service.search("chia di sản", anonymize=False)  # an administrator's view: the text as written
+    masked = service.search("chia di sản")
+    assert [r.case_id for r in unmasked.results] == [r.case_id for r in masked.results]
+    assert any("Hùng" in r.passage for r in unmasked.results) and not any("Hùng" in r.passage for r in masked.results)
+
+
+def test_an_unmasked_index_cache_of_an_older_build_is_deleted(law_store, case_files, tmp_path):
+    old = tmp_path / "home" / "indexes" / "cases-cases"
+    old.mkdir(parents=True)
+    (old / "segments.jsonl").write_text('{"text": "ông Nguyễn Văn Hùng"}\n', encoding="utf-8")
+    s = CaseLaw(law_store, corpus="cases", law_corpus=LAW_CORPUS, home=tmp_path / "home")
+    s.ingest(case_files)
+    assert s.search("di sản").total
+    assert not old.exists()
 
 
 def test_similar_cases_and_provisions(service):
