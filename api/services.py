@@ -28,6 +28,7 @@ from api.ratelimit import RateLimiter
 from assistant.cases import CaseLaw
 from assistant.conversation import ConversationStore
 from assistant.pipeline import Assistant
+from corpus.loaders.isolated import ParseLimits
 from corpus.tables import Base
 from corpus.store import Store
 from indexing.index import CorpusIndex, IndexConfig
@@ -222,6 +223,12 @@ class Services:
     @property
     def uploads_dir(self) -> Path:
         return self.config.uploads_dir
+
+    def parse_limits(self) -> ParseLimits:
+        """The limits an uploaded file is parsed under (in a child process)."""
+        c = self.config
+        return ParseLimits(memory_mb=c.parse_memory_mb, timeout_s=c.parse_timeout_s,
+                           max_unzipped_mb=c.parse_max_unzipped_mb)
 
     def body_limit(self, method: str, path: str) -> int:
         if method == "POST" and path.rstrip("/") == "/v1/documents":

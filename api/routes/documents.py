@@ -119,8 +119,8 @@ def safe_filename(raw: str | None) -> str:
 
 @router.post("/documents", status_code=202, response_model=JobAccepted,
              responses=errors(400, 401, 403, 413, 415, 422, 429),
-             summary="Nạp văn bản (admin): upload .txt/.docx/.pdf/.html/.json; parsed now, stored and indexed by "
-                     "a job")
+             summary="Nạp văn bản (admin): upload .txt/.docx/.pdf/.html/.json; parsed now (in a child process with "
+                     "memory, time and decompressed-size limits), stored and indexed by a job")
 def upload_document(
     request: Request,
     principal: AdminUser,
@@ -128,7 +128,8 @@ def upload_document(
     file: Annotated[UploadFile, File(description="A statute (.txt .docx .pdf .html) or a corpus file (.json)")],
     corpus: Annotated[str | None, Form(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")] = None,
 ) -> Response | dict:
-    from corpus.loaders import LoadError, load_path
+    from corpus.loaders import LoadError
+    from corpus.loaders.isolated import load_path_isolated
 
     filename = safe_filename(file.filename)
     if not filename.lower().endswith(ALLOWED_SUFFIXES):
@@ -148,10 +149,10 @@ def upload_document(
                     raise ApiError(413, "payload_too_large", f"file: larger than {svc.config.max_file_mb} MB")
                 out.write(chunk)
         try:
-            docs = load_path(staged, max_bytes=limit)
+            docs = load_path_isolated(staged, max_bytes=limit, limits=svc.parse_limits())
         except LoadError as exc:
             raise ApiError(422, "not_a_legal_document", f"file: {exc.reason}") from None
-        jid = svc.jobs.submit_upload(name, staged, filename, [d.id for d in docs], principal.username)
+        jid = svc.jobs.submit_upload(name, staged, filename, docs, principal.username)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
