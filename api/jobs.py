@@ -161,6 +161,5 @@ class Jobs:
                     raise
                 (root / "CURRENT").unlink(missing_ok=True)  # the corpus is empty now: no index to serve
             message = f"{summary}; the corpus is empty, its index was removed ({exc})"
-        svc.include_all(corpus)
         svc.corpus_changed(corpus)
         self._finish(jid, "done", message)

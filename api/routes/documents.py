@@ -166,9 +166,8 @@ def upload_document(
 def delete_document(doc_id: str, principal: AdminUser, svc: ServicesDep, corpus: CorpusQuery = None) -> Response:
     name = _corpus(svc, corpus)
     try:
-        svc.store.delete_document(name, doc_id)
+        svc.store.delete_document(name, doc_id, deleted_by=principal.username)
     except StoreError:
         raise ApiError(404, "unknown_document", f"no document {doc_id!r} in corpus {name!r}") from None
-    svc.exclude(name, doc_id)
     jid = svc.jobs.submit_reindex(name, principal.username, f"re-indexing after deleting {doc_id}")
     return Response(status_code=204, headers={"X-Job-Id": jid, "Location": f"/v1/jobs/{jid}"})
