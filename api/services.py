@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import logging
 import datetime as dt
 import threading
 import time
@@ -35,6 +36,8 @@ from corpus.store import Store
 from indexing.index import CorpusIndex, IndexConfig
 from indexing.registry import IndexRegistry
 from indexing.types import Filters
+
+log = logging.getLogger("thuky.api")
 
 #: set (in the worker thread) to the request's cancel event; checked between the assistant's stages
 CANCEL: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("thuky_cancel", default=None)
@@ -171,12 +174,18 @@ class Services:
 
     def preload(self, corpus: str) -> None:
         """Load a corpus's index now (at start-up), remembering why when it cannot be."""
+        from indexing.index import IndexUnavailable
+
         self.index_state[corpus] = "loading"
         try:
             self.corpus_index(corpus)
             self.index_state[corpus] = "loaded"
-        except Exception as exc:  # noqa: BLE001 - reported by /readyz; the server still serves health and auth
-            self.index_state[corpus] = f"{type(exc).__name__}: {exc}"
+        except IndexUnavailable as exc:  # /readyz says so in general words; the detail (paths…) goes to the log
+            log.warning("index of %r not available: %s", corpus, exc)
+            self.index_state[corpus] = "no index built yet, or it cannot be used; see the server log"
+        except Exception:  # noqa: BLE001 - reported by /readyz; the server still serves health and auth
+            log.exception("index of %r failed to load", corpus)
+            self.index_state[corpus] = "failed to load; see the server log"
 
     def loaded_index(self, corpus: str) -> CorpusIndex | None:
         """The index if it is loaded already (no loading)."""
