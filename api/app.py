@@ -1,7 +1,8 @@
 """The HTTP service: ``create_app(services)`` builds the FastAPI app over what the composition root built.
 
 Endpoints are versioned under ``/v1`` (one router per resource, listed in ``api.routes.ROUTERS``); ``/healthz``,
-``/readyz`` and ``/metrics`` sit at the root; the web client (``api.web``) is mounted last, at ``/``.
+``/readyz`` and ``/metrics`` sit at the root; ``/docs`` is Swagger UI from local files (``api.docs``); the web client
+(``api.web``) is mounted last, at ``/``.
 ``thuky.runtime.Runtime(settings).app()`` is how the product builds it; ``thuky serve`` runs it under uvicorn.
 """
 
@@ -16,7 +17,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors
+from api import docs, errors
 from api.middleware import ServiceMiddleware
 from api.routes import ROUTERS
 from api.services import Services
@@ -60,11 +61,13 @@ def create_app(services: Services) -> FastAPI:
             services.stop()
 
     app = FastAPI(title="ThuKy API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)  # /docs from local files (api.docs), no CDN
     app.state.services = services
     errors.install(app)
     for name in ROUTERS:
         app.include_router(importlib.import_module(f"api.routes.{name}").router)
+    if not docs.mount(app):
+        log.warning("swagger-ui-bundle is not installed: no /docs page; /openapi.json is served")
     app.add_middleware(ServiceMiddleware, services=services)
     if config.cors_origins:  # outermost: preflight requests are answered before anything else
         app.add_middleware(CORSMiddleware, allow_origins=config.cors_origins, allow_credentials=True,

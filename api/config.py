@@ -19,6 +19,12 @@ class ServiceConfig(BaseModel):
     home: Path = Field(default_factory=lambda: Path.home() / ".thuky", description="All state lives here")
     default_corpus: str = Field(default="statutes", description="The corpus asked and searched by default")
     max_file_mb: int = Field(default=100, description="Files larger than this are refused at ingest")
+    parse_timeout_s: float = Field(default=60.0, description="An upload is parsed in a child process, killed after "
+                                   "this many seconds (the upload is refused)")
+    parse_memory_mb: int = Field(default=2048, description="Address space of the child process parsing an upload "
+                                 "(RLIMIT_AS)")
+    parse_max_unzipped_mb: int = Field(default=200, description="The most an uploaded .docx may unpack to (all its zip "
+                                       "members together)")
     host: str = Field(default="127.0.0.1", description="Address `thuky serve` listens on")
     port: int = Field(default=8000, description="Port `thuky serve` listens on")
     workers: int = Field(default=1, description="Server worker processes (each loads the index)")
@@ -42,7 +48,8 @@ class ServiceConfig(BaseModel):
     max_chats_in_flight_per_user: int = Field(default=4, ge=0, description="Questions a user may have /v1/chat "
                                               "answer at once; more → 429; 0 disables")
     session_hours: float = Field(default=12.0, description="Lifetime of a login session token / cookie")
-    cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure (serve over HTTPS)")
+    cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure: set it when the service "
+                                "is served over HTTPS (behind a TLS proxy)")
     search_depth: int = Field(default=100, description="Articles retrieved per search (/v1/search); its pages and "
                               "facets come from these")
     preload_index: bool = Field(default=True, description="Load the default corpus's index when the server starts")

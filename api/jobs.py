@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from api.accounts import iso
 from api.tables import JobRow
+from corpus.law import LegalDocument
 from corpus.tables import utcnow
 
 log = logging.getLogger("thuky.jobs")
@@ -81,9 +82,11 @@ class Jobs:
             return [job_view(r) for r in s.scalars(select(JobRow).order_by(JobRow.created_at.desc()).limit(limit))]
 
     # -- work -----------------------------------------------------------------------------------------------------
-    def submit_upload(self, corpus: str, staged: Path, filename: str, documents: list[str], username: str) -> str:
-        jid = self._create("ingest", corpus, username, filename, documents)
-        self._submit(self._run_upload, jid, corpus, staged, filename)
+    def submit_upload(self, corpus: str, staged: Path, filename: str, docs: list[LegalDocument],
+                      username: str) -> str:
+        """Store and index an upload already parsed (once, by the caller): ``docs`` are its documents."""
+        jid = self._create("ingest", corpus, username, filename, [d.id for d in docs])
+        self._submit(self._run_upload, jid, corpus, staged, filename, docs)
         return jid
 
     def submit_reindex(self, corpus: str, username: str, reason: str) -> str:
@@ -97,8 +100,8 @@ class Jobs:
                   **({"progress": 1.0} if status == "done" else {}), **extra)
         self.services.metrics.jobs.labels(status).inc()
 
-    def _run_upload(self, jid: str, corpus: str, staged: Path, filename: str) -> None:
-        from corpus.ingest import ingest
+    def _run_upload(self, jid: str, corpus: str, staged: Path, filename: str, docs: list[LegalDocument]) -> None:
+        from corpus.ingest import ingest_parsed
 
         svc = self.services
         try:
@@ -106,17 +109,15 @@ class Jobs:
             dest_dir = svc.uploads_dir / corpus
             dest_dir.mkdir(parents=True, exist_ok=True)
             dest = dest_dir / filename
-            os.replace(staged, dest)  # same corpus + same name: the newer upload replaces the older one
-            report = ingest(svc.store, corpus, [dest], max_bytes=svc.config.max_file_mb * 2**20)
-            outcome = report.outcomes[0] if report.outcomes else None
-            if outcome is None or outcome.status == "skipped":
-                dest.unlink(missing_ok=True)
-                reason = outcome.reason if outcome else "nothing to ingest"
-                self._finish(jid, "failed", f"not ingested: {reason}")
+            # the stored source of the same name is replaced only once the new file's documents are stored
+            outcome = ingest_parsed(svc.store, corpus, staged, docs, stored_as=dest)
+            if outcome.status == "skipped":
+                self._finish(jid, "failed", f"not ingested: {outcome.reason}")
                 return
-            t = report.totals()
-            summary = (f"{outcome.status}: {t['documents']} văn bản, {t['articles']} điều, {t['clauses']} khoản, "
-                       f"{t['points']} điểm" if outcome.status != "unchanged" else "unchanged: already ingested")
+            os.replace(staged, dest)
+            summary = (f"{outcome.status}: {outcome.documents} văn bản, {outcome.articles} điều, {outcome.clauses} "
+                       f"khoản, {outcome.points} điểm" if outcome.status != "unchanged"
+                       else "unchanged: already ingested")
             self._set(jid, progress=0.2, message=summary + "; indexing")
             self._build_index(jid, corpus, summary)
         except Exception as exc:  # noqa: BLE001 - a job reports its failure instead of dying silently
@@ -160,6 +161,5 @@ class Jobs:
                     raise
                 (root / "CURRENT").unlink(missing_ok=True)  # the corpus is empty now: no index to serve
             message = f"{summary}; the corpus is empty, its index was removed ({exc})"
-        svc.include_all(corpus)
         svc.corpus_changed(corpus)
         self._finish(jid, "done", message)

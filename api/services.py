@@ -10,6 +10,8 @@ build``, or by another worker).
 from __future__ import annotations
 
 import contextvars
+import dataclasses
+import logging
 import datetime as dt
 import threading
 import time
@@ -29,10 +31,14 @@ from api.ratelimit import ConcurrencyLimit, RateLimiter
 from assistant.cases import CaseLaw
 from assistant.conversation import ConversationStore
 from assistant.pipeline import Assistant
+from corpus.loaders.isolated import ParseLimits
 from corpus.tables import Base
 from corpus.store import Store
 from indexing.index import CorpusIndex, IndexConfig
 from indexing.registry import IndexRegistry
+from indexing.types import Filters
+
+log = logging.getLogger("thuky.api")
 
 #: set (in the worker thread) to the request's cancel event; checked between the assistant's stages
 CANCEL: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("thuky_cancel", default=None)
@@ -89,6 +95,22 @@ class TTLCache:
             self._d.clear()
 
 
+class WithoutDocuments:
+    """A loaded index seen without some documents: every search leaves them out (the rest is the index itself)."""
+
+    def __init__(self, index: CorpusIndex, hidden: frozenset[str]):
+        self._index = index
+        self.hidden = hidden
+
+    def __getattr__(self, name: str):
+        return getattr(self._index, name)
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, **kwargs) -> list:
+        merged = dataclasses.replace(filters or Filters(), exclude_doc_ids=self.hidden | set(
+            (filters.exclude_doc_ids or ()) if filters else ()))
+        return self._index.search(query, k, merged, **kwargs)
+
+
 class Backend(Protocol):
     """What the composition root hands the service: built once, heavy parts loaded lazily."""
 
@@ -128,7 +150,7 @@ class Services:
         self.search_cache = TTLCache(ttl=300.0, size=256)  # pages 2, 3… of a search reuse its hits
         self._key_touched: dict[int, float] = {}
         self._doc_dates: dict[tuple[str, str], dict[str, dt.date | None]] = {}
-        self._excluded: dict[str, set[str]] = {}  # deleted documents still in the live index until it is rebuilt
+        self._index_docs: dict[tuple[str, str], frozenset[str]] = {}
         self.index_state: dict[str, str] = {}  # corpus → why its index is not loaded (for /readyz)
         self.assistant = self._new_assistant()
         self.jobs = Jobs(self)
@@ -158,12 +180,18 @@ class Services:
 
     def preload(self, corpus: str) -> None:
         """Load a corpus's index now (at start-up), remembering why when it cannot be."""
+        from indexing.index import IndexUnavailable
+
         self.index_state[corpus] = "loading"
         try:
             self.corpus_index(corpus)
             self.index_state[corpus] = "loaded"
-        except Exception as exc:  # noqa: BLE001 - reported by /readyz; the server still serves health and auth
-            self.index_state[corpus] = f"{type(exc).__name__}: {exc}"
+        except IndexUnavailable as exc:  # /readyz says so in general words; the detail (paths…) goes to the log
+            log.warning("index of %r not available: %s", corpus, exc)
+            self.index_state[corpus] = "no index built yet, or it cannot be used; see the server log"
+        except Exception:  # noqa: BLE001 - reported by /readyz; the server still serves health and auth
+            log.exception("index of %r failed to load", corpus)
+            self.index_state[corpus] = "failed to load; see the server log"
 
     def loaded_index(self, corpus: str) -> CorpusIndex | None:
         """The index if it is loaded already (no loading)."""
@@ -171,12 +199,27 @@ class Services:
 
     def index_for_assistant(self, corpus: str) -> CorpusIndex:
         check_cancelled()  # the client left before retrieval: stop here
-        return self.corpus_index(corpus)
+        return self.readable_index(corpus)
+
+    def readable_index(self, corpus: str) -> CorpusIndex:
+        """The live index, leaving out the documents deleted since it was built (read from the database on every
+        call, so a delete in another worker, or before a restart, holds here too)."""
+        index = self.corpus_index(corpus)
+        hidden = self.hidden_documents(index)
+        return WithoutDocuments(index, hidden) if hidden else index
+
+    def hidden_documents(self, index: CorpusIndex) -> frozenset[str]:
+        """The documents of a loaded index that have been deleted since it was built."""
+        key = (index.corpus, str(index.directory))
+        if key not in self._index_docs:
+            self._index_docs[key] = frozenset(r.doc_id for r in index.records.values())
+        return frozenset(self.store.deleted_ids(index.corpus) & self._index_docs[key])
 
     def corpus_changed(self, corpus: str) -> None:
         """After an ingest, delete or rebuild: caches that depend on the corpus start again."""
         self.indexes.forget(corpus)
         self._doc_dates.clear()
+        self._index_docs.clear()
         self.search_cache.clear()
         self.assistant = self._new_assistant()  # its "superseded documents" table is per corpus and cached
 
@@ -195,15 +238,6 @@ class Services:
             self._doc_dates[key] = {d.doc_id: dt.date.fromisoformat(d.issued_date) if d.issued_date else None
                                     for d in docs}
         return self._doc_dates[key]
-
-    def excluded(self, corpus: str) -> set[str]:
-        return self._excluded.get(corpus, set())
-
-    def exclude(self, corpus: str, doc_id: str) -> None:
-        self._excluded.setdefault(corpus, set()).add(doc_id)
-
-    def include_all(self, corpus: str) -> None:
-        self._excluded.pop(corpus, None)
 
     # -- callers --------------------------------------------------------------------------------------------------
     def principal(self, secret: str) -> Principal | None:
@@ -234,6 +268,12 @@ class Services:
     @property
     def uploads_dir(self) -> Path:
         return self.config.uploads_dir
+
+    def parse_limits(self) -> ParseLimits:
+        """The limits an uploaded file is parsed under (in a child process)."""
+        c = self.config
+        return ParseLimits(memory_mb=c.parse_memory_mb, timeout_s=c.parse_timeout_s,
+                           max_unzipped_mb=c.parse_max_unzipped_mb)
 
     def body_limit(self, method: str, path: str) -> int:
         if method == "POST" and path.rstrip("/") == "/v1/documents":

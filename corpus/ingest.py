@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.law import LegalDocument
 from corpus.loaders import LoadError, iter_files, load_path
 from corpus.store import Store, StoreError, check_corpus_name
 
@@ -49,6 +50,15 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+def _stored(key: str, existed: bool, docs: list) -> FileOutcome:
+    counts = [d.counts() for d in docs]
+    return FileOutcome(
+        key, "replaced" if existed else "ingested", documents=len(docs),
+        articles=sum(c["articles"] for c in counts), clauses=sum(c["clauses"] for c in counts),
+        points=sum(c["points"] for c in counts),
+    )
+
+
 def ingest_file(store: Store, corpus: str, path: Path, *, max_bytes: int) -> FileOutcome:
     key = str(path.resolve())
     try:
@@ -65,12 +75,30 @@ def ingest_file(store: Store, corpus: str, path: Path, *, max_bytes: int) -> Fil
         return FileOutcome(key, "skipped", reason=str(getattr(exc, "reason", exc)))
     except OSError as exc:
         return FileOutcome(key, "skipped", reason=f"cannot read: {exc.strerror or exc}")
-    counts = [d.counts() for d in docs]
-    return FileOutcome(
-        key, "replaced" if existed else "ingested", documents=len(docs),
-        articles=sum(c["articles"] for c in counts), clauses=sum(c["clauses"] for c in counts),
-        points=sum(c["points"] for c in counts),
-    )
+    return _stored(key, existed, docs)
+
+
+def ingest_parsed(store: Store, corpus: str, path: Path, docs: list[LegalDocument], *, stored_as: Path) -> FileOutcome:
+    """Store documents already parsed from ``path`` (an upload, parsed once in a child process) as the source file
+    ``stored_as``, where the caller moves it once this succeeded; the file there now is left alone. Documents whose
+    ``source`` named ``path`` name ``stored_as`` instead."""
+    check_corpus_name(corpus)
+    key = str(stored_as.resolve())
+    try:
+        digest = file_hash(path)
+        if store.source_hash(corpus, key) == digest:
+            return FileOutcome(key, "unchanged")
+        existed = store.source_hash(corpus, key) is not None
+        for doc in docs:
+            if doc.source == str(path):
+                doc.source = str(stored_as)
+        store.replace_source(corpus, key, digest, docs)
+    except StoreError as exc:
+        return FileOutcome(key, "skipped", reason=str(exc))
+    except OSError as exc:
+        return FileOutcome(key, "skipped", reason=f"cannot read: {exc.strerror or exc}")
+    store.resolve_links(corpus)
+    return _stored(key, existed, docs)
 
 
 def ingest(

@@ -23,7 +23,7 @@ from corpus.law import (
     LegalDocument,
     Point,
 )
-from corpus.tables import Base, CrossReferenceRow, DocumentRow, SourceFileRow, UnitRow
+from corpus.tables import Base, CrossReferenceRow, DeletedDocumentRow, DocumentRow, SourceFileRow, UnitRow
 
 CORPUS_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -140,6 +140,9 @@ class Store:
             stale |= set(new_ids)
             if stale:
                 s.execute(delete(DocumentRow).where(DocumentRow.corpus == corpus, DocumentRow.doc_id.in_(stale)))
+            if new_ids:  # stored again: no longer deleted
+                s.execute(delete(DeletedDocumentRow).where(DeletedDocumentRow.corpus == corpus,
+                                                           DeletedDocumentRow.doc_id.in_(new_ids)))
             resolver = self._resolver_with(s, corpus, docs)
             for doc in docs:
                 self._insert_document(s, corpus, doc, resolver)
@@ -201,19 +204,26 @@ class Store:
         if refs:
             s.execute(insert(CrossReferenceRow), refs)
 
-    def delete_document(self, corpus: str, doc_id: str) -> None:
+    def delete_document(self, corpus: str, doc_id: str, *, deleted_by: str | None = None) -> None:
+        """Delete a document and record the deletion (durable: every reader of the database sees it). Its source file
+        stays recorded with its hash, so re-ingesting the unchanged file does not bring the document back; storing
+        a source that holds it again does."""
         with self.session() as s, s.begin():
             n = s.execute(delete(DocumentRow).where(DocumentRow.corpus == corpus, DocumentRow.doc_id == doc_id))
             if n.rowcount == 0:
                 raise StoreError(f"no document {doc_id!r} in corpus {corpus!r}")
             for src in s.scalars(select(SourceFileRow).where(SourceFileRow.corpus == corpus)):
                 if doc_id in src.doc_ids:
-                    remaining = [d for d in src.doc_ids if d != doc_id]
-                    if remaining:
-                        src.doc_ids = remaining
-                    else:
-                        s.delete(src)
+                    src.doc_ids = [d for d in src.doc_ids if d != doc_id]
+            if not s.scalar(select(DeletedDocumentRow.pk).where(DeletedDocumentRow.corpus == corpus,
+                                                                 DeletedDocumentRow.doc_id == doc_id)):
+                s.add(DeletedDocumentRow(corpus=corpus, doc_id=doc_id, deleted_by=deleted_by))
         self._resolvers.pop(corpus, None)
+
+    def deleted_ids(self, corpus: str) -> set[str]:
+        """The documents of a corpus deleted since they were last stored."""
+        with self.session() as s:
+            return set(s.scalars(select(DeletedDocumentRow.doc_id).where(DeletedDocumentRow.corpus == corpus)))
 
     def resolve_links(self, corpus: str) -> int:
         """Resolve cross-references that named a document not stored when they were written. Returns how many."""

@@ -106,6 +106,20 @@ class SourceFileRow(Base):
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class DeletedDocumentRow(Base):
+    """A document an administrator deleted: every read path leaves it out — also an index built before the delete,
+    in any process, after a restart — until a source file holding it is stored again."""
+
+    __tablename__ = "deleted_documents"
+    __table_args__ = (UniqueConstraint("corpus", "doc_id", name="uq_deleted_corpus_doc"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    corpus: Mapped[str] = mapped_column(String(64), index=True)
+    doc_id: Mapped[str] = mapped_column(String(200))
+    deleted_by: Mapped[str | None] = mapped_column(String(100))
+    deleted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class CaseRow(Base):
     """A judgment (bản án) or precedent (án lệ) with its structure: header fields, parties, sections and the
     provisions it cites (as written; resolved against a law corpus when read). ``data`` holds what only one kind has

@@ -142,18 +142,19 @@ class BM25Index:
         """A boolean mask of the records the filters keep (``None``: all)."""
         if filters is None or filters.is_empty():
             return None
-        m = np.zeros(len(self.records), dtype=bool)
         if filters.doc_ids is not None:
+            m = np.zeros(len(self.records), dtype=bool)
             for d in filters.doc_ids:
                 if d in self._by_doc:
                     m[self._by_doc[d]] = True
-            cand = np.flatnonzero(m)
         else:
-            cand = range(len(self.records))
-        rest = dataclasses.replace(filters, doc_ids=None)
+            m = np.ones(len(self.records), dtype=bool)
+        for d in filters.exclude_doc_ids or ():
+            if d in self._by_doc:
+                m[self._by_doc[d]] = False
+        rest = dataclasses.replace(filters, doc_ids=None, exclude_doc_ids=None)
         if not rest.is_empty():
-            m[:] = False
-            for i in cand:
+            for i in np.flatnonzero(m):
                 m[i] = rest.matches(self.records[i])
         return m
 

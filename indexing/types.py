@@ -63,9 +63,12 @@ class Filters:
     doc_types: Collection[str] | None = None
     statuses: Collection[str] | None = None
     effective_on: dt.date | None = None
+    exclude_doc_ids: Collection[str] | None = None  # e.g. documents deleted since the index was built
 
     def matches(self, record: ArticleRecord) -> bool:
         if self.doc_ids is not None and record.doc_id not in self.doc_ids:
+            return False
+        if self.exclude_doc_ids is not None and record.doc_id in self.exclude_doc_ids:
             return False
         if self.doc_types is not None and record.doc_type not in self.doc_types:
             return False
@@ -79,7 +82,8 @@ class Filters:
         return True
 
     def is_empty(self) -> bool:
-        return all(v is None for v in (self.doc_ids, self.doc_types, self.statuses, self.effective_on))
+        return all(v is None for v in (self.doc_ids, self.doc_types, self.statuses, self.effective_on,
+                                       self.exclude_doc_ids))
 
 
 @runtime_checkable

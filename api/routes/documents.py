@@ -152,8 +152,8 @@ async def upload_form(request: Request) -> tuple[UploadFile, str | None]:
 
 @router.post("/documents", status_code=202, response_model=JobAccepted,
              responses=errors(400, 401, 403, 413, 415, 422, 429), openapi_extra=UPLOAD_BODY,
-             summary="Nạp văn bản (admin): upload .txt/.docx/.pdf/.html/.json; parsed now, stored and indexed by "
-                     "a job")
+             summary="Nạp văn bản (admin): upload .txt/.docx/.pdf/.html/.json; parsed now (in a child process with "
+                     "memory, time and decompressed-size limits), stored and indexed by a job")
 async def upload_document(request: Request, principal: AdminUser, svc: ServicesDep) -> Response:
     file, corpus = await upload_form(request)
     try:
@@ -164,8 +164,9 @@ async def upload_document(request: Request, principal: AdminUser, svc: ServicesD
 
 def accept_upload(request: Request, principal: Principal, svc: Services, file: UploadFile,
                   corpus: str | None) -> Response:
-    """Check, stage and parse the upload; a job stores and indexes it."""
-    from corpus.loaders import LoadError, load_path
+    """Check, stage and parse the upload (in a child process with limits); a job stores and indexes it."""
+    from corpus.loaders import LoadError
+    from corpus.loaders.isolated import load_path_isolated
 
     filename = safe_filename(file.filename)
     if not filename.lower().endswith(ALLOWED_SUFFIXES):
@@ -185,10 +186,10 @@ def accept_upload(request: Request, principal: Principal, svc: Services, file: U
                     raise ApiError(413, "payload_too_large", f"file: larger than {svc.config.max_file_mb} MB")
                 out.write(chunk)
         try:
-            docs = load_path(staged, max_bytes=limit)
+            docs = load_path_isolated(staged, max_bytes=limit, limits=svc.parse_limits())
         except LoadError as exc:
             raise ApiError(422, "not_a_legal_document", f"file: {exc.reason}") from None
-        jid = svc.jobs.submit_upload(name, staged, filename, [d.id for d in docs], principal.username)
+        jid = svc.jobs.submit_upload(name, staged, filename, docs, principal.username)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -202,9 +203,8 @@ def accept_upload(request: Request, principal: Principal, svc: Services, file: U
 def delete_document(doc_id: str, principal: AdminUser, svc: ServicesDep, corpus: CorpusQuery = None) -> Response:
     name = _corpus(svc, corpus)
     try:
-        svc.store.delete_document(name, doc_id)
+        svc.store.delete_document(name, doc_id, deleted_by=principal.username)
     except StoreError:
         raise ApiError(404, "unknown_document", f"no document {doc_id!r} in corpus {name!r}") from None
-    svc.exclude(name, doc_id)
     jid = svc.jobs.submit_reindex(name, principal.username, f"re-indexing after deleting {doc_id}")
     return Response(status_code=204, headers={"X-Job-Id": jid, "Location": f"/v1/jobs/{jid}"})

@@ -3,6 +3,8 @@ and the database reachable. ``/metrics`` — Prometheus text, for admins and eva
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -12,6 +14,7 @@ from api.auth import require
 from api.bodies import Health, Readiness, errors
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("thuky.api")
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness: the process answers")
@@ -29,9 +32,10 @@ def readyz(request: Request):
     try:
         with svc.store.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any database failure means not ready
+    except Exception:  # noqa: BLE001 - any database failure means not ready; its detail goes to the log only
+        log.exception("readiness: the database is unreachable")
         database = "unreachable"
-        problems.append(f"database: {type(exc).__name__}")
+        problems.append("database unreachable; see the server log")
     index = svc.loaded_index(corpus)
     if index is not None:
         info = {"corpus": corpus, "loaded": True, "articles": len(index.records),

@@ -89,9 +89,9 @@ def search(
         hits = [h for h in hits if "citation" in h.scores or terms.found_in(
             f"{records[h.key].doc_title}\n{records[h.key].title}\n{records[h.key].text}")]
         svc.search_cache.put(key, hits)
-    excluded = svc.excluded(name)
-    if excluded:
-        hits = [h for h in hits if h.key[0] not in excluded]
+    hidden = svc.hidden_documents(index)  # deleted since the index was built, in any worker
+    if hidden:
+        hits = [h for h in hits if h.key[0] not in hidden]
     svc.metrics.searches.inc()
 
     records = index.records

@@ -11,7 +11,13 @@ from corpus.loaders.alqac import load_alqac2026_law, load_alqac_law
 from corpus.loaders.detect import HEAD_BYTES, JSON_SHAPES, decode_text, describe_binary, detect_format, json_shape
 from corpus.loaders.errors import LoadError
 from corpus.loaders.judgments import load_judgments
-from corpus.loaders.text import document_from_text, text_from_docx, text_from_html, text_from_pdf
+from corpus.loaders.text import (
+    DEFAULT_MAX_UNZIPPED_BYTES,
+    document_from_text,
+    text_from_docx,
+    text_from_html,
+    text_from_pdf,
+)
 from corpus.law import LegalDocument
 
 DEFAULT_MAX_BYTES = 100 * 2**20
@@ -48,11 +54,13 @@ def _load_json(data: bytes, path: Path, guess: str) -> list[LegalDocument]:
     return _JSON_LOADERS[shape](parsed, path)
 
 
-def load_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[LegalDocument]:
+def load_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              max_unzipped_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES) -> list[LegalDocument]:
     """One file → its documents (a statute gives one, a ``law.json`` many). Raises ``LoadError`` with a clear reason.
 
     The format comes from the content (``detect_format``), never from the extension alone; the size is checked
-    before anything is read.
+    before anything is read, and a .docx may unpack to at most ``max_unzipped_bytes``. An untrusted file (an upload)
+    is parsed by ``corpus.loaders.isolated.load_path_isolated`` instead, in a child process with limits.
     """
     path = Path(path)
     try:
@@ -82,7 +90,8 @@ def load_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[LegalDo
     if fmt == "pdf":
         return [document_from_text(text_from_pdf(path, data), path, "pdf")]
     if fmt == "docx":
-        return [document_from_text(text_from_docx(path, data), path, "docx")]
+        text = text_from_docx(path, data, max_unzipped_bytes=max_unzipped_bytes)
+        return [document_from_text(text, path, "docx")]
     if fmt == "html":
         return [document_from_text(text_from_html(data, path), path, "html")]
     if fmt == "text":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from corpus.loaders.detect import decode_text
@@ -11,6 +12,8 @@ from corpus.loaders.errors import LoadError
 from corpus.law import LegalDocument
 from corpus.text import nfc
 
+#: the most a .docx may unpack to (all its zip members together), whatever its size on disk
+DEFAULT_MAX_UNZIPPED_BYTES = 200 * 2**20
 _ARTICLE_HEADING = re.compile(r"^[ \t\u00a0]*Điều[ \t\u00a0]+\d+", re.M | re.I)
 _WS = re.compile(r"[ \t\u00a0\u200b\ufeff\x0b\x0c]+")
 
@@ -24,13 +27,42 @@ def normalize_text(text: str) -> str:
 
 # ---------------------------------------------------------------- extraction, one per format
 
-def text_from_docx(path: Path, data: bytes | None = None) -> str:
-    """Paragraphs and table cells in document order (python-docx)."""
+def check_unzipped_size(data: bytes, path: Path, max_bytes: int) -> int:
+    """Refuse a zip (a .docx) whose members unpack to more than ``max_bytes`` together: the sizes the archive declares
+    are checked first, then the bytes really inflated while reading, as a declared size can lie. Returns the total."""
+    too_big = f"unpacks to more than {max_bytes / 2**20:.0f} MB (a zip bomb?); the limit is the upload's " \
+              "decompressed-size limit"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if sum(m.file_size for m in members) > max_bytes:
+                raise LoadError(path, too_big)
+            total = 0
+            for member in members:
+                with archive.open(member) as f:
+                    while chunk := f.read(1 << 20):
+                        total += len(chunk)
+                        if total > max_bytes:
+                            raise LoadError(path, too_big)
+    except LoadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - zipfile.BadZipFile, zlib.error, NotImplementedError… on arbitrary input
+        raise LoadError(path, f"unreadable .docx ({type(e).__name__}: {e})") from None
+    return total
+
+
+def text_from_docx(path: Path, data: bytes | None = None, *,
+                   max_unzipped_bytes: int = DEFAULT_MAX_UNZIPPED_BYTES) -> str:
+    """Paragraphs and table cells in document order (python-docx), once the archive is known to unpack to at most
+    ``max_unzipped_bytes``."""
     import docx  # python-docx
     from docx.oxml.ns import qn
 
+    if data is None:
+        data = Path(path).read_bytes()
+    check_unzipped_size(data, path, max_unzipped_bytes)
     try:
-        document = docx.Document(io.BytesIO(data) if data is not None else str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - zipfile.BadZipFile, KeyError, lxml errors… on arbitrary input
         raise LoadError(path, f"unreadable .docx ({type(e).__name__}: {e})") from None
 
