@@ -105,7 +105,7 @@ def main(argv=None) -> dict:
         index = rt.indexes.get(corpus)
         if args.lexical_only:
             index.hybrid.dense = None
-        questions = load_questions(name, rt.settings.data_dir, index, rt.store.resolver(corpus))
+        questions = load_questions(name, rt.settings.data_dir, rt.store.resolver(corpus))
         runs = [("baseline", {"ranker": "off"})]
         if args.candidate:
             runs.append(("candidate", {"ranker": str(ranker), **dict(kv.split("=", 1) for kv in args.set)}))

@@ -6,8 +6,8 @@ The two dev sets (see ``../shared/design.md``, "What a number on one dev set is 
 - ``alqac``: ``alqac/questions.json`` (729) on the ``alqac`` corpus (17 laws, 2,249 articles); gold law titles go
   through the corpus's alias resolver;
 - ``zalo``: ``zalo/questions-statutes.json`` (185 real users' questions) on the ``statutes`` corpus (208 statutes,
-  17,855 articles); gold ``law_id`` is the document number in lower case, matched to the corpus's document ids
-  without regard to case (and, when that finds nothing, by a unique prefix: ``73/2006/qh`` → ``73/2006/QH11``).
+  17,855 articles); gold ``law_id`` is the document number in lower case, read by the corpus's alias resolver
+  (without regard to case, and a unique completion of a number without its session: ``73/2006/qh`` → ``73/2006/QH11``).
 
 Everything slow is computed once from the product's built index and cached under ``--cache`` (default
 ``$TMPDIR/thuky-lab``): the segmented article titles and bodies, the analysed queries (search text, named laws,
@@ -39,6 +39,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from corpus.text import nfc  # noqa: E402
 from eval.metrics.retrieval import ndcg_at_k, recall_at_k, reciprocal_rank  # noqa: E402
+from indexing.ranker import dev_questions  # noqa: E402
 
 SETS = {"alqac": ("alqac", "alqac/questions.json"), "zalo": ("statutes", "zalo/questions-statutes.json")}
 DEFAULT_CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "thuky-lab"
@@ -46,33 +47,14 @@ METRICS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 
 
 # --- questions and gold ----------------------------------------------------------------------------------------------
-def zalo_doc_ids(doc_ids: Sequence[str]) -> dict[str, str]:
-    """Lower-case document number → the corpus's id."""
-    return {d.lower(): d for d in doc_ids}
-
-
-def resolve_zalo_doc(law_id: str, lower_ids: dict[str, str]) -> str | None:
-    """A Zalo ``law_id`` to a corpus document id: equal ignoring case, else the one id it is a prefix of."""
-    law_id = nfc(law_id).strip().lower()
-    if law_id in lower_ids:
-        return lower_ids[law_id]
-    starts = [d for low, d in lower_ids.items() if low.startswith(law_id)]
-    return starts[0] if len(starts) == 1 else None
-
-
-def load_questions(name: str, data_dir: Path, index, resolver=None) -> list[dict]:
+def load_questions(name: str, data_dir: Path, resolver) -> list[dict]:
     """The set's questions as ``{"id", "text", "choices", "type", "gold": set of keys}``."""
     corpus, rel = SETS[name]
     raw = json.loads((data_dir / rel).read_text(encoding="utf-8"))
     out = []
-    if name == "zalo":
-        lower = zalo_doc_ids({r.doc_id for r in index.bm25.records})
-        for q in raw:
-            gold = set()
-            for r in q["relevant_articles"]:
-                doc = resolve_zalo_doc(r["law_id"], lower)
-                gold.add((doc or r["law_id"], str(r["article_id"])))
-            out.append({"id": q["id"], "text": q["text"], "choices": None, "type": "zalo", "gold": gold})
+    if name == "zalo":  # lower-case document numbers, read by the corpus's alias resolver
+        for q, dev in zip(raw, dev_questions(data_dir, "zalo", resolver)):
+            out.append({"id": q["id"], **dev, "type": "zalo"})
     else:
         from eval.convert import from_alqac
         from eval.suite import resolve_gold
@@ -198,7 +180,7 @@ def load_set(name: str, cache: Path = DEFAULT_CACHE, data_dir: Path | None = Non
         shutil.rmtree(folder)
         folder.mkdir(parents=True)
     stamp.write_text(build)
-    questions = load_questions(name, data_dir, index, resolver)
+    questions = load_questions(name, data_dir, resolver)
     records = index.bm25.records
     keys = [r.key for r in records]
     docs = sorted({r.doc_id for r in records})

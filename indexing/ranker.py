@@ -314,25 +314,10 @@ def ranker_dir(home: Path) -> Path:
     return Path(home) / "models" / "ranker"
 
 
-def zalo_doc(law_id: str, lower_ids: Mapping[str, str]) -> str | None:
-    """A Zalo ``law_id`` (a lower-case document number) to a corpus document id: equal ignoring case, else the one
-    id it is a prefix of (``73/2006/qh`` → ``73/2006/QH11``)."""
-    law_id = nfc(law_id).strip().lower()
-    if law_id in lower_ids:
-        return lower_ids[law_id]
-    starts = [d for low, d in lower_ids.items() if low.startswith(law_id)]
-    return starts[0] if len(starts) == 1 else None
-
-
-def dev_questions(data_dir: Path, name: str, index, resolver=None) -> list[dict]:
-    """A dev set as ``{"text", "choices", "gold": set of keys}``: ``alqac`` (gold law titles through the corpus's
-    alias ``resolver``) or ``zalo`` (gold document numbers matched to the index's document ids)."""
-    if name == "zalo":
-        raw = json.loads(Path(data_dir).joinpath(*DEV_FILES[name]).read_text(encoding="utf-8"))
-        lower = {r.doc_id.lower(): r.doc_id for r in index.bm25.records}
-        return [{"text": q["text"], "choices": None,
-                 "gold": {(zalo_doc(r["law_id"], lower) or r["law_id"], str(r["article_id"]))
-                          for r in q["relevant_articles"]}} for q in raw]
+def dev_questions(data_dir: Path, name: str, resolver) -> list[dict]:
+    """A dev set (``alqac`` or ``zalo``) as ``{"text", "choices", "gold": set of keys}``; gold law names — ALQAC's
+    titles, Zalo's lower-case document numbers ("73/2006/qh" → "73/2006/QH11") — through the corpus's alias
+    ``resolver``."""
     raw = json.loads(Path(data_dir).joinpath(*DEV_FILES[name]).read_text(encoding="utf-8"))
     out = []
     for q in raw:
@@ -380,7 +365,7 @@ def collect_dev(data_dir: Path, indexes: Mapping[str, object],
                 resolvers: Mapping[str, object]) -> dict[str, DevFeatures]:
     """Both dev sets' features: ``indexes``/``resolvers`` map ``"alqac"`` and ``"zalo"`` to the loaded ``CorpusIndex``
     of corpora ``alqac`` and ``statutes`` (:data:`DEV_CORPORA`) and to their alias resolvers."""
-    return {name: collect(indexes[name], dev_questions(data_dir, name, indexes[name], resolvers.get(name)))
+    return {name: collect(indexes[name], dev_questions(data_dir, name, resolvers[name]))
             for name in DEV_FILES}
 
 
