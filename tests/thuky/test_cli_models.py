@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests.thuky.test_cli_search import STATUTE, _cli
+from tests.thuky.test_cli_search import _cli, home  # noqa: F401 - the fixture: a home with the test statute
 
 QUESTIONS = [("Tổ ong phải đặt cách nhà ở liền kề ít nhất bao nhiêu mét?", "2"),
              ("Luật này quy định về việc gì?", "1"),
@@ -32,26 +30,11 @@ def _dev_data(root):
     return root
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    src = home / "luat.txt"
-    src.write_text(STATUTE, encoding="utf-8")
-    assert _cli(home, "ingest", "--corpus", "statutes", str(src)).returncode == 0
-    return home
+def _train(home_dir, data, *args):
+    return _cli(home_dir, "models", "train", *args, env={"THUKY_DATA_DIR": str(data)})
 
 
-def _train(home, data, *args):
-    import os
-
-    os.environ["THUKY_DATA_DIR"] = str(data)
-    try:
-        return _cli(home, "models", "train", *args)
-    finally:
-        del os.environ["THUKY_DATA_DIR"]
-
-
-def test_missing_dev_sets_and_indexes_are_one_line_errors(home, tmp_path):  # runs first: no index built yet
+def test_missing_dev_sets_and_indexes_are_one_line_errors(home, tmp_path):  # noqa: F811 - runs first: no index yet
     r = _train(home, tmp_path / "nowhere")
     assert r.returncode == 1 and "dev set not found" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = _train(home, _dev_data(tmp_path / "data"))
@@ -59,7 +42,7 @@ def test_missing_dev_sets_and_indexes_are_one_line_errors(home, tmp_path):  # ru
     assert not (home / "models" / "ranker").exists()
 
 
-def test_train_fits_both_models_and_skips_when_nothing_changed(home, tmp_path):
+def test_train_fits_both_models_and_skips_when_nothing_changed(home, tmp_path):  # noqa: F811
     src = home / "luat.txt"
     assert _cli(home, "ingest", "--corpus", "alqac", str(src)).returncode == 0
     for corpus in ("alqac", "statutes"):

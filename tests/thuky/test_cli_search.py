@@ -33,8 +33,8 @@ def home(tmp_path_factory):
     return home
 
 
-def _cli(home, *args):
-    env = {**os.environ, "THUKY_HOME": str(home), "THUKY_DENSE": "0", "COLUMNS": "200"}
+def _cli(home, *args, env: dict[str, str] | None = None):
+    env = {**os.environ, "THUKY_HOME": str(home), "THUKY_DENSE": "0", "COLUMNS": "200", **(env or {})}
     return subprocess.run([sys.executable, "-m", "thuky.cli", *args], capture_output=True, text=True, env=env,
                           cwd=REPO, timeout=300)
 
