@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.calibration import (FOLDS, MAX_ABSTAIN, SEED, AnsweredQuestion, answer_out_of_fold,  # noqa: E402
                                    cross_validate)
-from eval.metrics.confidence import auroc  # noqa: E402
+from eval.metrics.confidence import abstention_curve, auroc  # noqa: E402
 from indexing.ranker import DEV_CORPORA, DEV_FILES  # noqa: E402
 
 
@@ -55,12 +55,11 @@ def report(rows: list[AnsweredQuestion], max_abstain: float, plot: Path | None) 
         keep = (sets == name) & correct | outside
         out[f"auroc_{name}"] = auroc(p[keep & correct], p[keep & ~correct])
         print(f"AUROC of the confidence, {name} answers citing gold vs outside questions: {out[f'auroc_{name}']:.4f}")
-    zalo = sets == "zalo"
-    curve = []
-    for t in np.unique(np.quantile(p, np.linspace(0, 1, 41))):
-        curve.append((float(t), float((p[zalo] < t).mean()), float((p[outside] < t).mean())))
+    zo = (sets == "zalo") | outside
+    points = abstention_curve(p[zo], np.zeros(int(zo.sum()), dtype=bool), sets[zo] == "zalo", correct[zo])
+    curve = [(pt.threshold, pt.abstain_answerable, pt.abstain_outside) for pt in points]
     print("threshold  abstain(zalo)  abstain(outside)")
-    for t, a, b in curve[::4]:
+    for t, a, b in curve[:: max(1, len(curve) // 10)]:
         print(f"{t:9.4f}  {a:13.4f}  {b:16.4f}")
     out["curve"] = curve
     if plot:
