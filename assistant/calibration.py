@@ -75,13 +75,14 @@ def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers
     sets = {name: (DEV_CORPORA[name], d.questions, True) for name, d in dev.items()}
     sets["outside"] = (DEV_CORPORA["zalo"], outside_questions(data_dir), False)
     fold_of = {name: folds(len(qs), k, seed) for name, (_, qs, _) in sets.items()}
+    distinct = list({id(i): i for i in indexes.values()}.values())  # both sets may search one index
     total = sum(len(range(0, len(qs), EVERY.get(name, 1))) for name, (_, qs, _) in sets.items())
     done = 0
     out: list[AnsweredQuestion] = []
     try:
         for f in range(k):
             model = fit_dev(dev, {name: fold_of[name] != f for name in dev}, seed=seed)
-            for index in {id(i): i for i in indexes.values()}.values():
+            for index in distinct:
                 attach_ranker(index, model)
             for name, (corpus, questions, answerable) in sets.items():
                 for i in np.flatnonzero(fold_of[name] == f):
@@ -98,7 +99,7 @@ def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers
                     if progress:
                         progress(done, total)
     finally:
-        for index in {id(i): i for i in indexes.values()}.values():
+        for index in distinct:
             attach_ranker(index, None)
     return out
 
