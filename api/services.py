@@ -20,7 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from api import tables  # noqa: F401 - registers the service's tables on corpus.tables.Base before create_all
 from api.accounts import Accounts, Principal, digest
 from api.audit import AuditLog
 from api.client_address import client_address, parse_networks
@@ -32,7 +31,6 @@ from assistant.cases import CaseLaw
 from assistant.conversation import ConversationStore
 from assistant.pipeline import Assistant
 from corpus.loaders.isolated import ParseLimits
-from corpus.tables import Base
 from corpus.store import Store
 from indexing.index import CorpusIndex, IndexConfig
 from indexing.registry import IndexRegistry
@@ -134,8 +132,7 @@ class Services:
         self.backend = backend
         self.store = backend.store
         self.indexes = backend.indexes
-        engine = self.store.engine
-        Base.metadata.create_all(engine)
+        engine = self.store.engine  # opening it migrates (SQLite) or checks (a server database) the schema
         self.accounts = Accounts(engine)
         self.conversations = CancellableConversations(engine)
         self.audit = AuditLog(engine)

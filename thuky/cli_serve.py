@@ -18,7 +18,10 @@ def serve(
     """Phục vụ: serve the API and the web client."""
     import uvicorn
 
+    from thuky.runtime import current
+
     s = get_settings()
+    current().store.engine  # the schema: migrated (SQLite) or checked (a server database) before any worker starts
     host, port, workers = host or s.host, port or s.port, workers or s.workers
     print(f"ThuKy serving on http://{host}:{port}/ (API docs: http://{host}:{port}/docs; home {s.home}) — Ctrl-C "
           "to stop", flush=True)
