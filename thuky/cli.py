@@ -13,7 +13,7 @@ from thuky.cli_db import db_app
 from thuky.cli_eval import eval_app
 from thuky.cli_index import index_app, search
 from thuky.cli_models import models_app
-from thuky.cli_serve import serve
+from thuky.cli_serve import serve, worker
 from thuky.cli_output import err
 from thuky.cli_users import keys_app, users_app
 
@@ -34,6 +34,7 @@ app.command()(chat)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.command()(serve)
+app.command()(worker)
 
 
 def main() -> None:  # pragma: no cover
