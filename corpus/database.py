@@ -19,7 +19,7 @@ import fcntl
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -161,7 +161,3 @@ def prepare(engine: Engine) -> None:
         at = current(engine) or "empty"
         raise SchemaOutOfDate(f"the database {display_url(engine)} is at schema {at}, this ThuKy needs {head()}: "
                               "run `thuky db upgrade` first")
-
-
-def table_names(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names())
