@@ -69,8 +69,10 @@ run: setup
 	$(BIN)/thuky users init-admin
 	$(BIN)/thuky serve
 
+# The store, API, conversation and job tests run on SQLite and again on a throwaway PostgreSQL server that
+# tests/with_postgres.sh installs (Debian's postgresql), starts, hands over as THUKY_TEST_POSTGRES_URL and stops.
 test: setup llm browser lint
-	$(BIN)/python -m pytest -q
+	tests/with_postgres.sh $(BIN)/python -m pytest -q
 
 # ruff with the rules in pyproject.toml; the tests include the check that imports only go down (tests/test_layers.py)
 lint: setup

@@ -1,7 +1,7 @@
 """Accounts (tài khoản): users with one role, passwords hashed with argon2, login session tokens and API keys.
 
 The same functions serve the HTTP service and the ``thuky users`` / ``thuky keys`` commands. Every function takes an
-SQLAlchemy engine whose metadata already has these tables (``Accounts(engine)`` creates them).
+SQLAlchemy engine of a database whose schema is up to date (``corpus.database`` migrations).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, inspect, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from api.tables import ROLES, ApiKeyRow, AuthTokenRow, Base, UserRow
+from api.tables import ROLES, ApiKeyRow, AuthTokenRow, UserRow
 from corpus.tables import utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -126,8 +126,6 @@ class Accounts:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        Base.metadata.create_all(engine)
-        add_missing_columns(engine, ApiKeyRow.__table__)
 
     # -- users ----------------------------------------------------------------------------------------------------
     def add_user(self, username: str, role: str, password: str) -> User:
@@ -298,14 +296,3 @@ class Accounts:
         with Session(self.engine) as s, s.begin():
             s.execute(update(ApiKeyRow).where(ApiKeyRow.id == key_id).values(last_used_at=utcnow()))
 
-
-def add_missing_columns(engine: Engine, table) -> None:
-    """Add the nullable columns a table gained since its database was created (``create_all`` only creates tables)."""
-    present = {c["name"] for c in inspect(engine).get_columns(table.name)}
-    missing = [c for c in table.columns if c.name not in present and c.nullable]
-    if not missing:
-        return
-    with engine.begin() as conn:
-        for column in missing:
-            kind = column.type.compile(dialect=engine.dialect)
-            conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))

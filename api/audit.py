@@ -16,8 +16,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from api.accounts import add_missing_columns, iso
-from api.tables import AuditRow, Base
+from api.accounts import iso
+from api.tables import AuditRow
 
 log = logging.getLogger("thuky.audit")
 MAX_QUESTION_CHARS = 4000
@@ -39,8 +39,6 @@ class AuditEntry:
 class AuditLog:
     def __init__(self, engine: Engine, flush_every_s: float = 0.5):
         self.engine = engine
-        Base.metadata.create_all(engine)
-        add_missing_columns(engine, AuditRow.__table__)
         self._queue: queue.Queue[AuditEntry] = queue.Queue()
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()

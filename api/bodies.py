@@ -268,6 +268,8 @@ class JobView(BaseModel):
     documents: list[str]
     created_at: str | None
     finished_at: str | None
+    attempts: int = Field(default=0, description="Workers that took the job up (more than 1: a worker died on it "
+                          "and another retried it)")
 
 
 class JobList(BaseModel):

@@ -52,6 +52,12 @@ class ServiceConfig(BaseModel):
                                 "is served over HTTPS (behind a TLS proxy)")
     search_depth: int = Field(default=100, description="Articles retrieved per search (/v1/search); its pages and "
                               "facets come from these")
+    run_jobs: bool = Field(default=True, description="The server runs ingest jobs itself; false when `thuky worker` "
+                           "processes run them (any number, on any machine sharing the database)")
+    job_lease_s: float = Field(default=60.0, gt=0, description="A worker holds a job this long and renews it while it "
+                               "works; a job whose worker died is taken up again once its lease has run out")
+    job_max_attempts: int = Field(default=3, ge=1, description="Workers that may die on one job before it is failed")
+    job_poll_s: float = Field(default=1.0, gt=0, description="How often an idle worker looks for a queued job")
     preload_index: bool = Field(default=True, description="Load the default corpus's index when the server starts")
     cases_max_facts_chars: int = Field(default=MAX_FACTS_CHARS,
                                        description="Longest facts text `cases similar` accepts; "

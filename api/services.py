@@ -20,19 +20,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from api import tables  # noqa: F401 - registers the service's tables on corpus.tables.Base before create_all
 from api.accounts import Accounts, Principal, digest
 from api.audit import AuditLog
 from api.client_address import client_address, parse_networks
 from api.config import ServiceConfig
 from api.jobs import Jobs
 from api.metrics import Metrics
-from api.ratelimit import ConcurrencyLimit, RateLimiter
+from api.ratelimit import ConcurrencyLimit, DatabaseRateLimiter, RateLimiter
 from assistant.cases import CaseLaw
 from assistant.conversation import ConversationStore
 from assistant.pipeline import Assistant
 from corpus.loaders.isolated import ParseLimits
-from corpus.tables import Base
 from corpus.store import Store
 from indexing.index import CorpusIndex, IndexConfig
 from indexing.registry import IndexRegistry
@@ -134,18 +132,22 @@ class Services:
         self.backend = backend
         self.store = backend.store
         self.indexes = backend.indexes
-        engine = self.store.engine
-        Base.metadata.create_all(engine)
+        engine = self.store.engine  # opening it migrates (SQLite) or checks (a server database) the schema
         self.accounts = Accounts(engine)
         self.conversations = CancellableConversations(engine)
         self.audit = AuditLog(engine)
         self.metrics = Metrics()
-        self.limiter = RateLimiter(config.rate_limit_per_minute, config.rate_limit_burst)
-        self.login_limiter = RateLimiter(config.login_attempts_per_minute, config.login_attempts_per_minute)
-        self.account_login_limiter = RateLimiter(config.login_attempts_per_account_per_minute,
-                                                 config.login_attempts_per_account_per_minute)
+        limiter = self._rate_limiter(engine)
+        self.limiter = limiter(config.rate_limit_per_minute, config.rate_limit_burst)
+        self.login_limiter = limiter(config.login_attempts_per_minute, config.login_attempts_per_minute)
+        self.account_login_limiter = limiter(config.login_attempts_per_account_per_minute,
+                                             config.login_attempts_per_account_per_minute)
         self.chats_in_flight = ConcurrencyLimit(config.max_chats_in_flight_per_user)
         self.trusted_proxies = parse_networks(config.trusted_proxies)
+        # Per-process caches, safe with replicas: a credential revoked through another replica stops working here
+        # within the 5 s the identity is cached (the replica that revoked it forgets at once); cached search hits
+        # are keyed by the index build they came from, and documents deleted anywhere are removed from them on
+        # every read (``hidden_documents`` asks the database). Jobs and deletes themselves live only in the database.
         self.principals = TTLCache(ttl=5.0)
         self.search_cache = TTLCache(ttl=300.0, size=256)  # pages 2, 3… of a search reuse its hits
         self._key_touched: dict[int, float] = {}
@@ -154,6 +156,14 @@ class Services:
         self.index_state: dict[str, str] = {}  # corpus → why its index is not loaded (for /readyz)
         self.assistant = self._new_assistant()
         self.jobs = Jobs(self)
+
+    def _rate_limiter(self, engine) -> Callable[[int, int], RateLimiter]:
+        """Buckets in the database when it is shared — a server database, or several server processes on one
+        SQLite file — so no replica grants what another has spent; in this process otherwise (the embedded default:
+        exact, and no write per request)."""
+        if engine.dialect.name != "sqlite" or self.config.workers > 1:
+            return lambda per_minute, burst: DatabaseRateLimiter(engine, per_minute, burst)
+        return RateLimiter
 
     # -- lifecycle ------------------------------------------------------------------------------------------------
     def start(self) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from corpus.tables import Base, utcnow
 
@@ -93,9 +93,12 @@ class AuditRow(Base):
 
 
 class JobRow(Base):
-    """An ingest job (nạp văn bản): an uploaded file parsed, stored and indexed in the background."""
+    """An ingest job (nạp văn bản): an uploaded file parsed, stored and indexed in the background by whichever worker
+    claims it (``api.jobs``). A worker holds a job until ``lease_until`` and renews the lease while it works; a job
+    whose worker died is claimed again once the lease has run out."""
 
     __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_created", "status", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -108,3 +111,18 @@ class JobRow(Base):
     documents: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict | None] = mapped_column(JSON)  # the work's inputs (an upload's parsed documents)
+    upload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # the uploaded file; cleared at the end
+    worker: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class RateLimitRow(Base):
+    """One caller's token bucket, shared by every process serving the database (``api.ratelimit``)."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)  # seconds since the epoch, by the writer's clock

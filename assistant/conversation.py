@@ -58,8 +58,7 @@ class ConversationSummary:
 
 class ConversationStore:
     def __init__(self, engine: Engine):
-        self.engine = engine
-        Base.metadata.create_all(engine)
+        self.engine = engine  # its schema is the database's (corpus.database migrations)
 
     def create(self, corpus: str, owner: str | None = None, title: str = "") -> str:
         cid = str(uuid.uuid4())

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +22,8 @@ from corpus.law import (
     LegalDocument,
     Point,
 )
-from corpus.tables import Base, CrossReferenceRow, DeletedDocumentRow, DocumentRow, SourceFileRow, UnitRow
+from corpus.database import make_engine, prepare
+from corpus.tables import CrossReferenceRow, DeletedDocumentRow, DocumentRow, SourceFileRow, UnitRow
 
 CORPUS_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -81,7 +81,8 @@ class UnitView:
 
 
 class Store:
-    """SQLAlchemy-backed store. The constructor is cheap; the engine is created on first use."""
+    """SQLAlchemy-backed store. The constructor is cheap; the engine is created on first use, when the database's
+    schema is brought up to date (embedded SQLite) or checked (a server database: see ``corpus.database.prepare``)."""
 
     def __init__(self, url: str):
         self.url = url
@@ -93,20 +94,8 @@ class Store:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            if self.url.startswith("sqlite:///"):
-                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(self.url, future=True)
-            if engine.dialect.name == "sqlite":
-
-                @event.listens_for(engine, "connect")
-                def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
-                    cur = dbapi_conn.cursor()
-                    cur.execute("PRAGMA foreign_keys=ON")
-                    cur.execute("PRAGMA journal_mode=WAL")
-                    cur.execute("PRAGMA synchronous=NORMAL")
-                    cur.close()
-
-            Base.metadata.create_all(engine)
+            engine = make_engine(self.url)
+            prepare(engine)  # SQLite: migrated now; a server database that is behind stops here, naming the fix
             self._engine = engine
             self._sessions = sessionmaker(engine, expire_on_commit=False)
         return self._engine

@@ -52,6 +52,68 @@ def store(tmp_path):
     return Store(f"sqlite:///{tmp_path / 'thuky.db'}")
 
 
+#: a PostgreSQL server the tests may create databases on (``make test`` starts a throwaway one and sets it)
+POSTGRES_URL = os.environ.get("THUKY_TEST_POSTGRES_URL")
+NO_POSTGRES = ("no PostgreSQL server for the tests: set THUKY_TEST_POSTGRES_URL=postgresql://user@host:port/db "
+               "(`make test` starts a throwaway one)")
+
+
+def postgres_database(name: str):
+    """A fresh, empty database ``name`` on the test server: (its URL, a function that drops it)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from corpus.database import normalise_url
+
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\''))
+    url = make_url(normalise_url(POSTGRES_URL)).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+    return url.replace("postgresql+psycopg://", "postgresql://", 1), drop  # the plain URL a user would write
+
+
+@pytest.fixture
+def postgres_url(request):
+    """A fresh PostgreSQL database for this test (dropped after it); skips when no server is configured."""
+    import hashlib
+
+    url, drop = postgres_database("thuky_t_" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16])
+    yield url
+    drop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """The same test on the embedded SQLite default and on PostgreSQL (skipped, saying why, without a server)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'thuky.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def any_store(db_url):
+    """A store on each database (see ``db_url``), its schema migrated."""
+    from corpus.database import make_engine, upgrade
+    from corpus.store import Store
+
+    engine = make_engine(db_url)
+    upgrade(engine)  # what `thuky db upgrade` does before a server database is used
+    engine.dispose()
+    store = Store(db_url)
+    yield store
+    if store._engine is not None:
+        store.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
     """No test writes into the user's real THUKY_HOME."""

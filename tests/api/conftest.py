@@ -75,8 +75,10 @@ Phạt tiền từ 1.000.000 đồng đến 3.000.000 đồng đối với hành
 TEXTS = {"blhs.txt": BLHS, "nuoi-ong.txt": BEES, "nd-ong.txt": DECREE}
 
 
-def build_home(home: Path) -> Path:
-    """Ingest the three texts as corpus 'statutes' and build its lexical-only index under ``home``."""
+def build_home(home: Path, database_url: str | None = None) -> Path:
+    """Ingest the three texts as corpus 'statutes' and build its lexical-only index under ``home`` (the documents in
+    ``database_url``, migrated first, or in the home's own SQLite file)."""
+    from corpus.database import make_engine, upgrade
     from corpus.ingest import ingest
     from corpus.store import Store
     from indexing.index import IndexBuilder, IndexConfig
@@ -85,7 +87,11 @@ def build_home(home: Path) -> Path:
     src.mkdir(parents=True)
     for name, text in TEXTS.items():
         (src / name).write_text(text, encoding="utf-8")
-    store = Store(f"sqlite:///{home / 'thuky.db'}")
+    if database_url:
+        engine = make_engine(database_url)
+        upgrade(engine)  # `thuky db upgrade`
+        engine.dispose()
+    store = Store(database_url or f"sqlite:///{home / 'thuky.db'}")
     report = ingest(store, CORPUS, [src])
     assert not report.skipped, report.skipped
     IndexBuilder(home, IndexConfig(model_dir=None)).build(store, CORPUS)
@@ -186,6 +192,18 @@ def writable_home(template_home, tmp_path) -> Path:
     home = tmp_path / "writable-home"
     shutil.copytree(template_home, home)
     return home
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_home(request, tmp_path) -> tuple[Path, str | None]:
+    """A private home (index built) with its documents in the embedded SQLite file, or in a fresh PostgreSQL
+    database (skipped, saying why, without a server): (home, THUKY_DATABASE_URL or None)."""
+    if request.param == "sqlite":
+        home = tmp_path / "writable-home"
+        shutil.copytree(request.getfixturevalue("template_home"), home)
+        return home, None
+    url = request.getfixturevalue("postgres_url")
+    return build_home(tmp_path / "pg-home", url), url
 
 
 def free_port() -> int:

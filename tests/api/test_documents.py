@@ -97,13 +97,16 @@ def test_units_that_do_not_resolve(client, users, citation, status):
 
 # -- upload and delete (each test on its own home) ----------------------------------------------------------------
 @pytest.fixture
-def admin_app(writable_home):
+def admin_app(db_home):
+    """An app of its own, on SQLite and on PostgreSQL: uploads, deletes and their jobs behave the same on both."""
     from thuky.runtime import Runtime
 
-    app = Runtime(api_settings(writable_home, max_file_mb=1)).app()
+    home, url = db_home
+    app = Runtime(api_settings(home, max_file_mb=1, database_url=url)).app()
     users = make_users(app)
     with TestClient(app) as c:
-        yield c, users, writable_home
+        yield c, users, home
+    app.state.services.store.engine.dispose()
 
 
 def wait_job(c, users, job_id: str, timeout: float = 60) -> dict:

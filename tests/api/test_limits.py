@@ -357,25 +357,3 @@ def test_a_stream_whose_client_left_cancels_the_work():
 
     assert asyncio.run(run()) == []
     assert cancel.is_set() and stopped.wait(timeout=30)
-
-
-def test_a_database_from_before_key_expiry_and_audit_targets_gains_the_columns(tmp_path):
-    from sqlalchemy import create_engine, inspect, text
-
-    from api.accounts import Accounts
-    from api.audit import AuditLog
-
-    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    with engine.begin() as conn:  # the tables as they were created before these columns existed
-        conn.execute(text("CREATE TABLE api_keys (id INTEGER PRIMARY KEY, user_id INTEGER, name VARCHAR(100), "
-                          "prefix VARCHAR(16), key_hash VARCHAR(64) UNIQUE, created_at DATETIME, "
-                          "last_used_at DATETIME, revoked BOOLEAN)"))
-        conn.execute(text("CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at DATETIME, username VARCHAR(64), "
-                          "action VARCHAR(40), method VARCHAR(8), path TEXT, question TEXT, status INTEGER, "
-                          "client VARCHAR(64))"))
-    accounts = Accounts(engine)
-    AuditLog(engine)
-    assert "expires_at" in {c["name"] for c in inspect(engine).get_columns("api_keys")}
-    assert "target" in {c["name"] for c in inspect(engine).get_columns("audit_log")}
-    accounts.add_user("cu", "clerk", "mat-khau-du-dai")
-    assert accounts.resolve(accounts.create_key("cu", "khóa cũ").key).username == "cu"

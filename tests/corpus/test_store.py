@@ -10,6 +10,12 @@ from corpus.law import Article, Clause, DocumentType, LegalDocument, Point
 from corpus.store import StoreError
 
 
+@pytest.fixture
+def store(any_store):
+    """Every store test runs on the embedded SQLite default and on PostgreSQL (when a server is configured)."""
+    return any_store
+
+
 def blhs() -> LegalDocument:
     return LegalDocument(
         id="100/2015/QH13",
