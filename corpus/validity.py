@@ -55,13 +55,13 @@ _CONTINUE_UNTIL = re.compile(rf"(?:tiếp tục )?có hiệu lực(?: thi hành)
 # a document named with its number: "Bộ luật dân sự số 33/2005/QH11", "Luật số 37/2009/QH12",
 # "Pháp lệnh … số 16/2011/UBTVQH12"
 _DOC_KIND = r"(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Hiến pháp|Sắc lệnh)"
-_NUMBER = r"\d{1,3}\s*/\s*\d{4}\s*/\s*[A-ZĐ][A-ZĐ0-9\-]*\d*|\d{1,3}-[A-ZĐ]+/[A-ZĐ0-9]+"
+_NUMBER = r"\d{1,3}\s*/\s*\d{4}\s*/\s*[A-ZĐ][A-ZĐ0-9]*(?:-\s?[A-ZĐ0-9]+)*|\d{1,3}-[A-ZĐ]+/[A-ZĐ0-9]+"
 _NAMED_NUMBER_RE = re.compile(rf"({_DOC_KIND})((?:\s+(?!số\b)[^\s;:]+){{0,22}}?)\s+số\s*:?\s*({_NUMBER})")
 _BARE_NUMBER_RE = re.compile(rf"\b({_NUMBER})")
 # a document named by its year or date only: "Bộ luật hàng hải Việt Nam năm 2005",
 # "Luật báo chí ngày 28 tháng 12 năm 1989"
 _NAMED_YEAR_RE = re.compile(
-    rf"({_DOC_KIND})((?:\s+(?!năm\b|ngày\b|số\b|này\b|đã\b)[^\s,;:]+){{1,20}}?)\s+(?:năm\s+(\d{{4}})|"
+    rf"({_DOC_KIND})((?:\s+(?!năm\b|ngày\b|số\s+\d|này\b|đã\b)[^\s;:]+){{1,20}}?)\s+(?:năm\s+(\d{{4}})|"
     rf"ngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+(\d{{4}}))")
 _AMENDED_BY_RE = re.compile(
     r"(?:đã\s+)?(?:được\s+)?sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+(?:điều|Điều))?\s+(?:theo|bởi|bằng)\s",
