@@ -58,7 +58,8 @@ def test_staggered_provisions_in_the_same_sentence_and_in_their_own_clause():
 def test_amending_laws_named_after_the_repealed_one_are_its_amenders():
     # Luật Điện ảnh 2022, Điều 49
     own = parse_own_validity(law("05/2022/QH15", D(2022, 6, 15), "1. Luật này có hiệu lực thi hành từ ngày 01 tháng 01 "
-                                 "năm 2023.\n2. Luật Điện ảnh số 62/2006/QH11 đã được sửa đổi, bổ sung một số điều theo "
+                                 "năm 2023.\n2. Luật Điện ảnh số 62/2006/QH11 đã được sửa đổi, bổ sung một "
+                                     "số điều theo "
                                  "Luật số 31/2009/QH12, Luật số 35/2018/QH14 và Luật số 61/2020/QH14 hết hiệu lực kể "
                                  "từ ngày Luật này có hiệu lực thi hành."))
     (rep,) = own.repeals
@@ -84,14 +85,18 @@ def test_partial_repeal_names_the_units_and_an_amendment_is_not_a_repeal():
 def test_a_list_of_repealed_documents_and_an_exception_list():
     # Luật Thuế sử dụng đất phi nông nghiệp 2010, Điều 12; Luật Kinh doanh bảo hiểm 2022, Điều 157 (shortened)
     own = parse_own_validity(law("48/2010/QH12", D(2010, 6, 17), "1. Luật này có hiệu lực thi hành từ ngày 01 tháng 01 "
-                                 "năm 2012.\n2. Các văn bản quy phạm pháp luật sau đây hết hiệu lực thi hành kể từ ngày "
-                                 "Luật này có hiệu lực:\na) Pháp lệnh thuế nhà, đất năm 1992;\nb) Pháp lệnh sửa đổi, bổ "
+                                 "năm 2012.\n2. Các văn bản quy phạm pháp luật sau đây hết hiệu lực thi "
+                                     "hành kể từ ngày "
+                                 "Luật này có hiệu lực:\na) Pháp lệnh thuế nhà, đất năm 1992;\nb) Pháp lệnh "
+                                     "sửa đổi, bổ "
                                  "sung một số điều của Pháp lệnh thuế nhà, đất năm 1994."))
     assert [(r.name, r.year) for rep in own.repeals for r in rep.refs] == [
         ("Pháp lệnh thuế nhà, đất", 1992), ("Pháp lệnh sửa đổi, bổ sung một số điều của Pháp lệnh thuế nhà, đất", 1994)]
     own = parse_own_validity(law("08/2022/QH15", D(2022, 6, 16), "1. Luật này có hiệu lực thi hành kể từ ngày 01 tháng "
-                                 "01 năm 2023.\n3. Luật Kinh doanh bảo hiểm số 24/2000/QH10 hết hiệu lực kể từ ngày Luật "
-                                 "này có hiệu lực thi hành, trừ trường hợp sau đây:\na) Khoản 1 Điều 157 của Luật này;\n"
+                                 "01 năm 2023.\n3. Luật Kinh doanh bảo hiểm số 24/2000/QH10 hết hiệu lực kể "
+                                     "từ ngày Luật "
+                                 "này có hiệu lực thi hành, trừ trường hợp sau đây:\na) Khoản 1 Điều 157 "
+                                     "của Luật này;\n"
                                  "b) Các điều 77, 78 của Luật Kinh doanh bảo hiểm số 24/2000/QH10 có hiệu lực đến hết "
                                  "ngày 31 tháng 12 năm 2027."))
     (rep,) = own.repeals
@@ -151,11 +156,14 @@ def test_store_derives_validity_at_ingest_and_after_a_delete(tmp_path, store):
     from corpus.ingest import ingest
 
     texts = {
-        "old.txt": "QUỐC HỘI\nSố: 68/2014/QH13\nHà Nội, ngày 26 tháng 11 năm 2014\nLUẬT\nDOANH NGHIỆP\nĐiều 1. Phạm vi\n"
-                   "Luật này quy định về doanh nghiệp.\nĐiều 2. Hiệu lực thi hành\nLuật này có hiệu lực thi hành từ ngày "
+        "old.txt": "QUỐC HỘI\nSố: 68/2014/QH13\nHà Nội, ngày 26 tháng 11 năm 2014\nLUẬT\nDOANH NGHIỆP\nĐiều "
+            "1. Phạm vi\n"
+                   "Luật này quy định về doanh nghiệp.\nĐiều 2. Hiệu lực thi hành\nLuật này có hiệu lực thi "
+                       "hành từ ngày "
                    "01 tháng 7 năm 2015.\n",
         "new.txt": "QUỐC HỘI\nSố: 59/2020/QH14\nHà Nội, ngày 17 tháng 6 năm 2020\nLUẬT\nDOANH NGHIỆP\nĐiều 1. Phạm vi\n"
-                   "Luật này quy định về doanh nghiệp.\nĐiều 2. Điều khoản thi hành\n1. Luật này có hiệu lực thi hành từ "
+                   "Luật này quy định về doanh nghiệp.\nĐiều 2. Điều khoản thi hành\n1. Luật này có hiệu "
+                       "lực thi hành từ "
                    "ngày 01 tháng 01 năm 2021.\n2. Luật Doanh nghiệp số 68/2014/QH13 hết hiệu lực kể từ ngày Luật này "
                    "có hiệu lực thi hành.\n",
     }
