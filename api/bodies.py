@@ -114,6 +114,9 @@ class ChatRequest(BaseModel):
                                                    "llm (the configured model; falls back to extractive)")
     filters: ChatFilters | None = None
     k: int | None = Field(None, ge=1, le=50, description="Articles to retrieve")
+    as_of: dt.date | None = Field(None, description="Judge validity on this date and prefer the versions in force "
+                                  "then (YYYY-MM-DD); default: a date the question writes, else the corpus's own date",
+                                  examples=["2015-06-01"])
 
 
 class SourcesEvent(BaseModel):
@@ -161,6 +164,8 @@ class Facets(BaseModel):
 
 
 class SearchResponse(BaseModel):
+    as_of: str | None = Field(None, description="The date statuses are given on (YYYY-MM-DD)")
+    data_until: str | None = Field(None, description="The corpus's own date: statuses hold 'theo dữ liệu đến' it")
     query: str = Field(examples=["tự thú giảm nhẹ trách nhiệm hình sự"])
     total: int = Field(description="Matching articles among the first `search_depth` retrieved")
     page: int
@@ -177,7 +182,12 @@ class DocumentSummaryView(BaseModel):
     type: str = Field(examples=["Bộ luật"])
     number: str | None = Field(examples=["100/2015/QH13"])
     issued_date: str | None = Field(examples=["2015-11-27"])
-    status: str = Field(examples=["Còn hiệu lực"])
+    status: str = Field(examples=["Còn hiệu lực"], description="Status on `status_as_of`")
+    effective_date: str | None = Field(None, examples=["2018-01-01"])
+    expiry_date: str | None = Field(None, description="When a later document of the corpus ends it wholly")
+    status_as_of: str | None = Field(None, description="The date the status is given on: the one asked, else the "
+                                     "corpus's own date (theo dữ liệu đến …)")
+    replaced_by: list[str] = Field(default_factory=list, description="Documents that replace it")
     articles: int
     clauses: int
     points: int
@@ -195,6 +205,19 @@ class OutlineNode(BaseModel):
     children: list[OutlineNode] = Field(default_factory=list)
 
 
+class TimelineEvent(BaseModel):
+    date: str | None = Field(description="YYYY-MM-DD; null when the text does not date it")
+    event: Literal["issued", "effective", "effective_part", "replaces", "amended", "partly_repealed", "repealed"]
+    label: str = Field(examples=["Có hiệu lực"])
+    document_id: str | None = Field(None, description="The other document, when it is in the corpus")
+    number: str | None = None
+
+
+class StaggeredView(BaseModel):
+    provisions: str
+    date: str | None
+
+
 class DocumentView(BaseModel):
     id: str
     title: str
@@ -203,7 +226,18 @@ class DocumentView(BaseModel):
     issued_date: str | None
     effective_date: str | None
     expiry_date: str | None = None
-    status: str
+    status: str = Field(description="Status on `status_as_of` (Còn hiệu lực, Hết hiệu lực, Hết hiệu lực một phần, "
+                        "Chưa có hiệu lực, Không rõ)")
+    status_as_of: str | None = None
+    data_until: str | None = Field(None, description="The corpus's own date: nothing after it is known")
+    partly_repealed_from: str | None = None
+    staggered: list[StaggeredView] = Field(default_factory=list, description="Provisions with their own dates")
+    replaces: list[dict] = Field(default_factory=list, description="Documents it repeals or amends, as named in its "
+                                 "text (document_id set when in the corpus)")
+    replaced_by: list[dict] = Field(default_factory=list)
+    amended_by: list[dict] = Field(default_factory=list)
+    partly_repealed_by: list[dict] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
     issuer: str | None
     aliases: list[str]
     articles: int

@@ -231,7 +231,11 @@ class Services:
         self._doc_dates.clear()
         self._index_docs.clear()
         self.search_cache.clear()
-        self.assistant = self._new_assistant()  # its "superseded documents" table is per corpus and cached
+        self.assistant = self._new_assistant()  # its validity table is per corpus and cached
+
+    def validities(self, corpus: str) -> dict:
+        """doc id → Validity (corpus/validity.py) of a corpus, cached until the corpus changes."""
+        return self.assistant.validities(corpus)
 
     def _new_assistant(self) -> Assistant:
         return self.backend.assistant(index_for=self.index_for_assistant, conversations=self.conversations,

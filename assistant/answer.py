@@ -26,7 +26,9 @@ class Citation(BaseModel):
     point: str | None = None
     quote: str = Field("", description="Text quoted from the unit; must occur in it after normalisation")
     verified: bool = False
-    document_status: str | None = None
+    document_status: str | None = Field(None, description="Status of the cited provision on the date asked")
+    validity_note: str | None = Field(None, description="Set only when the cited provision is not in force on the "
+                                      "date asked: repealed (and by what) or not yet in force (and from when)")
 
     @property
     def label(self) -> str:
@@ -87,8 +89,11 @@ class Answer(BaseModel):
     composer: str = "extractive"
     fallback_reason: str | None = Field(None, description="Why a generated answer fell back to extractive")
     removed_citations: int = Field(0, description="Citations dropped because they did not verify")
-    warnings: list[str] = Field(default_factory=list, description="e.g. a cited document superseded or of "
-                                                                    "unknown status")
+    warnings: list[str] = Field(default_factory=list, description="e.g. a cited provision not in force on "
+                                                                    "the date asked")
+    as_of: str | None = Field(None, description="The date the answer's validity is judged on (YYYY-MM-DD): the one "
+                              "asked, else the corpus's own date")
+    data_until: str | None = Field(None, description="The corpus's own date: statuses hold 'theo dữ liệu đến' it")
     session_id: str | None = None
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Per stage: understand, retrieve, "
                                                                           "compose, verify, total")

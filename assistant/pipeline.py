@@ -13,6 +13,7 @@ from functools import partial
 
 from assistant.answer import Answer, AnswerForm, Source
 from assistant.abstain import DEFAULT_THRESHOLD, should_abstain
+from assistant.as_of import asked_date, citation_note, prefer_in_force
 from assistant.composer import Composer, FallbackComposer
 from assistant.confidence import ConfidenceModel
 from assistant.confidence import features as confidence_features
@@ -102,7 +103,7 @@ class Assistant:
         self.composer = composer or ExtractiveComposer()
         self.llm = llm
         self.config = config or AssistantConfig()
-        self._superseded: dict[str, dict[str, str]] = {}
+        self._validities: dict[str, dict] = {}
 
     # -- helpers --------------------------------------------------------------------------------------------------
     def _unit_text(self, corpus: str):
@@ -114,39 +115,38 @@ class Assistant:
 
         return unit_text
 
-    def superseded(self, corpus: str) -> dict[str, str]:
-        """doc id → the newer document of the same title in this corpus (the older one is presumably replaced)."""
-        if corpus not in self._superseded:
-            by_title: dict[str, list] = {}
-            for d in self.store.documents(corpus):
-                by_title.setdefault(d.title.lower(), []).append(d)
-            out = {}
-            for docs in by_title.values():
-                docs.sort(key=lambda d: d.issued_date or "")
-                for old in docs[:-1]:
-                    out[old.doc_id] = f"{docs[-1].title} ({docs[-1].doc_id})"
-            self._superseded[corpus] = out
-        return self._superseded[corpus]
+    def validities(self, corpus: str):
+        """doc id → Validity of one corpus, read once per corpus (the service builds a new assistant when a corpus
+        changes)."""
+        if corpus not in self._validities:
+            try:
+                self._validities[corpus] = self.store.validities(corpus)
+            except StoreError:
+                self._validities[corpus] = {}
+        return self._validities[corpus]
 
-    def _status_warnings(self, answer: Answer, corpus: str) -> list[str]:
-        warnings, seen = [], set()
-        newer = self.superseded(corpus)
+    def _status_warnings(self, answer: Answer, corpus: str, day) -> list[str]:
+        """Set each citation's status on the date asked and, only when it is not in force then, its note; the notes
+        are the answer's validity warnings."""
+        validities = self.validities(corpus)
+        warnings: list[str] = []
         for c in answer.citations:
-            if c.document_id in seen:
-                continue
-            seen.add(c.document_id)
-            if c.document_id in newer:
-                warnings.append(f"{c.document_title} ({c.document_id}) có thể đã được thay thế bởi "
-                                f"{newer[c.document_id]}; hãy kiểm tra hiệu lực trước khi áp dụng.")
-            elif c.document_status and c.document_status != "Còn hiệu lực":
-                warnings.append(f"Tình trạng hiệu lực của {c.document_title} ({c.document_id}): "
-                                f"{c.document_status.lower()} — hãy kiểm tra trước khi áp dụng.")
+            status, note = citation_note(validities.get(c.document_id), day, c.article, c.clause, c.point)
+            if status is not None:
+                c.document_status = status
+            c.validity_note = note
+            if note:
+                w = f"{c.label} ({c.document_id}): {note}."
+                if w not in warnings:
+                    warnings.append(w)
         return warnings
 
     # -- answering ------------------------------------------------------------------------------------------------
     def answer(self, question: str, *, corpus: str, session_id: str | None = None, owner: str | None = None,
                choices: dict[str, str] | None = None, form: AnswerForm | str | None = None, filters=None,
-               use_llm: bool = False, k: int | None = None) -> Answer:
+               use_llm: bool = False, k: int | None = None, as_of=None) -> Answer:
+        """``as_of`` (a date): judge validity on that date and prefer the versions in force then; without it, a date
+        the question writes ("theo quy định năm 2014") is used, else the corpus's own date."""
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         if question is None or not question.strip():
@@ -164,7 +164,7 @@ class Assistant:
         standalone = standalone_question(question, history)
         model = self.confidence() if self.confidence is not None else None
         draft = self.draft(standalone or question, corpus=corpus, choices=choices, form=form, filters=filters,
-                           use_llm=use_llm, k=k, abstain_rule=model is None)
+                           use_llm=use_llm, k=k, abstain_rule=model is None, as_of=as_of)
         q, sources, answer = draft.question, draft.sources, draft.answer
         timings.update(draft.timings)
         t = time.perf_counter()
@@ -180,7 +180,11 @@ class Assistant:
         answer.question = question
         answer.standalone_question = standalone
         answer.related_cases = self._related_cases(q.raw) if not answer.abstained else []
-        answer.warnings = [*answer.warnings, *self._status_warnings(answer, corpus)]
+        day = as_of or asked_date(standalone or question)
+        answer.warnings = [*answer.warnings, *self._status_warnings(answer, corpus, day)]
+        until = next((v.data_until for v in self.validities(corpus).values() if v.data_until), None)
+        answer.as_of = (day or until).isoformat() if (day or until) else None
+        answer.data_until = until.isoformat() if until else None
         timings["total"] = (time.perf_counter() - t0) * 1000
         answer.timings_ms = {**answer.timings_ms, **{k_: round(v, 2) for k_, v in timings.items()}}
         if self.conversations is not None:
@@ -192,7 +196,7 @@ class Assistant:
 
     def draft(self, question: str, *, corpus: str, choices: dict[str, str] | None = None,
               form: AnswerForm | str | None = None, filters=None, use_llm: bool = False, k: int | None = None,
-              abstain_rule: bool = True) -> Draft:
+              abstain_rule: bool = True, as_of=None) -> Draft:
         """Understand, retrieve and compose a standalone question, before any abstention by the confidence model.
         With ``abstain_rule`` (no confidence model) the evidence-score rule applies here: its abstention is
         ``answer=None``."""
@@ -205,6 +209,10 @@ class Assistant:
         index = self.index_for(corpus)
         hits = index.search(q.raw, k or self.config.k, filters, choices=q.choices) if any(
             ch.isalnum() for ch in q.raw) else []
+        day = as_of or asked_date(question)
+        hits = prefer_in_force(hits, lambda h: h.key[0], self.validities(corpus), day, explicit=day is not None)
+        for i, h in enumerate(hits, 1):
+            h.rank = i
         sources = sources_from_hits(index, hits)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
 

@@ -98,6 +98,7 @@ def ingest_parsed(store: Store, corpus: str, path: Path, docs: list[LegalDocumen
     except OSError as exc:
         return FileOutcome(key, "skipped", reason=f"cannot read: {exc.strerror or exc}")
     store.resolve_links(corpus)
+    store.refresh_validity(corpus)
     return _stored(key, existed, docs)
 
 
@@ -125,4 +126,8 @@ def ingest(
             on_file(outcome)
     if any(o.status in ("ingested", "replaced") for o in report.outcomes):
         store.resolve_links(corpus)
+    # validity is derived from the whole corpus (a later law repeals an earlier one): after any change, and when the
+    # stored documents were derived by another version of the parser even if no file changed
+    if any(o.status in ("ingested", "replaced") for o in report.outcomes) or store.validity_stale(corpus):
+        store.refresh_validity(corpus)
     return report

@@ -24,6 +24,7 @@ from corpus.law import (
 )
 from corpus.database import make_engine, prepare
 from corpus.tables import CrossReferenceRow, DeletedDocumentRow, DocumentRow, SourceFileRow, UnitRow
+from corpus.validity import VALIDITY_VERSION, Validity, link_corpus
 
 CORPUS_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -52,6 +53,8 @@ class DocumentSummary:
     points: int
     source: str | None
     aliases: list[str] = field(default_factory=list)
+    effective_date: str | None = None
+    expiry_date: str | None = None
 
 
 @dataclass
@@ -208,6 +211,7 @@ class Store:
                                                                  DeletedDocumentRow.doc_id == doc_id)):
                 s.add(DeletedDocumentRow(corpus=corpus, doc_id=doc_id, deleted_by=deleted_by))
         self._resolvers.pop(corpus, None)
+        self.refresh_validity(corpus)  # what the deleted document repealed is no longer known to be repealed
 
     def deleted_ids(self, corpus: str) -> set[str]:
         """The documents of a corpus deleted since they were last stored."""
@@ -232,6 +236,57 @@ class Store:
                     fixed += 1
         return fixed
 
+    def validity_stale(self, corpus: str) -> bool:
+        """True when a document of the corpus was stored without validity derived by this version of the parser."""
+        with self.session() as s:
+            for extra in s.scalars(select(DocumentRow.extra).where(DocumentRow.corpus == corpus)):
+                if (extra or {}).get("validity", {}).get("version") != VALIDITY_VERSION:
+                    return True
+        return False
+
+    def refresh_validity(self, corpus: str) -> int:
+        """Derive every document's validity from the texts of the corpus (corpus/validity.py): effective and expiry
+        dates, status on the corpus's own date, links between versions (kept in ``extra["validity"]``). Reproducible:
+        the same documents give the same result. Returns how many documents changed."""
+        with self.session() as s, s.begin():
+            rows = s.scalars(select(DocumentRow).where(DocumentRow.corpus == corpus)).all()
+            arts = s.execute(
+                select(UnitRow.document_pk, UnitRow.article_no, UnitRow.title, UnitRow.text)
+                .join(DocumentRow, DocumentRow.pk == UnitRow.document_pk)
+                .where(DocumentRow.corpus == corpus, UnitRow.kind == "article").order_by(UnitRow.ordinal)
+            ).all()
+            by_pk: dict[int, list[Article]] = {}
+            for pk, no, title, text in arts:
+                by_pk.setdefault(pk, []).append(Article(number=no, title=title or "", text=text or ""))
+            docs = [LegalDocument(id=r.doc_id, title=r.title, doc_type=DocumentType(r.doc_type), number=r.number,
+                                  issued_date=r.issued_date, articles=by_pk.get(r.pk, []),
+                                  extra={k: v for k, v in (r.extra or {}).items() if k in ("trailer", "unattached")})
+                    for r in rows]
+            linked = link_corpus(docs)
+            changed = 0
+            for r in rows:
+                own, v = linked[r.doc_id]
+                data = {"version": VALIDITY_VERSION, **v.to_json(), "effective_article": own.article,
+                        "effective_text": own.sentence}
+                status = str(v.status_on())
+                if ((r.extra or {}).get("validity") != data or r.status != status
+                        or r.effective_date != v.effective or r.expiry_date != v.expiry):
+                    r.extra = {**(r.extra or {}), "validity": data}
+                    r.status, r.effective_date, r.expiry_date = status, v.effective, v.expiry
+                    changed += 1
+        return changed
+
+    def validities(self, corpus: str) -> dict[str, Validity]:
+        """doc id → its validity (as the last refresh derived it)."""
+        with self.session() as s:
+            return {doc_id: Validity.from_json((extra or {}).get("validity"))
+                    for doc_id, extra in s.execute(select(DocumentRow.doc_id, DocumentRow.extra)
+                                                   .where(DocumentRow.corpus == corpus))}
+
+    def validity(self, corpus: str, doc_id: str) -> Validity:
+        with self.session() as s:
+            return Validity.from_json((self._document_row(s, corpus, doc_id).extra or {}).get("validity"))
+
     # -- reading --------------------------------------------------------------------------------------------------
     def corpora(self) -> list[str]:
         with self.session() as s:
@@ -248,6 +303,8 @@ class Store:
                     issued_date=r.issued_date.isoformat() if r.issued_date else None, status=r.status,
                     articles=r.n_articles, clauses=r.n_clauses, points=r.n_points, source=r.source,
                     aliases=list(r.aliases or []),
+                    effective_date=r.effective_date.isoformat() if r.effective_date else None,
+                    expiry_date=r.expiry_date.isoformat() if r.expiry_date else None,
                 )
                 for r in s.scalars(q)
             ]

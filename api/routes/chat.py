@@ -94,9 +94,16 @@ def _prepare(svc: Services, body: ChatRequest, principal: Principal) -> tuple[st
     f = body.filters
     filters = None
     if f is not None and (f.documents or f.types or f.statuses):
-        filters = Filters(doc_ids=set(f.documents) if f.documents else None,
-                          doc_types=set(f.types) if f.types else None,
-                          statuses=set(f.statuses) if f.statuses else None)
+        doc_ids = set(f.documents) if f.documents else None
+        statuses = set(f.statuses) if f.statuses else None
+        validities = svc.validities(corpus) if statuses else {}
+        if statuses and any(v.effective for v in validities.values()):
+            # statuses on the date asked, from the documents' validity (the index's copy is as of its build)
+            in_status = {d for d, v in validities.items()
+                         if (str(v.status_on(body.as_of)) if v.effective else "Không rõ") in statuses}
+            doc_ids = in_status if doc_ids is None else doc_ids & in_status
+            statuses = None
+        filters = Filters(doc_ids=doc_ids, doc_types=set(f.types) if f.types else None, statuses=statuses)
     return corpus, filters
 
 
@@ -104,7 +111,7 @@ def _work(svc: Services, body: ChatRequest, principal: Principal, corpus: str, f
           cancel: threading.Event) -> Answer:
     CANCEL.set(cancel)  # this worker thread's own context
     return svc.assistant.answer(body.question, corpus=corpus, session_id=body.session_id, owner=principal.username,
-                                filters=filters, use_llm=body.composer == "llm", k=body.k)
+                                filters=filters, use_llm=body.composer == "llm", k=body.k, as_of=body.as_of)
 
 
 def _failure(exc: BaseException) -> ApiError:

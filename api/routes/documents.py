@@ -7,6 +7,7 @@ route reads it only once the caller is known to be an admin, and anyone else's (
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import uuid
@@ -25,10 +26,13 @@ from api.services import Services
 from corpus.law import LegalDocument
 from corpus.store import StoreError
 from corpus.text import nfc
+from corpus.validity import Validity
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
 CorpusQuery = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", examples=["statutes"])]
+AsOfQuery = Annotated[dt.date | None, Query(description="Status on this date (YYYY-MM-DD); default: the corpus's own "
+                                                        "date", examples=["2015-06-01"])]
 ALLOWED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".json")
 _HEADING = re.compile(r"^(Phần|Chương|Mục|Tiểu mục)\s+(.+?)(?:\.\s+(.*))?$", re.S | re.I)
 _KINDS = {"phần": "part", "chương": "chapter", "mục": "section", "tiểu mục": "section"}
@@ -70,6 +74,20 @@ def _corpus(svc, corpus: str | None) -> str:
     return corpus or svc.config.default_corpus
 
 
+def validity_fields(v, as_of: dt.date | None, fallback_status: str) -> dict:
+    """The validity fields of a document object: status on the date asked, the dates, links and timeline."""
+    known = v.effective is not None
+    on = as_of or v.data_until
+    return {
+        "status": str(v.status_on(as_of)) if known else fallback_status,
+        "status_as_of": _iso(on), "data_until": _iso(v.data_until),
+        "effective_date": _iso(v.effective), "expiry_date": _iso(v.expiry), "partly_repealed_from": _iso(v.partly_from),
+        "staggered": [{"provisions": s.provisions, "date": _iso(s.date)} for s in v.staggered],
+        "replaces": v.replaces, "replaced_by": v.replaced_by, "amended_by": v.amended_by,
+        "partly_repealed_by": v.partly_repealed_by, "timeline": v.timeline(),
+    }
+
+
 def _document(svc, corpus: str, doc_id: str) -> LegalDocument:
     try:
         return svc.store.get_document(corpus, doc_id)
@@ -81,12 +99,24 @@ def _document(svc, corpus: str, doc_id: str) -> LegalDocument:
             summary="Danh sách văn bản: the documents of a corpus")
 def list_documents(principal: CurrentUser, svc: ServicesDep, corpus: CorpusQuery = None,
                    doc_type: Annotated[str | None, Query(alias="type", max_length=100,
-                                                         examples=["Bộ luật"])] = None) -> dict:
-    rows = svc.store.documents(_corpus(svc, corpus))
-    return {"documents": [
-        {"id": r.doc_id, "title": r.title, "type": r.doc_type, "number": r.number, "issued_date": r.issued_date,
-         "status": r.status, "articles": r.articles, "clauses": r.clauses, "points": r.points, "aliases": r.aliases}
-        for r in rows if doc_type is None or r.doc_type == doc_type]}
+                                                         examples=["Bộ luật"])] = None,
+                   as_of: AsOfQuery = None) -> dict:
+    name = _corpus(svc, corpus)
+    rows = svc.store.documents(name)
+    validities = svc.validities(name)
+    out = []
+    for r in rows:
+        if doc_type is not None and r.doc_type != doc_type:
+            continue
+        v = validities.get(r.doc_id)
+        known = v is not None and v.effective is not None
+        out.append({"id": r.doc_id, "title": r.title, "type": r.doc_type, "number": r.number,
+                    "issued_date": r.issued_date, "status": str(v.status_on(as_of)) if known else r.status,
+                    "effective_date": r.effective_date, "expiry_date": r.expiry_date,
+                    "status_as_of": _iso(as_of or (v.data_until if v else None)),
+                    "replaced_by": [x.get("doc_id") or x.get("number") for x in v.replaced_by] if v else [],
+                    "articles": r.articles, "clauses": r.clauses, "points": r.points, "aliases": r.aliases})
+    return {"documents": out}
 
 
 @router.get("/documents/{doc_id:path}/articles/{article}", response_model=ArticleView,
@@ -107,11 +137,14 @@ def get_article(doc_id: str, article: str, principal: CurrentUser, svc: Services
 
 @router.get("/documents/{doc_id:path}", response_model=DocumentView, responses=errors(401, 404, 422, 429),
             summary="Một văn bản: metadata and outline")
-def get_document(doc_id: str, principal: CurrentUser, svc: ServicesDep, corpus: CorpusQuery = None) -> dict:
+def get_document(doc_id: str, principal: CurrentUser, svc: ServicesDep, corpus: CorpusQuery = None,
+                 as_of: AsOfQuery = None) -> dict:
     doc = _document(svc, _corpus(svc, corpus), doc_id)
+    v = Validity.from_json(doc.extra.get("validity"))
     return {"id": doc.id, "title": doc.title, "type": str(doc.doc_type), "number": doc.number,
             "issued_date": _iso(doc.issued_date), "effective_date": _iso(doc.effective_date),
-            "expiry_date": _iso(doc.expiry_date), "status": str(doc.status), "issuer": doc.issuer,
+            "expiry_date": _iso(doc.expiry_date), "issuer": doc.issuer,
+            **validity_fields(v, as_of, str(doc.status)),
             "aliases": list(doc.aliases), "articles": len(doc.articles),
             "outline": outline(doc)}
 

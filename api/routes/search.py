@@ -20,6 +20,7 @@ from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
 from api.highlight import query_terms, snippet_and_highlight
 from api.bodies import SearchResponse, check_text, errors
+from assistant.as_of import prefer_in_force
 from indexing.index import IndexUnavailable, QueryError
 from indexing.types import Filters
 
@@ -46,6 +47,8 @@ def search(
                                               examples=[["Còn hiệu lực"]])] = None,
     date_from: Annotated[dt.date | None, Query(description="Issued on or after (YYYY-MM-DD)")] = None,
     date_to: Annotated[dt.date | None, Query(description="Issued on or before (YYYY-MM-DD)")] = None,
+    as_of: Annotated[dt.date | None, Query(description="Status on this date (YYYY-MM-DD), and the versions in force "
+                                                       "then first; default: the corpus's own date")] = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict:
@@ -75,10 +78,9 @@ def search(
         in_range = {d for d, issued in svc.doc_dates(index).items()
                     if issued and lo <= issued <= hi}
         doc_ids = in_range if doc_ids is None else doc_ids & in_range
-    filters = Filters(doc_ids=doc_ids, doc_types=set(doc_type) if doc_type else None,
-                      statuses=set(status) if status else None)
+    filters = Filters(doc_ids=doc_ids, doc_types=set(doc_type) if doc_type else None)
     key = (name, str(index.directory), q, tuple(sorted(doc_ids)) if doc_ids is not None else None,
-           tuple(sorted(filters.doc_types or ())), tuple(sorted(filters.statuses or ())))
+           tuple(sorted(filters.doc_types or ())))
     hits = svc.search_cache.get(key)
     if hits is None:
         try:
@@ -95,6 +97,18 @@ def search(
     svc.metrics.searches.inc()
 
     records = index.records
+    # status on the date asked, from the store's validity (the index's copy is as of its build); the versions in force
+    # then come first (assistant/as_of.py), and the status filter and facet count statuses on that date
+    validities = svc.validities(name)
+    hits = prefer_in_force(hits, lambda h: h.key[0], validities, as_of, explicit=as_of is not None)
+
+    def status_of(doc_id: str) -> str:
+        v = validities.get(doc_id)
+        return str(v.status_on(as_of)) if v is not None and v.effective else (records_status.get(doc_id) or "Không rõ")
+
+    records_status = {r.doc_id: r.status for r in (records[h.key] for h in hits)}
+    if status:
+        hits = [h for h in hits if status_of(h.key[0]) in set(status)]
     docs, types, statuses = Counter(), Counter(), Counter()
     titles: dict[str, str] = {}
     for h in hits:
@@ -102,17 +116,20 @@ def search(
         docs[r.doc_id] += 1
         titles[r.doc_id] = r.doc_title
         types[r.doc_type] += 1
-        statuses[r.status or "Không rõ"] += 1
+        statuses[status_of(r.doc_id)] += 1
     start = (page - 1) * page_size
     results = []
     for rank, h in enumerate(hits[start:start + page_size], start + 1):
         r = records[h.key]
         snippet, highlight = snippet_and_highlight(r.text or r.title, terms)
         results.append({"rank": rank, "score": round(float(h.score), 6), "document_id": r.doc_id,
-                        "document_title": r.doc_title, "document_type": r.doc_type, "status": r.status,
+                        "document_title": r.doc_title, "document_type": r.doc_type, "status": status_of(r.doc_id),
                         "article": r.article_no, "title": r.title, "snippet": snippet, "highlight": highlight,
                         "text": r.text})
+    until = next((v.data_until for v in validities.values() if v.data_until), None)
     return {
+        "as_of": (as_of or until).isoformat() if (as_of or until) else None,
+        "data_until": until.isoformat() if until else None,
         "query": q, "total": len(hits), "page": page, "page_size": page_size,
         "took_ms": round((time.perf_counter() - t0) * 1000, 2), "results": results,
         "facets": {

@@ -105,17 +105,58 @@ def test_standalone_questions_are_left_alone():
     assert standalone_question("Còn tội cố ý gây thương tích thì sao?", h).startswith("Tội giết người")
 
 
-def test_superseded_or_unknown_status_is_flagged(assistant):
-    from assistant.answer import Answer, Citation
+def test_a_validity_note_only_for_a_provision_not_in_force_on_the_date_asked(assistant):
+    import datetime as dt
 
-    assert assistant.superseded("t") == {"62/2006/QH11": "Luật Điện ảnh (05/2022/QH15)"}
-    a = Answer(question="q", text="t", citations=[
-        Citation(document_id="62/2006/QH11", document_title="Luật Điện ảnh", article="10", verified=True),
-        Citation(document_id="100/2015/QH13", document_title="Bộ luật Hình sự", article="51", verified=True,
-                 document_status="Không rõ")])
-    warnings = assistant._status_warnings(a, "t")
-    assert any("05/2022/QH15" in w for w in warnings)
-    assert any("Bộ luật Hình sự" in w and "không rõ" in w for w in warnings)
+    from assistant.answer import Answer, Citation
+    from corpus.validity import Validity
+
+    old = Validity(effective=dt.date(2007, 1, 1), expiry=dt.date(2023, 1, 1), data_until=dt.date(2022, 6, 16),
+                   replaced_by=[{"doc_id": "05/2022/QH15", "title": "Luật Điện ảnh", "number": "05/2022/QH15"}])
+    assistant._validities["v"] = {"62/2006/QH11": old, "100/2015/QH13": Validity()}  # the second: status unknown
+
+    def answer() -> Answer:
+        return Answer(question="q", text="t", citations=[
+            Citation(document_id="62/2006/QH11", document_title="Luật Điện ảnh", article="10", verified=True),
+            Citation(document_id="100/2015/QH13", document_title="Bộ luật Hình sự", article="51", verified=True,
+                     document_status="Không rõ")])
+
+    a = answer()
+    assert assistant._status_warnings(a, "v", None) == []  # in force on the corpus's own date; unknown is no warning
+    assert [c.validity_note for c in a.citations] == [None, None] and a.citations[0].document_status == "Còn hiệu lực"
+    a = answer()
+    (warning,) = assistant._status_warnings(a, "v", dt.date(2023, 6, 1))
+    assert "05/2022/QH15" in warning and "01/01/2023" in warning and "theo dữ liệu đến 16/06/2022" in warning
+    assert a.citations[0].validity_note and a.citations[0].document_status == "Hết hiệu lực"
+    assert a.citations[1].validity_note is None
+
+
+def test_the_date_a_question_asks_about():
+    import datetime as dt
+
+    from assistant.as_of import asked_date
+
+    assert asked_date("Theo quy định năm 2014, thời hạn kháng cáo là bao lâu?") == dt.date(2014, 12, 31)
+    assert asked_date("Từ năm 2020, phạm nhân dưới 18 tuổi được gặp gia đình mấy lần?") == dt.date(2020, 1, 1)
+    assert asked_date("Vào ngày 01/6/2015 thì áp dụng luật nào?") == dt.date(2015, 6, 1)
+    assert asked_date("Điều 51 Bộ luật Hình sự năm 2015 quy định gì?") is None
+
+
+def test_the_version_in_force_comes_first():
+    import datetime as dt
+
+    from assistant.as_of import prefer_in_force
+    from corpus.validity import Validity
+
+    v = {"old": Validity(effective=dt.date(2015, 7, 1), expiry=dt.date(2021, 1, 1), data_until=dt.date(2022, 6, 16),
+                         replaced_by=[{"doc_id": "new"}]),
+         "new": Validity(effective=dt.date(2021, 1, 1), data_until=dt.date(2022, 6, 16),
+                         replaces=[{"doc_id": "old", "in_corpus": True, "partial": False}]),
+         "gone": Validity(effective=dt.date(2000, 1, 1), expiry=dt.date(2010, 1, 1), data_until=dt.date(2022, 6, 16)),
+         "unknown": Validity()}
+    items = ["old", "gone", "unknown", "new"]
+    assert prefer_in_force(items, str, v, None, explicit=False) == ["gone", "unknown", "new", "old"]
+    assert prefer_in_force(items, str, v, dt.date(2016, 1, 1), explicit=True) == ["old", "unknown", "gone", "new"]
 
 
 @pytest.mark.parametrize("question, message", [("", "empty"), ("   ", "empty"), ("x " * 10_001, "limit")])

@@ -22,7 +22,9 @@ export function chipsFor(citations) {
       h("button", {type: "button", class: "btn btn-chip citation-chip", title: c.quote || null,
         onclick: () => openArticle(c.document_id, c.article, {quote: c.quote, clause: c.clause, point: c.point,
           title: citationLabel(c)})},
-      citationLabel(c))))));
+      citationLabel(c)),
+      // only a provision not in force on the date asked carries a note, right next to its citation
+      c.validity_note ? h("span", {class: "validity-note", role: "note"}, `⚠ ${c.validity_note}`) : null)))));
 }
 
 const FORM_LABEL = {true_false: "Đáp án", multiple_choice: "Phương án đúng", short_answer: "Trả lời ngắn"};

@@ -50,13 +50,26 @@ export async function showDocument(documentId, article, params) {
       return;
     }
   }
+  /** Validity timeline: issued, effective, amended, repealed — with links to the other versions in the corpus. */
+  function timeline(d) {
+    const events = d.timeline || [];
+    if (!events.length) return null;
+    return h("details", {class: "doc-timeline", open: true}, h("summary", null, "Hiệu lực theo thời gian"),
+      h("ol", {class: "timeline"}, events.map((e) => h("li", {class: `tl-${e.event}`},
+        h("span", {class: "tl-date"}, e.date ? formatDate(e.date, false) : "—"), " ",
+        e.document_id && e.document_id !== d.id
+          ? h("a", {href: `#/van-ban/${enc(e.document_id)}${corpus ? `?corpus=${enc(corpus)}` : ""}`}, e.label)
+          : h("span", null, e.label)))));
+  }
   const header = clear($("#doc-header"));
   header.append(h("h1", {id: "doc-title", class: "page-title"}, doc.title || documentId),
     h("p", {class: "doc-meta"}, doc.type ? h("span", {class: "badge"}, doc.type) : null, statusBadge(doc.status),
       doc.number ? h("span", null, `Số hiệu: ${doc.number}`) : null,
       doc.issued_date ? h("span", null, `Ban hành: ${formatDate(doc.issued_date, false)}`) : null,
       doc.effective_date ? h("span", null, `Hiệu lực: ${formatDate(doc.effective_date, false)}`) : null,
-      doc.issuer ? h("span", null, doc.issuer) : null));
+      doc.issuer ? h("span", null, doc.issuer) : null,
+      doc.data_until ? h("span", {class: "muted"}, `theo dữ liệu đến ${formatDate(doc.data_until, false)}`) : null),
+    timeline(doc));
   const current = article || firstArticle(doc.outline);
   fill(nav, outlineList(doc.outline, documentId, current, params));
   $("#doc-outline").open = !isPhone();
