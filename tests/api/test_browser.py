@@ -138,7 +138,7 @@ class Tab:
 
     def no_overflow(self) -> None:
         width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= VIEWPORTS[self.view]["width"], f"the page scrolls sideways at {self.view} width ({width} px)"
+        assert width <= self.page.viewport_size["width"], f"the page scrolls sideways at {self.view} width ({width} px)"
 
     def clean(self) -> None:
         assert self.errors == [], "errors in the browser console:\n" + "\n".join(self.errors)

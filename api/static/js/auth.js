@@ -7,6 +7,7 @@ import {route} from "./router.js";
 import {loadSessions} from "./sessions.js";
 import {probeCases} from "./cases.js";
 import {stopJobsPolling} from "./admin.js";
+import {whenOnline} from "./offline.js";
 
 const USER_HINT = "thuky.user"; // only says "a login cookie probably exists"; the cookie itself is HttpOnly
 
@@ -69,12 +70,20 @@ export async function onLogout() {
   if (location.hash) history.replaceState(null, "", location.pathname);
 }
 
-/** At start-up: enter the app if the login cookie still holds, else show the login page. */
+/** At start-up: enter the app if the login cookie still holds, else show the login page. Without a connection
+ * the question cannot be asked: the login page shows (with the offline banner), the hint is kept, and the question is
+ * asked again when the connection comes back. */
 export function resume() {
   if (localStorage.getItem(USER_HINT)) { // a login cookie may exist: ask who it belongs to
-    api("/v1/me").then(enterApp, () => { localStorage.removeItem(USER_HINT); showLogin(); });
+    api("/v1/me").then(enterApp, (exc) => {
+      if (exc.status === 0) { showLogin(); return; } // no connection: not a sign that the login is gone
+      localStorage.removeItem(USER_HINT);
+      showLogin();
+    });
   } else showLogin();
 }
+
+whenOnline(() => { if (!state.user && localStorage.getItem(USER_HINT)) resume(); });
 
 function enterApp(user) {
   state.user = user;

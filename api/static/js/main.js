@@ -10,6 +10,7 @@ import {onAsk} from "./chat.js";
 import {FILTER_FIELDS, paramsFromForm, searchHash} from "./search.js";
 import {onCases} from "./cases.js";
 import {onUpload, refreshJobs} from "./admin.js";
+import {registerServiceWorker, startOfflineState} from "./offline.js";
 
 function boot() {
   onUnauthorized(sessionExpired);
@@ -65,7 +66,9 @@ function boot() {
     if (!document.hidden && state.page === "admin" && state.jobsTimer) refreshJobs();
   });
 
+  startOfflineState();
   resume();
+  registerServiceWorker();
 }
 
 boot();
