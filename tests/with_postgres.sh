@@ -2,7 +2,8 @@
 # Run a command (the test suite) with a throwaway PostgreSQL server: Debian's `postgresql` (installed when absent),
 # a cluster in a temporary directory on a free port, run as the `postgres` user, one database, its URL exported as
 # THUKY_TEST_POSTGRES_URL; the server is stopped and its directory removed at the end, whatever the command did.
-# Without apt or root the command still runs, and the PostgreSQL variants of the tests skip, saying why.
+# Without apt or root the command still runs, and the PostgreSQL variants of the tests skip, saying why — except
+# under CI (CI set), where a server that cannot start fails the run.
 set -uo pipefail
 
 start_postgres() {
@@ -33,6 +34,10 @@ stop_postgres() {
 
 if [ -z "${THUKY_TEST_POSTGRES_URL:-}" ]; then
     trap stop_postgres EXIT
-    start_postgres || echo "PostgreSQL could not be started: the PostgreSQL variants of the tests will skip"
+    if ! start_postgres; then
+        # in CI the PostgreSQL variants must run, not skip: a server that cannot start fails the run
+        if [ -n "${CI:-}" ]; then echo "PostgreSQL could not be started for the tests" >&2; exit 1; fi
+        echo "PostgreSQL could not be started: the PostgreSQL variants of the tests will skip"
+    fi
 fi
 "$@"
