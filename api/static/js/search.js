@@ -1,13 +1,13 @@
 // Search (clerks): the query and filters, results with highlights, facets and pages.
 
-import {$, $$, h, clear, toast, isPhone, markedFragment} from "./dom.js";
+import {$, $$, h, clear, toast, isPhone, markedFragment, formatDate} from "./dom.js";
 import {api, enc, withQuery} from "./http.js";
 import {state} from "./state.js";
 import {parseHash} from "./hash.js";
 import {statusBadge} from "./article.js";
 
 export const FILTER_FIELDS = [["document", "#f-document"], ["type", "#f-type"], ["status", "#f-status"],
-  ["date_from", "#f-from"], ["date_to", "#f-to"]];
+  ["as_of", "#f-as-of"], ["date_from", "#f-from"], ["date_to", "#f-to"]];
 const PAGE_SIZE = 10;
 
 async function loadDocuments() {
@@ -88,9 +88,13 @@ function renderResults(data, params) {
   const list = clear($("#results"));
   const total = data.total || 0;
   const took = data.took_ms != null ? ` (${Math.round(data.took_ms)} ms)` : "";
-  $("#search-summary").textContent = total
+  // the statuses shown are those on a date: the one asked, else the data's own ("theo dữ liệu đến …")
+  const asOf = params.get("as_of")
+    ? ` Tình trạng hiệu lực tại ngày ${formatDate(data.as_of, false)}.`
+    : data.data_until ? ` Tình trạng hiệu lực theo dữ liệu đến ${formatDate(data.data_until, false)}.` : "";
+  $("#search-summary").textContent = (total
     ? `${total.toLocaleString("vi-VN")} kết quả cho “${data.query ?? params.get("q")}”${took}.`
-    : `Không có kết quả cho “${data.query ?? params.get("q")}”.`;
+    : `Không có kết quả cho “${data.query ?? params.get("q")}”.`) + asOf;
   const start = ((data.page || 1) - 1) * (data.page_size || PAGE_SIZE);
   list.start = start + 1;
   for (const r of data.results || []) {
