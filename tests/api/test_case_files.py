@@ -133,7 +133,7 @@ def test_no_one_else_and_no_other_conversation_retrieves_the_file(client, users,
         assert "sát tường nhà tôi" not in r.text
         r = client.post("/v1/chat", json={"question": QUESTION}, headers=headers)  # no conversation at all
         assert r.json()["file_sources"] == [] and "sát tường nhà tôi" not in r.text
-    r = client.get("/v1/search", params={"q": "mười tổ ong mật đặt cách cửa sổ"}, headers=judge)  # nor the shared corpus
+    r = client.get("/v1/search", params={"q": "mười tổ ong mật đặt cách cửa sổ"}, headers=judge)  # nor the corpus
     assert r.status_code == 200 and "sát tường nhà tôi" not in r.text
 
 
@@ -189,3 +189,20 @@ def test_unknown_conversation_and_file_limits(app, client, users):
         assert upload(client, h, sid, f"{i}.txt", CLAIM.encode()).status_code == 202
     r = upload(client, h, sid, "one-more.txt", CLAIM.encode())
     assert r.status_code == 409 and "limit" in r.json()["error"]["message"]
+
+
+def test_thuky_chat_with_a_file_reads_it_then_cites_it(writable_home, tmp_path):
+    from tests.api.test_cli_users import cli
+
+    path = tmp_path / "đơn khởi kiện.docx"
+    path.write_bytes(docx_bytes(CLAIM))
+    r = cli(writable_home, "chat", "--file", str(path), stdin=QUESTION + "\nthoát\n",
+            THUKY_DEFAULT_CORPUS="statutes", THUKY_CASES_IN_ANSWERS="0", THUKY_LEARNED_CONFIDENCE="0")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Hồ sơ vụ án" in r.stdout and "Người khởi kiện: H." in r.stdout and "Hùng" not in r.stdout
+    assert "⚠ Điều 99 Luật Nuôi ong" in r.stdout
+    assert "✓ Tệp: đơn khởi kiện.docx, trang 1, đoạn 7" in r.stdout
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(blank_pdf_bytes())
+    r = cli(writable_home, "chat", "--file", str(bad), stdin="")
+    assert r.returncode != 0 and "scanned PDF" in r.stdout + r.stderr
