@@ -25,7 +25,7 @@ export function chipsFor(citations) {
           title: citationLabel(c)})},
       citationLabel(c)),
       // only a provision not in force on the date asked carries a note, right next to its citation
-      c.validity_note ? h("span", {class: "validity-note", role: "note"}, `⚠ ${c.validity_note}`) : null)))));
+      c.validity_note ? h("span", {class: "validity-note", role: "note"}, `⚠ ${c.validity_note}`) : null))));
 }
 
 const FORM_LABEL = {true_false: "Đáp án", multiple_choice: "Phương án đúng", short_answer: "Trả lời ngắn"};
