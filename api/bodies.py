@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.errors import ApiError
 from assistant.answer import Answer, Citation, Source
+from assistant.case_file.service import FileDetail, FileView, PassageView  # noqa: F401 - response bodies
 from indexing.index import MAX_QUERY_CHARS
 
 
@@ -328,6 +329,35 @@ class TurnView(BaseModel):
     question: str
     standalone_question: str | None
     answer: dict = Field(description="The Answer object of that turn")
+
+
+class SessionCreate(BaseModel):
+    title: str = Field("", max_length=200, description="Shown in the list of conversations",
+                       examples=["Vụ tranh chấp thừa kế"])
+    corpus: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="The law it asks; default: "
+                               "the default corpus", examples=["statutes"])
+
+
+class SessionCreated(BaseModel):
+    id: str
+    title: str
+    corpus: str
+
+
+class FileAccepted(BaseModel):
+    file_id: str
+    job_id: str
+    status: str = "queued"
+    pages: int
+
+
+class FileList(BaseModel):
+    files: list[FileView]
+
+
+class PassageList(BaseModel):
+    file_id: str
+    passages: list[PassageView]
 
 
 class SessionView(BaseModel):

@@ -59,6 +59,14 @@ class ServiceConfig(BaseModel):
     job_max_attempts: int = Field(default=3, ge=1, description="Workers that may die on one job before it is failed")
     job_poll_s: float = Field(default=1.0, gt=0, description="How often an idle worker looks for a queued job")
     preload_index: bool = Field(default=True, description="Load the default corpus's index when the server starts")
+    case_file_max_mb: int = Field(default=20, ge=1, description="Largest case file a judge may upload into a "
+                                  "conversation; larger → 413")
+    case_file_max_pages: int = Field(default=300, ge=1, description="Most pages a case file may have; more → 422")
+    case_files_per_session: int = Field(default=10, ge=1, description="Case files one conversation may hold; more "
+                                        "→ 409")
+    case_file_mask_parties: bool = Field(default=True, description="Mask the parties' names, addresses and "
+                                         "identifying numbers in a case file's reading (as published judgments are)")
+    case_file_similar: int = Field(default=5, ge=0, description="Similar judgments shown in a case file's reading")
     cases_max_facts_chars: int = Field(default=MAX_FACTS_CHARS,
                                        description="Longest facts text `cases similar` accepts; "
                                                    "longer → 413")

@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.cases import CaseFileRejected, CaseNotFound, CaseRequestInvalid, FactsTooLong
-from assistant.errors import ConversationNotFound, QuestionRejected
+from assistant.errors import (ConversationNotFound, QuestionRejected, SessionFileLimit,
+                              SessionFileNotFound)
 from indexing.index import IndexUnavailable, QueryError
 
 log = logging.getLogger("thuky.api")
@@ -41,6 +42,10 @@ def from_domain(exc: BaseException) -> ApiError | None:
         return exc
     if isinstance(exc, ConversationNotFound):
         return ApiError(404, "unknown_session", f"session_id: {exc}")
+    if isinstance(exc, SessionFileNotFound):
+        return ApiError(404, "unknown_file", f"file_id: {exc}")
+    if isinstance(exc, SessionFileLimit):
+        return ApiError(409, "too_many_files", str(exc))
     if isinstance(exc, (QuestionRejected, QueryError)):
         return ApiError(422, "invalid_question", f"question: {exc}")
     if isinstance(exc, IndexUnavailable):
@@ -58,8 +63,8 @@ def from_domain(exc: BaseException) -> ApiError | None:
     return None
 
 
-DOMAIN_ERRORS = (ConversationNotFound, QuestionRejected, QueryError, IndexUnavailable, CaseNotFound, FactsTooLong,
-                 CaseRequestInvalid, CaseFileRejected)
+DOMAIN_ERRORS = (ConversationNotFound, SessionFileNotFound, SessionFileLimit, QuestionRejected, QueryError,
+                 IndexUnavailable, CaseNotFound, FactsTooLong, CaseRequestInvalid, CaseFileRejected)
 
 
 def error_body(code: str, message: str) -> dict:

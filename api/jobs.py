@@ -136,6 +136,11 @@ class Jobs:
         shutil.rmtree(staged.parent, ignore_errors=True)
         return jid
 
+    def submit_case_file(self, corpus: str, file_id: str, username: str) -> str:
+        """Queue the processing of a case file recorded in its conversation (its pages wait in its own row, so the
+        job carries nothing of it but its id — and no name: the jobs list is an administrator's)."""
+        return self._create("casefile", corpus, username, None, [], payload={"file_id": file_id})
+
     def submit_reindex(self, corpus: str, username: str, reason: str) -> str:
         return self._create("reindex", corpus, username, None, [], message=reason)
 
@@ -146,7 +151,8 @@ class Jobs:
             now = utcnow()
             claimable = or_(JobRow.status == "queued", and_(JobRow.status == "running", JobRow.lease_until < now))
             with Session(self.engine) as s, s.begin():
-                hit = s.execute(select(JobRow.id, JobRow.status, JobRow.attempts).where(claimable)
+                hit = s.execute(select(JobRow.id, JobRow.status, JobRow.attempts, JobRow.kind, JobRow.payload)
+                                .where(claimable)
                                 .order_by(JobRow.created_at).limit(1).with_for_update(skip_locked=True)).first()
                 if hit is None:
                     return None
@@ -155,6 +161,9 @@ class Jobs:
                         status="failed", finished_at=now, lease_until=None, upload=None,
                         message=f"failed: its worker stopped {hit.attempts} times before finishing it"))
                     self._count("failed")
+                    if hit.kind == "casefile":
+                        self.services.case_files.fail((hit.payload or {}).get("file_id", ""),
+                                                      "failed: the worker stopped before finishing it")
                     continue
                 won = s.execute(update(JobRow).where(JobRow.id == hit.id, claimable).values(
                     status="running", worker=self.worker_id, lease_until=now + self.lease,
@@ -174,6 +183,8 @@ class Jobs:
         try:
             if job.kind == "ingest":
                 self._run_upload(job)
+            elif job.kind == "casefile":
+                self._run_case_file(job)
             else:
                 self._run_reindex(job)
         except LeaseLost:
@@ -240,6 +251,32 @@ class Jobs:
             self._finish(jid, "failed", f"failed: {type(exc).__name__}: {exc}")
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    def _run_case_file(self, job: JobRow) -> None:
+        """Split, embed and read a case file (``assistant.case_file``): progress 0–1 as it goes."""
+        from assistant.errors import SessionFileNotFound
+
+        jid, file_id = job.id, (job.payload or {}).get("file_id", "")
+        last = [0.0]
+
+        def progress(frac: float, message: str) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.5:
+                last[0] = now
+                self._set(jid, progress=min(0.99, frac), message=message)
+
+        try:
+            self._set(jid, progress=0.01, message="reading the case file")
+            summary = self.services.case_files.process(file_id, progress)
+            self._finish(jid, "done", summary, payload=None)
+        except LeaseLost:
+            raise
+        except SessionFileNotFound as exc:
+            self._finish(jid, "failed", f"failed: {exc}", payload=None)
+        except Exception as exc:  # noqa: BLE001 - a job reports its failure instead of dying silently
+            log.exception("case file job %s failed", jid)
+            self.services.case_files.fail(file_id, f"failed: {type(exc).__name__}: {exc}")
+            self._finish(jid, "failed", f"failed: {type(exc).__name__}: {exc}", payload=None)
 
     def _run_reindex(self, job: JobRow) -> None:
         try:

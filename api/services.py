@@ -27,6 +27,7 @@ from api.config import ServiceConfig
 from api.jobs import Jobs
 from api.metrics import Metrics
 from api.ratelimit import ConcurrencyLimit, DatabaseRateLimiter, RateLimiter
+from assistant.case_file.service import CaseFiles
 from assistant.cases import CaseLaw
 from assistant.conversation import ConversationStore
 from assistant.pipeline import Assistant
@@ -121,6 +122,8 @@ class Backend(Protocol):
 
     def case_law(self) -> CaseLaw: ...
 
+    def case_files(self) -> CaseFiles: ...
+
     def assistant(self, *, index_for: Callable[[str], CorpusIndex] | None = None,
                   conversations: ConversationStore | None = None,
                   checkpoint: Callable[[], None] | None = None) -> Assistant: ...
@@ -154,6 +157,7 @@ class Services:
         self._doc_dates: dict[tuple[str, str], dict[str, dt.date | None]] = {}
         self._index_docs: dict[tuple[str, str], frozenset[str]] = {}
         self.index_state: dict[str, str] = {}  # corpus → why its index is not loaded (for /readyz)
+        self.case_files = backend.case_files()
         self.assistant = self._new_assistant()
         self.jobs = Jobs(self)
 
@@ -292,6 +296,8 @@ class Services:
     def body_limit(self, method: str, path: str) -> int:
         if method == "POST" and path.rstrip("/") == "/v1/documents":
             return (self.config.max_file_mb + 1) * 2**20
+        if method == "POST" and path.startswith("/v1/sessions/") and path.rstrip("/").endswith("/files"):
+            return (self.config.case_file_max_mb + 1) * 2**20
         if method == "POST" and path.rstrip("/") == "/v1/cases/similar":  # a judgment's facts: up to 4 bytes a char
             return self.config.cases_max_facts_chars * 4 + self.config.max_body_kb * 1024
         return self.config.max_body_kb * 1024

@@ -72,6 +72,35 @@ class CaseReference(CaseMatch):
     note: str = "Bản án tham khảo — không phải quy định pháp luật"
 
 
+class FileCitation(BaseModel):
+    """A passage of the conversation's own case file that the answer quotes — apart from the law's citations."""
+
+    file_id: str
+    file_name: str
+    passage: int = Field(..., description="The passage's number in the file (from 0)")
+    page: int
+    paragraph: int
+    quote: str = Field("", description="Text quoted from the passage; must occur in it after normalisation")
+    verified: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"Tệp: {self.file_name}, trang {self.page}, đoạn {self.paragraph}"
+
+
+class FileSource(BaseModel):
+    """A passage of the conversation's case files retrieved for the question."""
+
+    file_id: str
+    file_name: str
+    passage: int
+    page: int
+    paragraph: int
+    text: str
+    score: float = 0.0
+    lexical: float = Field(0.0, description="Its BM25 score (0: it shares no word with the question)")
+
+
 class Answer(BaseModel):
     """What the assistant says, and everything needed to check it."""
 
@@ -99,3 +128,7 @@ class Answer(BaseModel):
                                                                           "compose, verify, total")
     related_cases: list[CaseReference] = Field(default_factory=list, description="Judgments on similar matters, "
                                                "supporting material kept apart from the law the answer cites")
+    file_citations: list[FileCitation] = Field(default_factory=list, description="Verified quotes of the "
+                                               "conversation's case files, kept apart from the law's citations")
+    file_sources: list[FileSource] = Field(default_factory=list, description="Passages of the conversation's "
+                                           "case files retrieved, best first")

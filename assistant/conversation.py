@@ -1,5 +1,5 @@
 """Conversations (phiên hỏi đáp): history persisted in the same database as the corpus, so any worker can continue
-one."""
+one. A conversation's case files (``assistant.case_file``) are deleted with it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from assistant.case_file.tables import CaseFilePassageRow, CaseFileRow
 from assistant.errors import ConversationNotFound
 from corpus.tables import Base, utcnow
 
@@ -106,5 +107,8 @@ class ConversationStore:
     def delete(self, cid: str, owner: str | None = None) -> None:
         with Session(self.engine) as s, s.begin():
             self._row(s, cid, owner)
+            files = select(CaseFileRow.id).where(CaseFileRow.conversation_id == cid).scalar_subquery()
+            s.execute(delete(CaseFilePassageRow).where(CaseFilePassageRow.file_id.in_(files)))  # and their vectors
+            s.execute(delete(CaseFileRow).where(CaseFileRow.conversation_id == cid))
             s.execute(delete(TurnRow).where(TurnRow.conversation_id == cid))
             s.execute(delete(ConversationRow).where(ConversationRow.id == cid))

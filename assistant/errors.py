@@ -13,3 +13,11 @@ class QuestionRejected(AssistantError):
 
 class ConversationNotFound(AssistantError, LookupError):
     """An unknown conversation id — or one that belongs to someone else (never revealed as such)."""
+
+
+class SessionFileNotFound(AssistantError, LookupError):
+    """An unknown case file in that conversation (or one in someone else's: never revealed as such)."""
+
+
+class SessionFileLimit(AssistantError):
+    """The conversation holds as many case files as allowed."""

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from functools import partial
 from assistant.answer import Answer, AnswerForm, Source
 from assistant.abstain import DEFAULT_THRESHOLD, should_abstain
 from assistant.as_of import asked_date, citation_note, prefer_in_force
+from assistant.case_file.answer import file_citations, file_text, verify_file_citations
 from assistant.composer import Composer, FallbackComposer
 from assistant.confidence import ConfidenceModel
 from assistant.confidence import features as confidence_features
@@ -24,6 +26,8 @@ from assistant.defaults import MAX_QUESTION_CHARS
 from assistant.understand import Question, understand
 from assistant.verify import verify_citations
 from corpus.store import Store, StoreError
+
+log = logging.getLogger("thuky.assistant")
 
 ABSTAIN_TEXT = "Không tìm thấy quy định phù hợp trong cơ sở dữ liệu."
 
@@ -89,8 +93,10 @@ class Assistant:
                  llm: Composer | None = None,
                  config: AssistantConfig | None = None, related_cases: Callable[[str], list] | None = None,
                  confidence: Callable[[], ConfidenceModel | None] | None = None,
-                 checkpoint: Callable[[], None] | None = None):
+                 checkpoint: Callable[[], None] | None = None, case_files=None):
         self.store = store
+        # the conversation's own case files (assistant.case_file.CaseFiles): searched beside the law, quoted apart
+        self.case_files = case_files
         # called between stages (before composing, before each fallback composer, before the related judgments);
         # it raises to stop the work — the service's way to drop an answer nobody waits for any more
         self.checkpoint = checkpoint or (lambda: None)
@@ -176,6 +182,10 @@ class Assistant:
             answer = self._abstention(question, q.form, sources)
         timings["confidence"] = (time.perf_counter() - t) * 1000
 
+        if session_id is not None and self.case_files is not None:
+            t = time.perf_counter()
+            self._file_part(answer, standalone or question, session_id, owner)
+            timings["case_file"] = (time.perf_counter() - t) * 1000
         self.checkpoint()
         answer.question = question
         answer.standalone_question = standalone
@@ -231,6 +241,25 @@ class Assistant:
         composers = [self.llm, self.composer] if use_llm and self.llm is not None else [self.composer]
         verify = partial(verify_citations, unit_text=self._unit_text(corpus))
         return FallbackComposer(composers, verify, self.checkpoint).compose(q, sources)
+
+    def _file_part(self, answer: Answer, question: str, session_id: str, owner: str | None) -> None:
+        """Passages of the conversation's case files retrieved for the question, quoted and verified apart from the
+        law; the answer opens with them when the law gave no answer."""
+        try:
+            sources = self.case_files.search(session_id, owner, question)
+        except Exception:  # noqa: BLE001 - the law's answer stands without the file
+            log.exception("searching the case files of a conversation failed")
+            return
+        if not sources:
+            return
+        kept, removed = verify_file_citations(
+            file_citations(question, sources), sources,
+            lambda fid, n: self.case_files.passage_text(session_id, owner, fid, n))
+        answer.file_sources, answer.file_citations = sources, kept
+        answer.removed_citations += removed
+        part = file_text(kept)
+        if part:
+            answer.text = f"{part}\n\n{answer.text}" if answer.abstained else f"{answer.text}\n\n{part}"
 
     def _related_cases(self, question: str) -> list:
         """Judgments cited as supporting material, kept apart from the law; never a reason for an answer to fail."""

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from api.app import create_app
 from api.services import Services
+from assistant.case_file.service import CaseFiles, CaseFilesConfig
 from assistant.cases import CaseLaw, related_cases_hook
 from assistant.confidence import ConfidenceFile
 from assistant.conversation import ConversationStore
@@ -44,6 +45,7 @@ class Runtime:
         self._llm: LLMComposer | None = None
         self._case_law: CaseLaw | None = None
         self._confidence: ConfidenceFile | None = None
+        self._case_files: CaseFiles | None = None
 
     # -- storage and models ---------------------------------------------------------------------------------------
     @property
@@ -106,6 +108,24 @@ class Runtime:
                        statute_index=lambda: self.indexes.get(law),
                        max_facts_chars=s.cases_max_facts_chars)
 
+    def case_files(self) -> CaseFiles:
+        """Case files uploaded into conversations: split, segmented, embedded (when the model is built), read, and
+        searched privately per conversation."""
+        s = self.settings
+
+        def segment(texts: list[str]) -> list[list[str]]:
+            from indexing.segment import Segmenter
+
+            return Segmenter().segment_many(texts, workers=2)  # a fresh cache: no file's words kept in memory
+
+        def embedder():
+            return self.embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
+
+        config = CaseFilesConfig(max_files_per_session=s.case_files_per_session, mask_parties=s.case_file_mask_parties,
+                                 similar_k=s.case_file_similar)
+        return self._once("_case_files", lambda: CaseFiles(self.store, segment=segment, embedder=embedder,
+                                                           case_law=self.case_law, config=config))
+
     def assistant(self, *, index_for: Callable[[str], CorpusIndex] | None = None, conversations=_KEEP,
                   config: AssistantConfig | None = None, checkpoint: Callable[[], None] | None = None) -> Assistant:
         """The assistant over this runtime's store and indexes, with conversations kept in the same database (pass
@@ -116,7 +136,8 @@ class Runtime:
         return Assistant(self.store, index_for or self.indexes.get, conversations, llm=self.llm(), config=config,
                          related_cases=related_cases_hook(self.case_law, s.cases_in_answers),
                          confidence=self._once("_confidence", lambda: ConfidenceFile(s.home))
-                         if s.learned_confidence else None, checkpoint=checkpoint)
+                         if s.learned_confidence else None, checkpoint=checkpoint,
+                         case_files=self.case_files() if conversations is not None else None)
 
     # -- the service and the harness ------------------------------------------------------------------------------
     def services(self) -> Services:

@@ -13,6 +13,7 @@ ROUTERS = [
     "units",
     "jobs",
     "sessions",
+    "files",
     "feedback",
     "keys",
     "audit",

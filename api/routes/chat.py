@@ -211,7 +211,8 @@ async def _events(request: Request, svc: Services, job, cancel: threading.Event)
             if await request.is_disconnected():
                 return
             yield sse.event("delta", {"text": piece})
-        yield sse.event("citations", {"citations": [c.model_dump(mode="json") for c in answer.citations]})
+        yield sse.event("citations", {"citations": [c.model_dump(mode="json") for c in answer.citations],
+                                      "file_citations": [c.model_dump(mode="json") for c in answer.file_citations]})
         yield sse.event("done", {"answer": answer.model_dump(mode="json")})
     finally:
         if not task.done():

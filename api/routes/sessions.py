@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.accounts import iso
 from api.auth import CurrentUser, ServicesDep
 from api.errors import ApiError
-from api.bodies import SessionList, SessionView, errors
+from api.bodies import SessionCreate, SessionCreated, SessionList, SessionView, errors
 from assistant.conversation import ConversationRow
 from assistant.errors import ConversationNotFound
 
@@ -30,6 +30,16 @@ def list_sessions(principal: CurrentUser, svc: ServicesDep,
     rows = svc.conversations.list(owner=principal.username, limit=limit)
     return {"sessions": [{"id": r.id, "title": r.title, "corpus": r.corpus, "created_at": iso(r.created_at),
                           "updated_at": iso(r.updated_at), "turns": r.turns} for r in rows]}
+
+
+@router.post("/sessions", status_code=201, response_model=SessionCreated, responses=errors(401, 404, 422, 429),
+             summary="Start an empty conversation (to attach a case file before the first question)")
+def create_session(body: SessionCreate, principal: CurrentUser, svc: ServicesDep) -> dict:
+    corpus = body.corpus or svc.config.default_corpus
+    if not svc.corpus_exists(corpus):
+        raise ApiError(404, "unknown_corpus", f"corpus: no corpus {corpus!r}")
+    cid = svc.conversations.create(corpus, principal.username, title=body.title)
+    return {"id": cid, "title": body.title, "corpus": corpus}
 
 
 @router.get("/sessions/{session_id}", response_model=SessionView, responses=errors(401, 404, 429),

@@ -4,7 +4,8 @@ thousand deep costs the child, never the caller: it gets a ``LoadError`` with a 
 
 The child is a fresh interpreter (``python -m corpus.loaders.isolated``), not a fork of the caller, so its memory limit
 does not depend on what the caller has loaded. It reads one request as JSON on stdin and answers with JSON on stdout:
-``{"documents": [...]}`` or ``{"error": "..."}``. Documents cross the boundary as plain JSON, never as pickles.
+``{"documents": [...]}`` (or, for a case file, ``{"pages": [...]}``) or ``{"error": "..."}``. Documents cross the
+boundary as plain JSON, never as pickles.
 """
 
 from __future__ import annotations
@@ -66,26 +67,43 @@ def load_path_isolated(path: Path, *, max_bytes: int, limits: ParseLimits = Pars
     path = Path(path)
     request = {"path": str(path), "max_bytes": max_bytes, "max_unzipped_bytes": limits.max_unzipped_mb * 2**20,
                "memory_mb": limits.memory_mb, "cpu_s": int(limits.timeout_s) + 1}
+    done = _run_child(path, request, limits)
+    return [document_from_dict(d) for d in _answer(path, done, limits)["documents"]]
+
+
+def load_pages_isolated(path: Path, *, max_bytes: int, max_pages: int,
+                        limits: ParseLimits = ParseLimits()) -> list[str]:
+    """``corpus.loaders.pages.pages_from_path`` (a case file's pages) in a child process under ``limits``."""
+    path = Path(path)
+    request = {"mode": "pages", "path": str(path), "max_bytes": max_bytes, "max_pages": max_pages,
+               "max_unzipped_bytes": limits.max_unzipped_mb * 2**20, "memory_mb": limits.memory_mb,
+               "cpu_s": int(limits.timeout_s) + 1}
+    pages = _answer(path, _run_child(path, request, limits), limits).get("pages")
+    if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
+        raise LoadError(path, "the parser stopped without an answer; the file was refused")
+    return pages
+
+
+def _run_child(path: Path, request: dict, limits: ParseLimits) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
            "PYTHONDONTWRITEBYTECODE": "1"}
     try:
-        done = subprocess.run([sys.executable, "-m", "corpus.loaders.isolated"], input=json.dumps(request).encode(),
+        return subprocess.run([sys.executable, "-m", "corpus.loaders.isolated"], input=json.dumps(request).encode(),
                               capture_output=True, timeout=limits.timeout_s, cwd=_ROOT, env=env)
     except subprocess.TimeoutExpired:  # run() has killed the child
         raise LoadError(path, f"parsing took longer than the limit of {limits.timeout_s:g} s; the file was "
                               "refused (a crafted or damaged file?)") from None
-    return _answer(path, done, limits)
 
 
-def _answer(path: Path, done: subprocess.CompletedProcess, limits: ParseLimits) -> list[LegalDocument]:
+def _answer(path: Path, done: subprocess.CompletedProcess, limits: ParseLimits) -> dict:
     try:
         answer = json.loads(done.stdout) if done.returncode == 0 else None
     except ValueError:
         answer = None
     if isinstance(answer, dict) and "error" in answer:
         raise LoadError(path, answer["error"])
-    if isinstance(answer, dict) and "documents" in answer:
-        return [document_from_dict(d) for d in answer["documents"]]
+    if isinstance(answer, dict) and ("documents" in answer or "pages" in answer):
+        return answer
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         raise LoadError(path, f"parsing took longer than the limit of {limits.timeout_s:g} s")
     if b"MemoryError" in done.stderr:
@@ -107,9 +125,13 @@ def _limit_self(memory_mb: int, cpu_s: int) -> None:
 
 def _parse(request: dict) -> dict:
     from corpus.loaders.core import load_path
+    from corpus.loaders.pages import pages_from_path
 
     path = Path(request["path"])
     try:
+        if request.get("mode") == "pages":
+            return {"pages": pages_from_path(path, max_bytes=request["max_bytes"], max_pages=request["max_pages"],
+                                             max_unzipped_bytes=request["max_unzipped_bytes"])}
         docs = load_path(path, max_bytes=request["max_bytes"], max_unzipped_bytes=request["max_unzipped_bytes"])
     except LoadError as exc:
         return {"error": exc.reason}

@@ -111,7 +111,7 @@ def test_the_embedded_database_of_an_older_version_is_upgraded_on_open(tmp_path)
     engine = make_engine(url)
     with engine.begin() as conn:
         command.upgrade(_config(conn), "0001_baseline")
-    assert pending(engine) == ["0002_job_leases_rate_limits"]
+    assert pending(engine) == ["0002_job_leases_rate_limits", "0003_case_files"]
     assert current(Store(url).engine) == head()
 
 

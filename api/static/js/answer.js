@@ -5,6 +5,7 @@ import {state} from "./state.js";
 import {openArticle} from "./viewer.js";
 import {openCase, outcomeName} from "./cases.js";
 import {feedbackBox} from "./feedback.js";
+import {fileChipsFor} from "./files.js";
 
 function citationLabel(c) {
   const parts = [];
@@ -24,7 +25,7 @@ export function chipsFor(citations) {
           title: citationLabel(c)})},
       citationLabel(c)),
       // only a provision not in force on the date asked carries a note, right next to its citation
-      c.validity_note ? h("span", {class: "validity-note", role: "note"}, `⚠ ${c.validity_note}`) : null)))));
+      c.validity_note ? h("span", {class: "validity-note", role: "note"}, `⚠ ${c.validity_note}`) : null))));
 }
 
 const FORM_LABEL = {true_false: "Đáp án", multiple_choice: "Phương án đúng", short_answer: "Trả lời ngắn"};
@@ -73,6 +74,8 @@ export function renderAnswer(bubble, answer) {
     const sure = confidenceLine(answer.confidence);
     if (sure) bubble.append(sure);
   }
+  const fileChips = fileChipsFor(answer.file_citations, answer.session_id || state.sessionId);
+  if (fileChips) bubble.append(fileChips);
   if (answer.warnings && answer.warnings.length) {
     bubble.append(h("div", {class: "warnings", role: "note"}, h("p", {class: "label"}, h("span", {"aria-hidden": "true"}, "⚠ "), "Lưu ý hiệu lực:"),
       h("ul", null, answer.warnings.map((w) => h("li", null, w)))));

@@ -6,12 +6,14 @@ import {sseEvents} from "./sse.js";
 import {state} from "./state.js";
 import {loadSessions, renderSessions} from "./sessions.js";
 import {chipsFor, directLine, renderAnswer} from "./answer.js";
+import {loadFiles} from "./files.js";
 
 export async function openConversation(id) {
   state.sessionId = id;
   renderSessions();
   if (state.shownSession === id) return;
   state.shownSession = id;
+  loadFiles();
   const box = clear($("#messages"));
   $("#chat-intro").hidden = Boolean(id);
   if (!id) {

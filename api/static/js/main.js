@@ -7,6 +7,7 @@ import {state} from "./state.js";
 import {onLogin, onLogout, resume, sessionExpired} from "./auth.js";
 import {route, setSidebar} from "./router.js";
 import {onAsk} from "./chat.js";
+import {attachFile} from "./files.js";
 import {FILTER_FIELDS, paramsFromForm, searchHash} from "./search.js";
 import {onCases} from "./cases.js";
 import {onUpload, refreshJobs} from "./admin.js";
@@ -30,6 +31,11 @@ function boot() {
     $("#question").focus();
   });
   $("#chat-form").addEventListener("submit", onAsk);
+  $("#case-file-input").addEventListener("change", (event) => {
+    const file = event.target.files[0];
+    event.target.value = "";
+    if (file) attachFile(file);
+  });
   $("#question").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
