@@ -21,6 +21,7 @@ On a cluster, every node needs ThuKy installed as on the driver and the model di
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -103,6 +104,8 @@ class RayExecutor:
         except ImportError as exc:
             raise RayUnavailable(f"Ray is not installed ({exc}): pip install 'thuky[scale]'") from exc
         if not ray.is_initialized():
+            if self.address not in (LOCAL, "auto"):
+                self._check_reachable()
             try:
                 if self.address == LOCAL:
                     ray.init(num_cpus=self.num_cpus, include_dashboard=False, log_to_driver=False)
@@ -116,6 +119,17 @@ class RayExecutor:
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
         return ray
+
+    def _check_reachable(self, timeout_s: float = 10.0) -> None:
+        """Refuse at once a cluster address nothing answers on (``ray.init`` would wait for it for minutes)."""
+        host, _, port = self.address.removeprefix("ray://").rpartition(":")
+        if not host or not port.isdigit():
+            raise RayUnavailable(f"{self.address!r} is not a Ray address: give 'local', 'auto', host:port or "
+                                 "ray://host:port")
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+        except OSError as exc:
+            raise RayUnavailable(f"nothing answers at the Ray address {self.address!r}: {exc}") from exc
 
     def workers(self) -> int:
         """How many embedding actors: ``embed_workers`` or one per ``embed_threads`` of the cluster's CPUs."""

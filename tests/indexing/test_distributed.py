@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -150,6 +151,20 @@ def test_an_aborted_build_keeps_what_came_back_and_the_rerun_sends_only_the_rest
     assert_same_index(local, report)
 
 
+def test_a_cluster_address_that_does_not_answer_is_refused_at_once():
+    pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[scale]')")
+    from indexing.distributed import RayUnavailable
+
+    with socket.socket() as s:  # a port that was free a moment ago: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for address in (f"127.0.0.1:{port}", f"ray://127.0.0.1:{port}"):
+        with pytest.raises(RayUnavailable, match="nothing answers"):
+            RayExecutor(address).workers()
+    with pytest.raises(RayUnavailable, match="not a Ray address"):
+        RayExecutor("head-node").workers()
+
+
 # -- on a local Ray ------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def local_ray():
@@ -255,3 +270,9 @@ def test_the_cli_builds_on_a_local_ray(tmp_path):
     assert "4 texts segmented" in built.stdout
     found = _cli(home, "search", "khoảng cách tổ ong", "--json")
     assert json.loads(found.stdout)["hits"][0]["article"] == "2"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    refused = _cli(home, "index", "build", "--corpus", "statutes", "--lexical-only", "--ray", f"127.0.0.1:{port}")
+    assert refused.returncode == 1 and "nothing answers at the Ray address" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
