@@ -151,13 +151,18 @@ def test_an_aborted_build_keeps_what_came_back_and_the_rerun_sends_only_the_rest
     assert_same_index(local, report)
 
 
+def free_port() -> int:
+    """A port that was free a moment ago: nothing listens there."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def test_a_cluster_address_that_does_not_answer_is_refused_at_once():
     pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[scale]')")
     from indexing.distributed import RayUnavailable
 
-    with socket.socket() as s:  # a port that was free a moment ago: nothing listens there
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     for address in (f"127.0.0.1:{port}", f"ray://127.0.0.1:{port}"):
         with pytest.raises(RayUnavailable, match="nothing answers"):
             RayExecutor(address).workers()
@@ -265,14 +270,12 @@ def test_the_cli_builds_on_a_local_ray(tmp_path):
     src.write_text(STATUTE, encoding="utf-8")
     home = tmp_path / "home"
     assert _cli(home, "ingest", "--corpus", "statutes", str(src)).returncode == 0
+    port = free_port()
+    refused = _cli(home, "index", "build", "--corpus", "statutes", "--lexical-only", "--ray", f"127.0.0.1:{port}")
+    assert refused.returncode == 1 and "nothing answers at the Ray address" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and not (home / "indexes" / "statutes" / "CURRENT").exists()
     built = _cli(home, "index", "build", "--corpus", "statutes", "--lexical-only", "--ray", "local")
     assert built.returncode == 0, built.stderr
     assert "4 texts segmented" in built.stdout
     found = _cli(home, "search", "khoảng cách tổ ong", "--json")
     assert json.loads(found.stdout)["hits"][0]["article"] == "2"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    refused = _cli(home, "index", "build", "--corpus", "statutes", "--lexical-only", "--ray", f"127.0.0.1:{port}")
-    assert refused.returncode == 1 and "nothing answers at the Ray address" in refused.stderr
-    assert len(refused.stderr.strip().splitlines()) == 1
