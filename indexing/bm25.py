@@ -87,14 +87,18 @@ class BM25Index:
         return {"k1": self.k1, "b": self.b, "method": self.method, "title_weight": self.title_weight,
                 "doc_title_weight": self.doc_title_weight, "recover": self.recover}
 
+    def segment_texts(self, records: Sequence[ArticleRecord]) -> list[str]:
+        """The texts ``document_tokens`` segments: every title, every body, then the document titles it weighs."""
+        doc_titles = sorted({r.doc_title for r in records}) if self.doc_title_weight else []
+        return [r.title for r in records] + [r.text for r in records] + doc_titles
+
     def document_tokens(self, records: Sequence[ArticleRecord]) -> list[list[str]]:
         """The token list indexed for each record."""
-        texts = [r.title for r in records] + [r.text for r in records]
-        doc_titles = sorted({r.doc_title for r in records}) if self.doc_title_weight else []
-        seg = self.segmenter.segment_many(texts + doc_titles, workers=self.workers)
+        texts = self.segment_texts(records)
+        seg = self.segmenter.segment_many(texts, workers=self.workers)
         n = len(records)
         title_toks, body_toks = seg[:n], seg[n:2 * n]
-        dt_toks = dict(zip(doc_titles, seg[2 * n:]))
+        dt_toks = dict(zip(texts[2 * n:], seg[2 * n:]))
         out = []
         for r, t, body in zip(records, title_toks, body_toks):
             toks = t * self.title_weight + body

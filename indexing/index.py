@@ -112,12 +112,16 @@ def build_lock(root: Path) -> Iterator[None]:
 
 
 class IndexBuilder:
-    """Builds the index of a corpus from the store. Cheap to construct; the embedder loads on first use."""
+    """Builds the index of a corpus from the store. Cheap to construct; the embedder loads on first use.
 
-    def __init__(self, home: Path, config: IndexConfig, embedder=None):
+    ``executor`` (e.g. ``indexing.distributed.RayExecutor``) segments and embeds elsewhere what the caches lack,
+    before the build reads everything from them; without one, this process does the work (the default)."""
+
+    def __init__(self, home: Path, config: IndexConfig, embedder=None, executor=None):
         self.home = Path(home)
         self.config = config
         self.embedder = embedder
+        self.executor = executor
 
     def build(self, store, corpus: str, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
         """Build the corpus's index into a new folder and switch ``CURRENT`` to it, under the corpus's build lock."""
@@ -145,9 +149,14 @@ class IndexBuilder:
             bm25 = BM25Index(k1=self.config.bm25_k1, b=self.config.bm25_b, title_weight=self.config.title_weight,
                              segmenter=segmenter)
             progress("segment", 0, len(records))
+            segmented = 0
+            if self.executor is not None:
+                texts = bm25.segment_texts(records)
+                segmented = self.executor.fill_segments(segmenter, texts,
+                                                        lambda done, total: progress("segment", done, total))
             bm25.build(records)
             bm25.save(tmp / "bm25")
-            segmented = segmenter.misses
+            segmented += segmenter.misses
             progress("segment", len(records), len(records))
             seconds["segment+bm25"] = time.perf_counter() - t
             # dense side
@@ -167,7 +176,11 @@ class IndexBuilder:
                     progress("embed", done, len(pieces))
 
                 progress("embed", 0, len(pieces))
-                vectors, embedded = cache.embed([p.text for p in pieces], emb.embed_passages, on_progress=tick)
+                texts = [p.text for p in pieces]
+                if self.executor is not None:
+                    embedded = self.executor.fill_vectors(cache, texts, emb, on_progress=tick)
+                vectors, embedded_here = cache.embed(texts, emb.embed_passages, on_progress=tick)
+                embedded += embedded_here
                 cache.close()
                 progress("embed", len(pieces), len(pieces))
                 dense = DenseIndex(vectors, [p.key for p in pieces])

@@ -69,7 +69,17 @@ class Segmenter:
     def __len__(self) -> int:
         return len(self._cache)
 
-    def _store(self, items: Iterable[tuple[str, list[str]]]) -> None:
+    def missing(self, texts: Sequence[str]) -> dict[str, str]:
+        """The texts not in the cache, by cache key (each once, in first-seen order): what a build must segment."""
+        out: dict[str, str] = {}
+        for t in texts:
+            k = text_key(t)
+            if k not in self._cache and k not in out:
+                out[k] = t
+        return out
+
+    def add(self, items: Iterable[tuple[str, list[str]]]) -> None:
+        """Store results segmented elsewhere (``(cache key, tokens)``), in memory and in the cache file."""
         items = list(items)
         for k, toks in items:
             self._cache[k] = toks
@@ -88,7 +98,7 @@ class Segmenter:
             return list(toks)
         self.misses += 1
         toks = tokenize(text)
-        self._store([(k, toks)])
+        self.add([(k, toks)])
         return list(toks)
 
     __call__ = segment
@@ -97,10 +107,7 @@ class Segmenter:
         """Tokens of many texts, in order. Texts not in the cache are segmented once each (duplicates included), on
         ``workers`` processes when there are at least ``parallel_threshold`` of them."""
         keys = [text_key(t) for t in texts]
-        todo: dict[str, str] = {}
-        for k, t in zip(keys, texts):
-            if k not in self._cache and k not in todo:
-                todo[k] = t
+        todo = self.missing(texts)
         self.hits += len(texts) - len(todo)
         self.misses += len(todo)
         if todo:
@@ -112,5 +119,5 @@ class Segmenter:
                     results = [toks for batch in pool.map(_tokenize_batch, chunks) for toks in batch]
             else:
                 results = _tokenize_batch(todo_texts)
-            self._store(zip(todo_keys, results))
+            self.add(zip(todo_keys, results))
         return [list(self._cache[k]) for k in keys]

@@ -20,11 +20,16 @@ index_app = typer.Typer(help="Chỉ mục tìm kiếm (search index): build the 
 def build(
     corpus: Annotated[str | None, typer.Option("--corpus", "-c", help="Corpus name")] = None,
     lexical_only: Annotated[bool, typer.Option("--lexical-only", help="BM25 only, no embeddings")] = False,
+    ray: Annotated[str | None, typer.Option(
+        "--ray", metavar="ADDRESS",
+        help="Segment and embed as Ray Data batches: 'local' (a Ray on this machine), 'auto' (the cluster this "
+             "machine is in) or a cluster address such as host:6379 or ray://host:10001")] = None,
 ) -> None:
     """Build (or incrementally update) the index of a corpus and switch to it atomically."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from corpus.store import StoreError, check_corpus_name
+    from indexing.distributed import RayUnavailable
     from indexing.index import IndexBuilder, IndexUnavailable
     from thuky import runtime
 
@@ -55,10 +60,14 @@ def build(
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
+        executor = runtime.current().index_executor(ray)
         try:
-            report = IndexBuilder(s.home, config, emb).build(runtime.current().store, name, on_progress)
-        except IndexUnavailable as exc:
+            report = IndexBuilder(s.home, config, emb, executor).build(runtime.current().store, name, on_progress)
+        except (IndexUnavailable, RayUnavailable) as exc:
             fail(str(exc))
+        finally:
+            if executor is not None:
+                executor.close()
     runtime.current().indexes.forget(name)
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     console.print(f"index of '{name}': {report.articles} articles, {report.pieces} dense pieces "

@@ -27,6 +27,7 @@ from assistant.llm import LLMComposer
 from assistant.pipeline import Assistant, AssistantConfig
 from corpus.store import Store
 from eval.system import ASSISTANT_PREFIX, ConfigError, System, assistant_config, check_keys, describe_settings
+from indexing.distributed import RayExecutor
 from indexing.embedder import Embedder
 from indexing.index import CorpusIndex, IndexConfig
 from indexing.registry import IndexRegistry
@@ -79,6 +80,11 @@ class Runtime:
         s = self.settings
         return IndexConfig(model_dir=str(s.model_dir) if s.dense else None, dense_max_seq=s.dense_max_seq,
                            dense_int8=s.dense_int8, max_pieces=s.dense_max_pieces)
+
+    def index_executor(self, ray_address: str | None = None) -> RayExecutor | None:
+        """What segments and embeds an index build besides this process: Ray at ``ray_address`` (``"local"``: a Ray
+        started on this machine), or None for the single-process default."""
+        return RayExecutor(ray_address) if ray_address else None
 
     @property
     def indexes(self) -> IndexRegistry:
