@@ -25,7 +25,7 @@ def build(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from corpus.store import StoreError, check_corpus_name
-    from indexing.index import IndexBuilder, IndexUnavailable
+    from indexing.index import IndexUnavailable
     from thuky import runtime
 
     s = get_settings()
@@ -56,7 +56,7 @@ def build(
             progress.update(tasks[stage], completed=done, total=total)
 
         try:
-            report = IndexBuilder(s.home, config, emb).build(runtime.current().store, name, on_progress)
+            report = runtime.current().index_builder(config, emb).build(runtime.current().store, name, on_progress)
         except IndexUnavailable as exc:
             fail(str(exc))
     runtime.current().indexes.forget(name)

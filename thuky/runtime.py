@@ -27,7 +27,7 @@ from assistant.pipeline import Assistant, AssistantConfig
 from corpus.store import Store
 from eval.system import ASSISTANT_PREFIX, ConfigError, System, assistant_config, check_keys, describe_settings
 from indexing.embedder import Embedder
-from indexing.index import CorpusIndex, IndexConfig
+from indexing.index import CorpusIndex, EmbeddedBackend, IndexConfig
 from indexing.registry import IndexRegistry
 from thuky.settings import Settings, get_settings
 
@@ -78,12 +78,25 @@ class Runtime:
         return IndexConfig(model_dir=str(s.model_dir) if s.dense else None, dense_max_seq=s.dense_max_seq,
                            dense_int8=s.dense_int8, max_pieces=s.dense_max_pieces)
 
+    def index_backend(self):
+        """Where the indexes live (``THUKY_SEARCH_BACKEND``): folders under home, or Milvus collections."""
+        s = self.settings
+        if s.search_backend == "milvus":
+            from indexing.milvus import MilvusBackend
+
+            return MilvusBackend(s.milvus_address, s.home, s.milvus_token)
+        return EmbeddedBackend(s.home)
+
+    def index_builder(self, config: IndexConfig | None = None, embedder=None):
+        """The builder of the configured backend (``IndexBuilder`` or ``MilvusIndexBuilder``)."""
+        return self.index_backend().builder(config or self.index_config(), embedder)
+
     @property
     def indexes(self) -> IndexRegistry:
         s = self.settings
         return self._once("_indexes", lambda: IndexRegistry(s.home, self.store, self.embedder,
                                                             str(s.model_dir) if s.dense else None,
-                                                            ranker=s.learned_ranker))
+                                                            ranker=s.learned_ranker, backend=self.index_backend()))
 
     def corpus_index(self, corpus: str) -> CorpusIndex:
         """The live index of a corpus (raises ``indexing.index.IndexUnavailable`` with a rebuild hint)."""
