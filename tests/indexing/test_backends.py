@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 
-from corpus.law import DocumentType
 from indexing.index import EmbeddedBackend, IndexConfig, IndexUnavailable, QueryError
 from indexing.registry import IndexRegistry
 from indexing.types import Filters
