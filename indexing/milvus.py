@@ -8,7 +8,11 @@ One collection per corpus (``thuky_<corpus>``), one row per article:
   effective and expiry dates as ``yyyymmdd`` integers, year, the article's title, body and Phần/Chương path);
 - ``lex``: the article's underthesea tokens (title ``title_weight`` times, then body — exactly the embedded BM25's
   tokens) joined by spaces, each token's non-word characters turned into ``_`` so that Milvus's ``standard`` tokenizer
-  keeps it whole ("tự_thú", "100_2015_qh13"); Milvus's built-in BM25 function makes the sparse vector from it;
+  keeps it whole ("tự_thú", "100_2015_qh13"); Milvus's built-in BM25 function makes the sparse vector from it.
+  milvus-lite 3.2.2 scores BM25 with k1 = 1.5 and b = 0.75 whatever the index asks (measured; a server honours the
+  index's ``bm25_k1``/``bm25_b``, which are set to the same values), and ThuKy's tuned k1 is 0.8. Writing every token
+  ``r`` times scales term frequencies, document lengths and their average alike, which is BM25 with k1 / r: each token
+  is written ``round(1.5 / k1)`` times (twice: k1 0.75), the query's once;
 - ``dense``: the e5 vector of the article's piece (``indexing/pieces.py``), from the same vector cache as the
   embedded index, searched exactly (``FLAT``, inner product) on milvus-lite and by Milvus's ``AUTOINDEX`` on a server;
 - ``content_hash``: what the row was built from, so a rebuild upserts only the articles that changed and deletes the
@@ -28,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import threading
 import time
@@ -45,8 +50,9 @@ from indexing.segment import Segmenter
 from indexing.types import ArticleRecord, Filters, Hit, Key, snippet
 from indexing.vector_cache import VectorCache
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MANIFESTS = "thuky_manifests"
+MILVUS_BM25_K1, MILVUS_BM25_B = 1.5, 0.75  # what milvus-lite 3.2.2 scores with, whatever the index asks
 MAX_TEXT = 1_048_576  # bytes of a VARCHAR field (the longest statute article is ~155 kB)
 BATCH = 256
 NO_DATE, NEVER = 0, 99_991_231  # unknown effective date (in force since always), unknown expiry (never)
@@ -72,6 +78,8 @@ def client(uri: str, token: str | None = None):
 
             if is_lite(uri):
                 Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                # milvus-lite has no MVCC timestamps; every query iterator would warn that it uses the client's
+                logging.getLogger("pymilvus.client.iterator.query_iterator").setLevel(logging.ERROR)
                 uri = str(Path(uri).expanduser())
             try:
                 c = MilvusClient(uri=uri, token=token or "")
@@ -89,14 +97,20 @@ def collection_name(corpus: str) -> str:
     return f"thuky_{safe}"[:255]
 
 
-def lex_text(tokens: Iterable[str]) -> str:
-    """Tokens as the text Milvus's ``standard`` tokenizer splits back into the same tokens."""
+def lex_text(tokens: Iterable[str], repeat: int = 1) -> str:
+    """Tokens as the text Milvus's ``standard`` tokenizer splits back into the same tokens, each ``repeat`` times."""
     out = []
     for tok in tokens:
         t = _NON_WORD.sub("_", tok)
         if t.strip("_"):
-            out.append(t)
+            out.extend([t] * repeat)
     return " ".join(out)
+
+
+def token_repeat(k1: float) -> int:
+    """How many times each indexed token is written so that Milvus's BM25 (k1 1.5) scores as BM25 with k1 close to
+    ``k1``: the effective k1 is 1.5 / the repeat."""
+    return max(1, round(MILVUS_BM25_K1 / k1))
 
 
 def _date_int(d: dt.date | None, default: int) -> int:
@@ -156,7 +170,7 @@ class Collection:
     def exists(self) -> bool:
         return self.client.has_collection(self.name)
 
-    def create(self, dim: int, config: IndexConfig) -> None:
+    def create(self, dim: int) -> None:
         from pymilvus import DataType, Function, FunctionType, MilvusClient
 
         s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -178,7 +192,7 @@ class Collection:
                                 output_field_names=["sparse"]))
         ip = self.client.prepare_index_params()
         ip.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                     params={"bm25_k1": config.bm25_k1, "bm25_b": config.bm25_b})
+                     params={"bm25_k1": MILVUS_BM25_K1, "bm25_b": MILVUS_BM25_B})
         ip.add_index(field_name="dense", index_type="FLAT" if is_lite(self.uri) else "AUTOINDEX", metric_type="IP")
         if not is_lite(self.uri):  # scalar indexes for the filters (milvus-lite scans)
             for f in ("doc_id", "doc_type", "status"):
@@ -290,8 +304,9 @@ class Manifests:
 # --- building ----------------------------------------------------------------------------------------------------
 def _schema(config: IndexConfig, dim: int) -> dict:
     """What the collection's layout depends on: a change drops and recreates it."""
-    return {"version": SCHEMA_VERSION, "dim": dim, "bm25_k1": config.bm25_k1, "bm25_b": config.bm25_b,
-            "title_weight": config.title_weight}
+    repeat = token_repeat(config.bm25_k1)
+    return {"version": SCHEMA_VERSION, "dim": dim, "bm25_k1": MILVUS_BM25_K1 / repeat, "bm25_b": MILVUS_BM25_B,
+            "token_repeat": repeat, "title_weight": config.title_weight}
 
 
 class MilvusIndexBuilder:
@@ -318,6 +333,8 @@ class MilvusIndexBuilder:
         if not records:
             raise IndexUnavailable(f"corpus {corpus!r} has no articles: ingest documents first (`thuky ingest --corpus "
                                    f"{corpus} PATH`)")
+        if cfg.bm25_b != MILVUS_BM25_B:
+            raise IndexUnavailable(f"Milvus scores BM25 with b = {MILVUS_BM25_B}; this index asks for {cfg.bm25_b}")
         if cfg.model_dir and cfg.max_pieces != 1:
             raise IndexUnavailable("the Milvus backend embeds one piece per article: set THUKY_DENSE_MAX_PIECES=1")
         root = corpus_root(self.home, corpus)
@@ -341,7 +358,7 @@ class MilvusIndexBuilder:
         schema = _schema(cfg, dim)
         if old is None or old.get("schema") != schema or not coll.exists():
             coll.drop()
-            coll.create(dim, cfg)
+            coll.create(dim)
         rows, seen = [], set()
         for i, (r, toks) in enumerate(zip(records, tokens)):
             pk = row_key(r.key)
@@ -351,7 +368,8 @@ class MilvusIndexBuilder:
             row = {"pk": pk, "ord": i, "doc_id": r.doc_id, "article_no": r.article_no, "doc_title": r.doc_title,
                    "doc_type": r.doc_type or "", "status": r.status or "", "title": r.title, "body": r.text,
                    "path": list(r.path), "effective": _date_int(r.effective_date, NO_DATE),
-                   "expiry": _date_int(r.expiry_date, NEVER), "year": _year(r), "lex": lex_text(toks)}
+                   "expiry": _date_int(r.expiry_date, NEVER), "year": _year(r),
+                   "lex": lex_text(toks, schema["token_repeat"])}
             piece = piece_of.get(r.key) or (r.full_text if cfg.model_dir else "")
             h = hashlib.sha1(json.dumps([row, piece, fingerprint, variant], ensure_ascii=False,
                                         sort_keys=True).encode()).hexdigest()

@@ -16,7 +16,7 @@ from tests.indexing.test_index import BLHS, VIEN_CHUC, HashEmbedder, doc
 pytest.importorskip("pymilvus")
 
 from indexing.milvus import (Collection, Manifests, MilvusBackend, collection_name, filter_expr,  # noqa: E402
-                             lex_text)
+                             lex_text, token_repeat)
 
 
 def test_filter_expressions_quote_values_and_cover_every_field():
@@ -31,6 +31,38 @@ def test_filter_expressions_quote_values_and_cover_every_field():
 
 def test_tokens_reach_milvus_whole():
     assert lex_text(["tự_thú", "100/2015/qh13", "1.", "?", "a"]) == "tự_thú 100_2015_qh13 1_ a"
+    assert lex_text(["tự_thú", "a"], repeat=2) == "tự_thú tự_thú a a"
+
+
+def test_bm25_k1_is_reached_by_repeating_tokens():
+    assert token_repeat(0.8) == 2 and token_repeat(1.5) == 1 and token_repeat(0.5) == 3 and token_repeat(9) == 1
+
+
+def test_milvus_bm25_is_bm25s_with_the_effective_k1(tmp_path):
+    """Milvus's BM25 over tokens written twice ranks and scores (up to one factor) as bm25s with k1 = 0.75."""
+    import bm25s
+    import numpy as np
+
+    from indexing.milvus import MILVUS_BM25_K1
+
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(40)] + ["tự_thú", "a"]
+    docs = [[vocab[j] for j in rng.integers(0, rng.integers(1, len(vocab)) + 1, rng.integers(3, 40))]
+            for _ in range(200)]
+    coll = Collection(str(tmp_path / "m.db"), "bm25")
+    coll.create(2)
+    coll.upsert([{"pk": str(i), "content_hash": "", "ord": i, "doc_id": "d", "article_no": str(i), "doc_type": "",
+                  "status": "", "doc_title": "", "title": "", "body": "", "path": [], "effective": 0, "expiry": 0,
+                  "year": 0, "lex": lex_text(d, 2), "dense": [1.0, 0.0]} for i, d in enumerate(docs)])
+    ref = bm25s.BM25(k1=MILVUS_BM25_K1 / 2, b=0.75, method="lucene")
+    ref.index(docs, show_progress=False)
+    for q in (["tự_thú"], ["w3", "a"], ["w1", "w7", "w30"]):
+        got = dict(coll.search_lexical(lex_text(q), 200))
+        want = ref.get_scores(q)
+        keys = [k for k in got]
+        ratio = np.array([got[k] / want[int(k[1])] for k in keys])
+        assert len(got) == int((want > 0).sum())
+        assert ratio.max() / ratio.min() < 1.0001, q
 
 
 def test_collection_names_are_safe_and_distinct():
