@@ -89,6 +89,20 @@ def client(uri: str, token: str | None = None):
         return c
 
 
+_loaded: set[tuple[str, str]] = set()
+
+
+def loaded(c, uri: str, name: str):
+    """The client, with the collection loaded for searching (a reopened milvus-lite file starts with every collection
+    released); checked once per process."""
+    if (uri, name) not in _loaded:
+        state = str(c.get_load_state(name).get("state", ""))
+        if not state.endswith("Loaded"):
+            c.load_collection(name)
+        _loaded.add((uri, name))
+    return c
+
+
 def collection_name(corpus: str) -> str:
     """``thuky_<corpus>`` with characters Milvus refuses replaced, plus a short hash when anything was replaced."""
     safe = re.sub(r"[^0-9A-Za-z_]", "_", corpus)
@@ -167,6 +181,11 @@ class Collection:
     def client(self):
         return client(self.uri, self.token)
 
+    @property
+    def ready(self):
+        """The client with this collection loaded."""
+        return loaded(self.client, self.uri, self.name)
+
     def exists(self) -> bool:
         return self.client.has_collection(self.name)
 
@@ -202,11 +221,12 @@ class Collection:
     def drop(self) -> None:
         if self.exists():
             self.client.drop_collection(self.name)
+        _loaded.discard((self.uri, self.name))
 
     def hashes(self) -> dict[str, str]:
         """pk → content hash of every row."""
         out: dict[str, str] = {}
-        it = self.client.query_iterator(self.name, batch_size=2000, output_fields=["pk", "content_hash"])
+        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=["pk", "content_hash"])
         try:
             while batch := it.next():
                 out.update((r["pk"], r["content_hash"]) for r in batch)
@@ -216,16 +236,16 @@ class Collection:
 
     def upsert(self, rows: list[dict]) -> None:
         for i in range(0, len(rows), BATCH):
-            self.client.upsert(self.name, rows[i:i + BATCH])
+            self.ready.upsert(self.name, rows[i:i + BATCH])
 
     def delete(self, pks: list[str]) -> None:
         for i in range(0, len(pks), 1000):
-            self.client.delete(self.name, ids=pks[i:i + 1000])
+            self.ready.delete(self.name, ids=pks[i:i + 1000])
 
     def records(self) -> list[ArticleRecord]:
         """Every article stored, in corpus order."""
         rows = []
-        it = self.client.query_iterator(self.name, batch_size=2000, output_fields=RECORD_FIELDS)
+        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=RECORD_FIELDS)
         try:
             while batch := it.next():
                 rows.extend(batch)
@@ -238,7 +258,7 @@ class Collection:
                               expiry_date=_int_date(r["expiry"], NEVER)) for r in rows]
 
     def _search(self, data, field: str, k: int, filters: Filters | None, params: dict) -> list[tuple[Key, float]]:
-        res = self.client.search(self.name, data=[data], anns_field=field, limit=max(1, min(k, 16_384)),
+        res = self.ready.search(self.name, data=[data], anns_field=field, limit=max(1, min(k, 16_384)),
                                  filter=filter_expr(filters), output_fields=["doc_id", "article_no"],
                                  search_params=params)
         return [((h["entity"]["doc_id"], h["entity"]["article_no"]), float(h["distance"])) for h in res[0]]
@@ -281,24 +301,26 @@ class Manifests:
         c = client(self.uri, self.token)
         if not c.has_collection(MANIFESTS):
             return None
-        rows = c.query(MANIFESTS, filter=f"corpus in {_literal([corpus])}", output_fields=["manifest"])
+        rows = loaded(c, self.uri, MANIFESTS).query(MANIFESTS, filter=f"corpus in {_literal([corpus])}",
+                                                    output_fields=["manifest"])
         return dict(rows[0]["manifest"]) if rows else None
 
     def current(self, corpus: str) -> str | None:
         c = client(self.uri, self.token)
         if not c.has_collection(MANIFESTS):
             return None
-        rows = c.query(MANIFESTS, filter=f"corpus in {_literal([corpus])}", output_fields=["build"])
+        rows = loaded(c, self.uri, MANIFESTS).query(MANIFESTS, filter=f"corpus in {_literal([corpus])}",
+                                                    output_fields=["build"])
         return rows[0]["build"] if rows else None
 
     def put(self, corpus: str, manifest: dict) -> None:
-        self._ensure().upsert(MANIFESTS, [{"corpus": corpus, "build": manifest["build"], "manifest": manifest,
-                                           "v": [0.0, 0.0]}])
+        row = {"corpus": corpus, "build": manifest["build"], "manifest": manifest, "v": [0.0, 0.0]}
+        loaded(self._ensure(), self.uri, MANIFESTS).upsert(MANIFESTS, [row])
 
     def remove(self, corpus: str) -> None:
         c = client(self.uri, self.token)
         if c.has_collection(MANIFESTS):
-            c.delete(MANIFESTS, ids=[corpus])
+            loaded(c, self.uri, MANIFESTS).delete(MANIFESTS, ids=[corpus])
 
 
 # --- building ----------------------------------------------------------------------------------------------------

@@ -112,6 +112,21 @@ def test_a_changed_article_is_upserted_and_a_removed_document_deleted(milvus_sit
     assert "lập công chuộc tội" in index.records[("100/2015/QH13", "51")].text
 
 
+def test_a_reopened_file_is_searchable(milvus_site):
+    """milvus-lite reopens a file with every collection released: loading the index loads them again."""
+    from indexing import milvus
+
+    backend, store, config, emb = milvus_site
+    backend.builder(config, emb).build(store, "test")
+    c = milvus.client(backend.uri)
+    for name in (milvus.MANIFESTS, collection_name("test")):
+        c.release_collection(name)
+    milvus._loaded.clear()
+    assert backend.current("test")
+    index = backend.load("test", embedder=emb, model_dir=config.model_dir)
+    assert index.search("nghỉ hưu trợ cấp thôi việc", k=1)[0].key == ("58/2010/QH12", "30")
+
+
 def test_a_corpus_emptied_is_removed(milvus_site):
     backend, store, config, emb = milvus_site
     builder = backend.builder(config, emb)
