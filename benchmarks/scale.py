@@ -28,7 +28,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -41,7 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 CORPUS = "scale"
-COPY = re.compile(r" \(bản sao \d+\)")
 NOISE = 0.1
 
 
@@ -95,16 +93,18 @@ class CopiedStatutes:
 
 
 class NoisyCopies:
-    """Passage vectors of the copies: the original's cached vector plus small noise; queries by the real model."""
+    """Passage vectors of the copies: the original's cached vector plus small noise; queries by the real model.
+    ``original_of`` maps a copy's piece text to its statute's (a longer title moves where a long article is cut, so
+    the texts differ by more than the title)."""
 
-    def __init__(self, cache, real):
-        self.cache, self.real = cache, real
+    def __init__(self, cache, real, original_of: dict[str, str]):
+        self.cache, self.real, self.original_of = cache, real, original_of
         self.dim, self.quantize = real.dim, real.quantize
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         from indexing.vector_cache import text_hash
 
-        originals = [COPY.sub("", t) for t in texts]
+        originals = [self.original_of.get(t, t) for t in texts]
         found = self.cache.get_many(list({text_hash(t) for t in originals}))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, (t, o) in enumerate(zip(texts, originals)):
@@ -148,7 +148,7 @@ def latencies(index, qs: list[str], clients: int) -> dict:
             "qps": len(qs) / wall}
 
 
-def run_one(backend_name: str, size: int, out: Path, n_queries: int) -> dict:
+def run_one(backend_name: str, size: int, out: Path, n_queries: int, source_limit: int | None = None) -> dict:
     """Build ``size`` units on a backend in ``out/<backend>-<size>``, load, query; the numbers as a dict."""
     import shutil
 
@@ -161,7 +161,7 @@ def run_one(backend_name: str, size: int, out: Path, n_queries: int) -> dict:
 
     rt = Runtime(Settings())
     s, config = rt.settings, rt.index_config()
-    rows = Store(s.db_url).article_rows("statutes")
+    rows = Store(s.db_url).article_rows("statutes")[:source_limit]
     source = corpus_root(s.home, "statutes")
     variant = f"{config.dense_max_seq}{'-int8' if config.dense_int8 else ''}"
     real = rt.embedder()
@@ -174,10 +174,13 @@ def run_one(backend_name: str, size: int, out: Path, n_queries: int) -> dict:
     shutil.copy(source / "segments.jsonl", corpus_root(home, CORPUS) / "segments.jsonl")
     backend = (EmbeddedBackend(home) if backend_name == "embedded"
                else MilvusBackend(str(work / "milvus.db"), home))
-    emb = NoisyCopies(cache, real)
     # the copies' vectors are made before the clock starts: they stand for an encoder's output
     t = time.perf_counter()
-    texts = [p.text for p in article_pieces(records_from_store(store, CORPUS), config)]
+    source_piece = {p.key: p.text for p in article_pieces(records_from_store(CopiedStatutes(rows, len(rows)), CORPUS),
+                                                          config)}
+    pieces = article_pieces(records_from_store(store, CORPUS), config)
+    emb = NoisyCopies(cache, real, {p.text: source_piece[(p.key[0].split("~")[0], p.key[1])] for p in pieces})
+    texts = [p.text for p in pieces]
     pre = VectorCache(corpus_root(home, CORPUS) / f"vectors-{model_fingerprint(config.model_dir)}-{variant}.sqlite",
                       real.dim)
     for i in range(0, len(texts), 20_000):
@@ -258,12 +261,14 @@ def main(argv=None) -> None:
     ap.add_argument("--out", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "thuky-scale")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds one (backend, size) run may take")
     ap.add_argument("--plot-only", action="store_true")
+    ap.add_argument("--source-limit", type=int, default=None, help="copy only the first N statute articles (a quick "
+                    "check of the script)")
     ap.add_argument("--one", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     results_file = args.out / "results.json"
     if args.one:
-        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.out, args.queries)))
+        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.out, args.queries, args.source_limit)))
         return
     if not args.plot_only:
         for size in args.sizes:
@@ -271,6 +276,8 @@ def main(argv=None) -> None:
                 t = time.perf_counter()
                 cmd = [sys.executable, __file__, "--one", backend, str(size), "--out", str(args.out),
                        "--queries", str(args.queries)]
+                if args.source_limit:
+                    cmd += ["--source-limit", str(args.source_limit)]
                 try:
                     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
                 except subprocess.TimeoutExpired:

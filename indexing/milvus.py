@@ -226,7 +226,8 @@ class Collection:
     def hashes(self) -> dict[str, str]:
         """pk → content hash of every row."""
         out: dict[str, str] = {}
-        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=["pk", "content_hash"])
+        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=["pk", "content_hash"],
+                                       consistency_level="Strong")
         try:
             while batch := it.next():
                 out.update((r["pk"], r["content_hash"]) for r in batch)
@@ -245,7 +246,8 @@ class Collection:
     def records(self) -> list[ArticleRecord]:
         """Every article stored, in corpus order."""
         rows = []
-        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=RECORD_FIELDS)
+        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=RECORD_FIELDS,
+                                       consistency_level="Strong")
         try:
             while batch := it.next():
                 rows.extend(batch)
@@ -258,9 +260,11 @@ class Collection:
                               expiry_date=_int_date(r["expiry"], NEVER)) for r in rows]
 
     def _search(self, data, field: str, k: int, filters: Filters | None, params: dict) -> list[tuple[Key, float]]:
+        # "Bounded": a search does not wait for the newest writes (Strong costs up to a second a query on milvus-lite);
+        # a build's rows are all in before its manifest is, and loading reads them with Strong consistency
         res = self.ready.search(self.name, data=[data], anns_field=field, limit=max(1, min(k, 16_384)),
                                  filter=filter_expr(filters), output_fields=["doc_id", "article_no"],
-                                 search_params=params)
+                                 search_params=params, consistency_level="Bounded")
         return [((h["entity"]["doc_id"], h["entity"]["article_no"]), float(h["distance"])) for h in res[0]]
 
     def search_lexical(self, text: str, k: int, filters: Filters | None = None) -> list[tuple[Key, float]]:
