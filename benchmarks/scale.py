@@ -18,8 +18,10 @@ Needs the statutes corpus ingested and indexed under ``THUKY_HOME`` (its vector 
     .venv/bin/python benchmarks/scale.py --plot-only --out /tmp/thuky-scale   # redraw from results.json
 
 Results go to ``--out`` (``results.json``, one line per run appended, and ``scale.png``); the README's table is
-copied from there. RSS is the API-worker process's (what each ``thuky serve`` worker holds); for milvus-lite the
-engine's own process is reported beside it (``engine_rss_mb``) — a Milvus server keeps that off the API machines.
+copied from there. RSS is the API-worker process's (what each ``thuky serve`` worker holds), child processes
+(``engine_rss_mb``) beside it. milvus-lite runs inside that process, so on it the worker's RSS includes the engine
+(segments, indexes) and the records the index keeps for hits and rankers; a Milvus server keeps the engine's part
+off the API machines.
 """
 
 from __future__ import annotations

@@ -397,7 +397,10 @@ class MilvusIndexBuilder:
                    "expiry": _date_int(r.expiry_date, NEVER), "year": _year(r),
                    "lex": lex_text(toks, schema["token_repeat"])}
             piece = piece_of.get(r.key) or (r.full_text if cfg.model_dir else "")
-            h = hashlib.sha1(json.dumps([row, piece, fingerprint, variant], ensure_ascii=False,
+            # the corpus position ("ord") stays out of the hash: a document added in the middle must not re-upsert
+            # every article after it (a stale position only orders ties among the loaded records)
+            content = {k: v for k, v in row.items() if k != "ord"}
+            h = hashlib.sha1(json.dumps([content, piece, fingerprint, variant], ensure_ascii=False,
                                         sort_keys=True).encode()).hexdigest()
             rows.append((row | {"content_hash": h}, piece))
         t = time.perf_counter()
