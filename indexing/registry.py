@@ -1,4 +1,4 @@
-"""The live indexes of a home: each corpus's built index, loaded once and reloaded when its ``CURRENT`` changes.
+"""The live indexes of a home: each corpus's built index, loaded once and reloaded when its live build changes.
 
 A rebuild — by ``thuky index build``, by an upload job or by another worker — switches ``CURRENT``; the next
 ``get`` sees the new name and loads the new build. The CLI, the service and the evaluation harness share this.
