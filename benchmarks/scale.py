@@ -220,17 +220,20 @@ def plot(results: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 4, figsize=(18, 4))
+    colours = {"embedded": "C0", "milvus": "C1"}
     for backend in sorted({r["backend"] for r in results}):
         rs = sorted((r for r in results if r["backend"] == backend), key=lambda r: r["units"])
-        x = [r["units"] for r in rs]
-        axes[0].plot(x, [r["build_units_per_s"] for r in rs], "o-", label=backend)
-        for c, style in (("clients_1", "o-"), ("clients_10", "s--")):
-            axes[1].plot(x, [r[c]["p50_ms"] for r in rs], style, label=f"{backend} p50, {c[8:]} client(s)")
-            axes[1].plot(x, [r[c]["p95_ms"] for r in rs], style, alpha=0.4, label=f"{backend} p95, {c[8:]}")
-        axes[2].plot(x, [r["rss_mb"] for r in rs], "o-", label=f"{backend} API worker")
+        x, col = [r["units"] for r in rs], colours.get(backend)
+        axes[0].plot(x, [r["build_units_per_s"] for r in rs], "o-", color=col, label=backend)
+        for c, marker in (("clients_1", "o"), ("clients_10", "s")):
+            n = c.split("_")[1]
+            axes[1].plot(x, [r[c]["p50_ms"] for r in rs], marker + "-", color=col, label=f"{backend} p50, {n} cl.")
+            axes[1].plot(x, [r[c]["p95_ms"] for r in rs], marker + ":", color=col, alpha=0.5,
+                         label=f"{backend} p95, {n} cl.")
+        axes[2].plot(x, [r["rss_mb"] for r in rs], "o-", color=col, label=f"{backend} API worker")
         if any(r["engine_rss_mb"] for r in rs):
-            axes[2].plot(x, [r["engine_rss_mb"] for r in rs], "s--", label=f"{backend} engine process")
-        axes[3].plot(x, [r["disk_mb"] for r in rs], "o-", label=backend)
+            axes[2].plot(x, [r["engine_rss_mb"] for r in rs], "s--", color=col, label=f"{backend} engine process")
+        axes[3].plot(x, [r["disk_mb"] for r in rs], "o-", color=col, label=backend)
     titles = ("build throughput (units/s, no encoder)", "query latency (ms)", "resident memory (MB)",
               "index on disk (MB)")
     for ax, title in zip(axes, titles):
