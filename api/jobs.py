@@ -289,7 +289,7 @@ class Jobs:
             self._finish(job.id, "failed", f"failed: {type(exc).__name__}: {exc}")
 
     def _build_index(self, jid: str, corpus: str, summary: str) -> None:
-        from indexing.index import IndexBuilder, IndexUnavailable, build_lock, corpus_root
+        from indexing.index import IndexUnavailable, build_lock, corpus_root
 
         svc = self.services
         config = svc.index_config()
@@ -304,16 +304,16 @@ class Jobs:
             frac = lo + (hi - lo) * (done / total if total else 1.0)
             self._set(jid, progress=min(0.99, frac), message=f"{summary}; indexing ({stage} {done}/{total})")
 
+        builder = svc.indexes.backend.builder(config, svc.embedder() if config.model_dir else None)
         try:
-            report = IndexBuilder(svc.config.home, config, svc.embedder() if config.model_dir else None).build(
-                svc.store, corpus, progress)
+            report = builder.build(svc.store, corpus, progress)
             message = f"{summary}; index: {report.articles} điều"
         except IndexUnavailable as exc:
             root = corpus_root(svc.config.home, corpus)
             with build_lock(root):
                 if svc.store.totals(corpus)["articles"]:
                     raise
-                (root / "CURRENT").unlink(missing_ok=True)  # the corpus is empty now: no index to serve
+                builder.remove(corpus)  # the corpus is empty now: no index to serve
             message = f"{summary}; the corpus is empty, its index was removed ({exc})"
         svc.corpus_changed(corpus)
         self._finish(jid, "done", message)

@@ -17,6 +17,11 @@ the honest, out-of-fold numbers come from ``benchmarks/retrieval_tune.py ranker`
     .venv/bin/python benchmarks/retrieval_both.py --candidate --train --ranker /tmp/ranker
     .venv/bin/python benchmarks/retrieval_both.py --candidate --set weights=1,0.5 --set ranker=off
     .venv/bin/python benchmarks/retrieval_both.py --sets zalo --misses 20    # print 20 Zalo misses
+    .venv/bin/python benchmarks/retrieval_both.py --backend milvus --build  # the same on Milvus (THUKY_MILVUS_URI)
+
+``--backend embedded|milvus`` chooses the search backend (default: ``THUKY_SEARCH_BACKEND``); ``--build`` first builds
+(or incrementally updates) both corpora's indexes on it from the store — with the vector and segmentation caches
+under home, a Milvus build of what the embedded index holds embeds nothing again.
 """
 
 from __future__ import annotations
@@ -82,15 +87,26 @@ def main(argv=None) -> dict:
     ap.add_argument("--ranker", type=Path, default=None, help="the candidate's ranker model folder")
     ap.add_argument("--train", action="store_true", help="train the ranker into --ranker first (both sets needed)")
     ap.add_argument("--misses", type=int, default=0, help="print this many missed questions per set")
+    ap.add_argument("--backend", choices=("embedded", "milvus"), default=None,
+                    help="search backend (default: THUKY_SEARCH_BACKEND)")
+    ap.add_argument("--build", action="store_true", help="build or update the sets' indexes on the backend first")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
 
     from thuky.runtime import Runtime
-    from thuky.settings import get_settings
+    from thuky.settings import Settings
 
     from indexing.ranker import ranker_dir, train_from_dev
 
-    rt = Runtime(get_settings())
+    rt = Runtime(Settings(**({"search_backend": args.backend} if args.backend else {})))
+    print(f"backend: {rt.settings.search_backend}"
+          + (f" ({rt.settings.milvus_address})" if rt.settings.search_backend == "milvus" else ""), file=sys.stderr)
+    if args.build:
+        for name in args.sets:
+            t = time.perf_counter()
+            report = rt.index_builder(embedder=rt.embedder()).build(rt.store, SETS[name][0])
+            print(f"built {report.corpus}: {report.articles} articles, {report.embedded} embedded, "
+                  f"{time.perf_counter() - t:.0f}s", file=sys.stderr)
     ranker = args.ranker or ranker_dir(rt.settings.home)
     if args.train:
         t = time.perf_counter()

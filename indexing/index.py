@@ -123,6 +123,10 @@ class IndexBuilder:
         self.embedder = embedder
         self.executor = executor
 
+    def remove(self, corpus: str) -> None:
+        """Stop serving the corpus's index (its corpus is empty); the caller holds the build lock."""
+        (corpus_root(self.home, corpus) / "CURRENT").unlink(missing_ok=True)
+
     def build(self, store, corpus: str, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
         """Build the corpus's index into a new folder and switch ``CURRENT`` to it, under the corpus's build lock."""
         with build_lock(corpus_root(self.home, corpus)):
@@ -333,6 +337,31 @@ class CorpusIndex:
         for i, h in enumerate(out, 1):
             h.rank = i
         return out
+
+
+class EmbeddedBackend:
+    """Where the indexes live by default: folders under ``THUKY_HOME/indexes`` (the registry's and the builders'
+    view; ``indexing/milvus.py`` has the same for Milvus)."""
+
+    name = "embedded"
+
+    def __init__(self, home: Path):
+        self.home = Path(home)
+
+    def current(self, corpus: str) -> str | None:
+        """The name of the corpus's live build, or None when it has none."""
+        try:
+            return (corpus_root(self.home, corpus) / "CURRENT").read_text().strip()
+        except OSError:
+            return None
+
+    def load(self, corpus: str, *, embedder=None, model_dir: str | None = None, resolver=None,
+             aliases: dict[str, list[str]] | None = None) -> CorpusIndex:
+        return CorpusIndex.load(self.home, corpus, embedder=embedder, model_dir=model_dir, resolver=resolver,
+                                aliases=aliases)
+
+    def builder(self, config: IndexConfig, embedder=None, executor=None) -> IndexBuilder:
+        return IndexBuilder(self.home, config, embedder, executor)
 
 
 def _has_words(query: str) -> bool:

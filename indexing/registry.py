@@ -1,4 +1,4 @@
-"""The live indexes of a home: each corpus's built index, loaded once and reloaded when its ``CURRENT`` changes.
+"""The live indexes of a home: each corpus's built index, loaded once and reloaded when its live build changes.
 
 A rebuild — by ``thuky index build``, by an upload job or by another worker — switches ``CURRENT``; the next
 ``get`` sees the new name and loads the new build. The CLI, the service and the evaluation harness share this.
@@ -11,15 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corpus.store import Store
-from indexing.index import CorpusIndex, IndexUnavailable, corpus_root
+from indexing.index import CorpusIndex, EmbeddedBackend, IndexUnavailable
 
 
 class IndexRegistry:
-    """Cheap to construct; an index loads on first ``get`` of its corpus (with the embedder, made on first need)."""
+    """Cheap to construct; an index loads on first ``get`` of its corpus (with the embedder, made on first need).
+    ``backend`` says where indexes live (default: ``EmbeddedBackend`` folders under home; ``MilvusBackend``)."""
 
     def __init__(self, home: Path, store: Store, embedder: Callable[[], object | None], model_dir: str | None,
-                 ranker: bool = True):
+                 ranker: bool = True, backend=None):
         self.home, self.store, self.model_dir = Path(home), store, model_dir
+        self.backend = backend or EmbeddedBackend(self.home)
         self.ranker = ranker  # put the learned ranker (indexing/ranker.py) in front when its model is under home
         self._embedder = embedder
         self._loaded: dict[str, tuple[tuple, CorpusIndex]] = {}
@@ -27,10 +29,7 @@ class IndexRegistry:
 
     def current(self, corpus: str) -> str | None:
         """The name of the corpus's live build, or None when it has none."""
-        try:
-            return (corpus_root(self.home, corpus) / "CURRENT").read_text().strip()
-        except OSError:
-            return None
+        return self.backend.current(corpus)
 
     def _stamp(self, corpus: str) -> tuple[str | None, float | None]:
         """What the loaded index must match: the live build and the learned ranker's model file (retrained: reload)."""
@@ -71,8 +70,8 @@ class IndexRegistry:
         """Load a corpus's built index with its documents' names and aliases (and the learned ranker, when one was
         trained under home), warmed up for the first query."""
         aliases = {d.doc_id: d.aliases for d in self.store.documents(corpus)}
-        index = CorpusIndex.load(self.home, corpus, embedder=self._embedder() if self.model_dir else None,
-                                 model_dir=self.model_dir, resolver=self.store.resolver(corpus), aliases=aliases)
+        index = self.backend.load(corpus, embedder=self._embedder() if self.model_dir else None,
+                                  model_dir=self.model_dir, resolver=self.store.resolver(corpus), aliases=aliases)
         if self.ranker:
             from indexing.ranker import attach_ranker, load_ranker
 

@@ -30,7 +30,7 @@ def build(
 
     from corpus.store import StoreError, check_corpus_name
     from indexing.distributed import RayUnavailable
-    from indexing.index import IndexBuilder, IndexUnavailable
+    from indexing.index import IndexUnavailable
     from thuky import runtime
 
     s = get_settings()
@@ -62,7 +62,8 @@ def build(
 
         executor = runtime.current().index_executor(ray)
         try:
-            report = IndexBuilder(s.home, config, emb, executor).build(runtime.current().store, name, on_progress)
+            report = runtime.current().index_builder(config, emb, executor).build(runtime.current().store, name,
+                                                                                 on_progress)
         except (IndexUnavailable, RayUnavailable) as exc:
             fail(str(exc))
         finally:

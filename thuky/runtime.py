@@ -29,7 +29,7 @@ from corpus.store import Store
 from eval.system import ASSISTANT_PREFIX, ConfigError, System, assistant_config, check_keys, describe_settings
 from indexing.distributed import RayExecutor
 from indexing.embedder import Embedder
-from indexing.index import CorpusIndex, IndexConfig
+from indexing.index import CorpusIndex, EmbeddedBackend, IndexConfig
 from indexing.registry import IndexRegistry
 from thuky.settings import Settings, get_settings
 
@@ -86,12 +86,26 @@ class Runtime:
         started on this machine), or None for the single-process default."""
         return RayExecutor(ray_address) if ray_address else None
 
+    def index_backend(self):
+        """Where the indexes live (``THUKY_SEARCH_BACKEND``): folders under home, or Milvus collections."""
+        s = self.settings
+        if s.search_backend == "milvus":
+            from indexing.milvus import MilvusBackend
+
+            return MilvusBackend(s.milvus_address, s.home, s.milvus_token)
+        return EmbeddedBackend(s.home)
+
+    def index_builder(self, config: IndexConfig | None = None, embedder=None, executor=None):
+        """The builder of the configured backend (``IndexBuilder`` or ``MilvusIndexBuilder``); ``executor`` (see
+        :meth:`index_executor`) segments and embeds on Ray what the caches lack."""
+        return self.index_backend().builder(config or self.index_config(), embedder, executor)
+
     @property
     def indexes(self) -> IndexRegistry:
         s = self.settings
         return self._once("_indexes", lambda: IndexRegistry(s.home, self.store, self.embedder,
                                                             str(s.model_dir) if s.dense else None,
-                                                            ranker=s.learned_ranker))
+                                                            ranker=s.learned_ranker, backend=self.index_backend()))
 
     def corpus_index(self, corpus: str) -> CorpusIndex:
         """The live index of a corpus (raises ``indexing.index.IndexUnavailable`` with a rebuild hint)."""

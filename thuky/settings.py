@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,14 @@ class Settings(BaseSettings, ServiceConfig):
     dense_max_pieces: int = Field(default=_INDEX.max_pieces, description="Pieces (runs of whole clauses) embedded "
                                   "per article")
     embed_batch_size: int = 16
+    search_backend: Literal["embedded", "milvus"] = Field(
+        default="embedded", description="Where the search indexes live: `embedded` (bm25s + FAISS folders under "
+        "home) or `milvus` (a Milvus collection per corpus at milvus_uri)")
+    milvus_uri: str | None = Field(default=None, description="With search_backend=milvus: a file path runs "
+                                   "milvus-lite in-process (default: milvus.db under home), an http://host:19530 "
+                                   "address talks to a Milvus server or cluster")
+    milvus_token: str | None = Field(default=None, description="Milvus credentials (`user:password` or an API "
+                                     "key), when the server asks for them")
     learned_ranker: bool = Field(default=True, description="Re-rank search candidates with the model `thuky models "
                                  "train` trained under home (when there is one)")
     learned_confidence: bool = Field(default=True, description="Answer confidence and abstention from the model "
@@ -61,6 +70,10 @@ class Settings(BaseSettings, ServiceConfig):
     @property
     def model_dir(self) -> Path:
         return self.embedding_model or self.home / "models" / "multilingual-e5-small"
+
+    @property
+    def milvus_address(self) -> str:
+        return self.milvus_uri or str(self.home / "milvus.db")
 
     @property
     def case_law_corpus(self) -> str:

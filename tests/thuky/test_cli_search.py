@@ -66,3 +66,17 @@ def test_queries_without_words_give_empty_results(home):
     _cli(home, "index", "build", "--corpus", "statutes", "--lexical-only")
     r = _cli(home, "search", "?!…", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["hits"] == []
+
+
+def test_build_then_search_on_milvus(home, tmp_path):
+    """THUKY_SEARCH_BACKEND=milvus: the same commands, the index in a milvus-lite file that each process reopens."""
+    pytest.importorskip("pymilvus")
+    env = {"THUKY_SEARCH_BACKEND": "milvus", "THUKY_MILVUS_URI": str(tmp_path / "milvus.db")}
+    r = _cli(home, "search", "tổ ong", env=env)
+    assert r.returncode == 1 and "thuky index build --corpus statutes" in r.stderr
+    r = _cli(home, "index", "build", "--corpus", "statutes", "--lexical-only", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "2 articles" in r.stdout and "milvus:thuky_statutes@" in r.stdout
+    r = _cli(home, "search", "đặt tổ ong cách nhà bao nhiêu mét", "--json", env=env)
+    out = json.loads(r.stdout)
+    assert out["hits"][0]["article"] == "2" and out["hits"][0]["document"] == "99/2099/QH99"
