@@ -35,7 +35,7 @@ __all__ = ["VALIDITY_VERSION", "Repeal", "Staggered", "OwnValidity", "Validity",
 
 # Bump when what is derived from the texts changes: stored documents with another version are re-derived on the next
 # ingest, even when no source file changed.
-VALIDITY_VERSION = 1
+VALIDITY_VERSION = 2
 
 _MONTH_DATE = r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*(?:năm|ngày)\s*(\d{4})"  # "ngày 01 tháng 01 ngày 2012" happens
 _NUM_DATE = r"ngày\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
@@ -330,7 +330,9 @@ class Validity:
 
     ``expiry`` is the date a later document of the corpus repeals it wholly; ``partly_from`` the first date one repeals
     part of it (``repealed_units`` lists those parts when the text names them); ``data_until`` the corpus's own date,
-    after which nothing is known."""
+    after which nothing is known. ``data_until_exact`` is False when some dated document of the corpus has no known
+    issue date: the corpus may then be newer than ``data_until``, so on that default date a provision is never said
+    to be "not yet in force" (it is unknown); a date asked explicitly is answered as always."""
 
     effective: dt.date | None = None
     expiry: dt.date | None = None
@@ -343,10 +345,19 @@ class Validity:
     amended_by: list[dict] = field(default_factory=list)
     data_until: dt.date | None = None
     issued: dt.date | None = None
+    data_until_exact: bool = True
+
+    def _on_default(self, day: dt.date | None, status: DocumentStatus) -> DocumentStatus:
+        """``status`` on ``day``, except "not yet in force" on a default date the corpus may have passed."""
+        if day is None and status == DocumentStatus.NOT_YET and not self.data_until_exact:
+            return DocumentStatus.UNKNOWN
+        return status
 
     def status_on(self, day: dt.date | None = None) -> DocumentStatus:
         """The document's status on ``day`` (default: the corpus's own date) as far as the corpus knows."""
-        day = day or self.data_until
+        return self._on_default(day, self._status_on(day or self.data_until))
+
+    def _status_on(self, day: dt.date | None) -> DocumentStatus:
         if self.effective is None or day is None:
             return DocumentStatus.UNKNOWN
         first = min([self.effective, *(s.date for s in self.staggered)])
@@ -363,8 +374,11 @@ class Validity:
     def unit_status_on(self, day: dt.date | None, article: str, clause: str | None = None,
                        point: str | None = None) -> DocumentStatus:
         """The status of one provision: its document's, refined by staggered dates and partial repeals."""
-        day = day or self.data_until
-        status = self.status_on(day)
+        return self._on_default(day, self._unit_status_on(day or self.data_until, article, clause, point))
+
+    def _unit_status_on(self, day: dt.date | None, article: str, clause: str | None = None,
+                        point: str | None = None) -> DocumentStatus:
+        status = self._status_on(day)
         if status in (DocumentStatus.UNKNOWN, DocumentStatus.EXPIRED) or day is None:
             return status
 
@@ -403,6 +417,7 @@ class Validity:
             replaced_by=list(d.get("replaced_by", [])), replaces=list(d.get("replaces", [])),
             partly_repealed_by=list(d.get("partly_repealed_by", [])), amended_by=list(d.get("amended_by", [])),
             data_until=day(d.get("data_until")), issued=day(d.get("issued")),
+            data_until_exact=bool(d.get("data_until_exact", True)),
         )
 
     def timeline(self) -> list[dict]:
@@ -498,8 +513,9 @@ def link_corpus(docs: list[LegalDocument], *, data_until: dt.date | None = None)
     data_until = data_until or corpus_date(docs)
     index = _Index(docs)
     own = {d.id: parse_own_validity(d) for d in docs}
+    exact = all(d.issued_date for d in docs if own[d.id].effective)  # else the corpus may be newer than data_until
     out = {d.id: Validity(effective=own[d.id].effective, staggered=list(own[d.id].staggered), data_until=data_until,
-                          issued=d.issued_date) for d in docs}
+                          issued=d.issued_date, data_until_exact=exact) for d in docs}
     by_id = {d.id: d for d in docs}
     for d in sorted(docs, key=lambda x: (x.issued_date or dt.date.min, x.id)):
         ov = own[d.id]

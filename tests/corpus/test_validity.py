@@ -13,7 +13,7 @@ from tests.conftest import data_path
 D = dt.date
 
 
-def law(doc_id: str, issued: dt.date, effect_text: str, title: str = "Luật Thử nghiệm") -> LegalDocument:
+def law(doc_id: str, issued: dt.date | None, effect_text: str, title: str = "Luật Thử nghiệm") -> LegalDocument:
     return LegalDocument(id=doc_id, title=title, doc_type=DocumentType.LAW, number=doc_id, issued_date=issued,
                          articles=[Article("1", "Phạm vi điều chỉnh", "Luật này quy định về thử nghiệm."),
                                    Article("9", "Hiệu lực thi hành", effect_text)])
@@ -125,6 +125,30 @@ def test_versions_resolve_to_one_in_force_and_status_follows_the_date():
     events = [e["event"] for e in old.timeline()]
     assert events == ["issued", "effective", "repealed"]
     assert Validity.from_json(old.to_json()) == old
+
+
+def test_a_corpus_with_an_undated_document_never_says_not_yet_on_its_own_date():
+    """ALQAC's Luật Điện ảnh 2022 has no issue date: the latest known issue date (17/11/2020) is then only a lower
+    bound of the corpus's date, so "chưa có hiệu lực" on that default date would be a guess — it is unknown. A date
+    asked is answered as always, and "in force" still holds (its effective date is before the bound)."""
+    from assistant.as_of import citation_note
+
+    dated = law("luat-cu-tru", D(2020, 11, 13), "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2021.")
+    old = law("luat-vien-chuc", D(2010, 11, 15), "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2012.")
+    undated = law("luat-dien-anh", None, "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2023.")
+    linked = {k: v for k, (_, v) in link_corpus([dated, old, undated]).items()}
+    assert {v.data_until for v in linked.values()} == {D(2020, 11, 13)}
+    assert not any(v.data_until_exact for v in linked.values())
+    assert linked["luat-cu-tru"].status_on() == DocumentStatus.UNKNOWN
+    assert linked["luat-dien-anh"].unit_status_on(None, "1") == DocumentStatus.UNKNOWN
+    assert linked["luat-vien-chuc"].status_on() == DocumentStatus.IN_FORCE
+    assert linked["luat-cu-tru"].status_on(D(2021, 1, 1)) == DocumentStatus.NOT_YET  # asked: answered
+    assert citation_note(linked["luat-dien-anh"], None, "1")[1] is None
+    assert citation_note(linked["luat-dien-anh"], D(2022, 6, 1), "1")[1]
+    assert Validity.from_json(linked["luat-cu-tru"].to_json()) == linked["luat-cu-tru"]
+    # with every dated document dated, the default date is exact and "not yet" is said
+    exact = {k: v for k, (_, v) in link_corpus([dated, old]).items()}
+    assert exact["luat-cu-tru"].data_until_exact and exact["luat-cu-tru"].status_on() == DocumentStatus.NOT_YET
 
 
 def test_a_law_repealed_outside_the_corpus_is_not_guessed():
