@@ -42,6 +42,9 @@ export function fileChipsFor(citations, sessionId) {
     `Tệp: ${c.file_name}, trang ${c.page}, đoạn ${c.paragraph}`)))));
 }
 
+/** "2021-03-15" → "15/03/2021", as dates are written in Vietnamese court documents. */
+const dayMonthYear = (iso) => iso.split("-").reverse().join("/");
+
 const STATUS = {ok: "✓", unresolved: "?", no_such_article: "⚠", not_in_force: "⚠"};
 
 /** The reading of a case file: parties, claims, timeline, provisions checked, similar judgments. */
@@ -54,11 +57,11 @@ export async function openReading(sessionId, fileId) {
     if (!r) { fill(body, h("p", {class: "muted"}, f.message || "Đang đọc hồ sơ…")); return; }
     const section = (title, items) => items.length ? [h("h3", null, title), h("ul", {class: "reading-list"}, items)] : [];
     fill(body, h("div", {class: "reading"},
-      h("p", {class: "muted small"}, [r.number, r.court, r.date, `${f.pages} trang`].filter(Boolean).join(" · ")),
+      h("p", {class: "muted small"}, [r.number, r.court, r.date && dayMonthYear(r.date), `${f.pages} trang`].filter(Boolean).join(" · ")),
       section("Đương sự", r.parties.map((p) => h("li", null, h("strong", null, `${p.role}: `), p.name))),
       section("Yêu cầu", r.claims.map((c) => h("li", null, c))),
       section("Các mốc thời gian", r.timeline.map((e) => h("li", {class: e.kind === "judgment" ? "timeline-judgment" : null},
-        h("strong", null, e.date.split("-").reverse().join("/")), " ", e.text))),
+        h("strong", null, dayMonthYear(e.date)), " ", e.text))),
       section(`Điều luật được viện dẫn (${r.flagged} cần lưu ý)`, r.provisions.map((p) => h("li",
         {class: `provision provision-${p.status}`}, `${STATUS[p.status] || ""} ${p.label}`,
         p.note ? h("span", {class: "validity-note"}, ` — ${p.note}`) : null))),
@@ -75,11 +78,12 @@ function fileItem(sid, f) {
   del.addEventListener("click", () => confirmDelete(del, sid, f));
   if (f.status === "done") {
     return h("li", {class: "case-file case-file-done"},
-      h("button", {type: "button", class: "btn btn-chip case-file-open", onclick: () => openReading(sid, f.id)}, `📄 ${f.name}`), del);
+      h("button", {type: "button", class: "btn btn-chip case-file-open", onclick: () => openReading(sid, f.id)},
+        icon("file"), f.name), del);
   }
   const failed = f.status === "failed";
   return h("li", {class: `case-file case-file-${f.status}`},
-    h("span", {class: "case-file-state"}, `📄 ${f.name} — `, failed ? h("span", {class: "form-error"}, f.message || "không đọc được")
+    h("span", {class: "case-file-state"}, icon("file"), ` ${f.name} — `, failed ? h("span", {class: "form-error"}, f.message || "không đọc được")
       : [`đang đọc ${Math.round((f.progress || 0) * 100)}%`, " ",
         h("progress", {max: "100", value: String(Math.round((f.progress || 0) * 100)), "aria-label": `Tiến độ đọc ${f.name}`})]),
     del);
