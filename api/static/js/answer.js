@@ -51,8 +51,10 @@ export function renderAnswer(bubble, answer) {
   fill(bubble, keep);
   bubble.classList.toggle("abstained", Boolean(answer.abstained));
   if (answer.abstained) {
-    bubble.append(h("p", {class: "abstain-banner", role: "note"},
-      h("strong", null, "ThuKy không đủ căn cứ để trả lời câu hỏi này.")));
+    // no law answers it; when the case file does, the answer below quotes the file, and the banner says only that
+    bubble.append(h("p", {class: "abstain-banner", role: "note"}, h("strong", null, answer.file_citations?.length
+      ? "ThuKy không tìm thấy quy định pháp luật để trả lời; dưới đây là phần hồ sơ liên quan."
+      : "ThuKy không đủ căn cứ để trả lời câu hỏi này.")));
   } else if (answer.value && FORM_LABEL[answer.form]) {
     bubble.append(h("p", {class: "answer-value"}, h("span", {class: "answer-value-label"}, `${FORM_LABEL[answer.form]}: `),
       h("strong", {class: "answer-value-text"}, answer.value)));

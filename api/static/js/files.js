@@ -1,7 +1,8 @@
 // Case files (hồ sơ vụ án) of the current conversation: attach one, watch it being read, open its reading, and open a
 // file citation to its passage (page, paragraph) with the quote highlighted.
 
-import {$, h, clear, fill, toast} from "./dom.js";
+import {$, h, clear, fill, icon, toast} from "./dom.js";
+import {loadSessions} from "./sessions.js";
 import {api, enc, withQuery} from "./http.js";
 import {state} from "./state.js";
 
@@ -41,6 +42,9 @@ export function fileChipsFor(citations, sessionId) {
     `Tệp: ${c.file_name}, trang ${c.page}, đoạn ${c.paragraph}`)))));
 }
 
+/** "2021-03-15" → "15/03/2021", as dates are written in Vietnamese court documents. */
+const dayMonthYear = (iso) => iso.split("-").reverse().join("/");
+
 const STATUS = {ok: "✓", unresolved: "?", no_such_article: "⚠", not_in_force: "⚠"};
 
 /** The reading of a case file: parties, claims, timeline, provisions checked, similar judgments. */
@@ -53,11 +57,11 @@ export async function openReading(sessionId, fileId) {
     if (!r) { fill(body, h("p", {class: "muted"}, f.message || "Đang đọc hồ sơ…")); return; }
     const section = (title, items) => items.length ? [h("h3", null, title), h("ul", {class: "reading-list"}, items)] : [];
     fill(body, h("div", {class: "reading"},
-      h("p", {class: "muted small"}, [r.number, r.court, r.date, `${f.pages} trang`].filter(Boolean).join(" · ")),
+      h("p", {class: "muted small"}, [r.number, r.court, r.date && dayMonthYear(r.date), `${f.pages} trang`].filter(Boolean).join(" · ")),
       section("Đương sự", r.parties.map((p) => h("li", null, h("strong", null, `${p.role}: `), p.name))),
       section("Yêu cầu", r.claims.map((c) => h("li", null, c))),
       section("Các mốc thời gian", r.timeline.map((e) => h("li", {class: e.kind === "judgment" ? "timeline-judgment" : null},
-        h("strong", null, e.date.split("-").reverse().join("/")), " ", e.text))),
+        h("strong", null, dayMonthYear(e.date)), " ", e.text))),
       section(`Điều luật được viện dẫn (${r.flagged} cần lưu ý)`, r.provisions.map((p) => h("li",
         {class: `provision provision-${p.status}`}, `${STATUS[p.status] || ""} ${p.label}`,
         p.note ? h("span", {class: "validity-note"}, ` — ${p.note}`) : null))),
@@ -68,23 +72,62 @@ export async function openReading(sessionId, fileId) {
   }
 }
 
-/** The files bar of the current conversation. */
+function fileItem(sid, f) {
+  const del = h("button", {type: "button", class: "btn btn-icon file-delete", "aria-label": `Xóa ${f.name}`, title: "Xóa"},
+    icon("trash"));
+  del.addEventListener("click", () => confirmDelete(del, sid, f));
+  if (f.status === "done") {
+    return h("li", {class: "case-file case-file-done"},
+      h("button", {type: "button", class: "btn btn-chip case-file-open", onclick: () => openReading(sid, f.id)},
+        icon("file"), f.name), del);
+  }
+  const failed = f.status === "failed";
+  return h("li", {class: `case-file case-file-${f.status}`},
+    h("span", {class: "case-file-state"}, icon("file"), ` ${f.name} — `, failed ? h("span", {class: "form-error"}, f.message || "không đọc được")
+      : [`đang đọc ${Math.round((f.progress || 0) * 100)}%`, " ",
+        h("progress", {max: "100", value: String(Math.round((f.progress || 0) * 100)), "aria-label": `Tiến độ đọc ${f.name}`})]),
+    del);
+}
+
+function confirmDelete(button, sid, f) {
+  if (button.dataset.confirm !== "1") { // two steps, as for a conversation: a slip of the thumb deletes nothing
+    button.dataset.confirm = "1";
+    button.classList.add("confirm");
+    fill(button, "Xóa?");
+    button.setAttribute("aria-label", `Bấm lần nữa để xóa ${f.name}`);
+    setTimeout(() => { if (button.isConnected && button.dataset.confirm === "1") loadFiles(); }, 4000);
+    return;
+  }
+  deleteFile(sid, f);
+}
+
+async function deleteFile(sid, f) {
+  try {
+    await api(`/v1/sessions/${enc(sid)}/files/${enc(f.id)}`, {method: "DELETE"});
+    toast(`Đã xóa ${f.name}.`);
+  } catch (exc) {
+    toast(`Không xóa được hồ sơ: ${exc.message}`, "error");
+  }
+  loadFiles();
+}
+
+/** The files bar of the current conversation, polled while a file is being read. */
 export async function loadFiles() {
   const list = $("#case-files");
   if (!list) return;
   clearTimeout(polling);
   const sid = state.sessionId;
   if (!sid) { clear(list); return; }
-  let files = [];
-  try { files = (await api(`/v1/sessions/${enc(sid)}/files`)).files; } catch { return; }
+  let files;
+  try {
+    files = (await api(`/v1/sessions/${enc(sid)}/files`)).files;
+  } catch (exc) {
+    if (exc.status === 404 || exc.status === 401) return;
+    polling = setTimeout(loadFiles, 3000); // a lost connection: try again rather than stop following the job
+    return;
+  }
   if (state.sessionId !== sid) return;
-  fill(list, files.map((f) => h("li", {class: `case-file case-file-${f.status}`},
-    f.status === "done" ? h("button", {type: "button", class: "btn btn-chip", onclick: () => openReading(sid, f.id)}, `📄 ${f.name}`)
-      : h("span", null, `📄 ${f.name} — ${f.status === "failed" ? f.message : `đang đọc ${Math.round(f.progress * 100)}%`}`),
-    h("button", {type: "button", class: "btn btn-ghost small", "aria-label": `Xóa ${f.name}`, onclick: async () => {
-      await api(`/v1/sessions/${enc(sid)}/files/${enc(f.id)}`, {method: "DELETE"});
-      loadFiles();
-    }}, "✕"))));
+  fill(list, files.map((f) => fileItem(sid, f)));
   if (files.some((f) => f.status === "queued" || f.status === "running")) polling = setTimeout(loadFiles, 1000);
 }
 
@@ -96,6 +139,7 @@ export async function attachFile(file) {
       state.sessionId = s.id;
       state.shownSession = s.id;
       history.replaceState(null, "", `#/hoi-dap/${enc(s.id)}`);
+      loadSessions(); // the new conversation is listed in the side panel
     }
     const form = new FormData();
     form.append("file", file);
