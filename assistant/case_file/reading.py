@@ -110,11 +110,13 @@ def check_provisions(store: Store, corpus: str, cited: list[CitedInFile], day: d
                 title = unit.document_title
                 doc_status, note = citation_note(validities.get(doc_id), day, c.article, c.clause, c.point)
                 status = "not_in_force" if note else "ok"
-            except StoreError as exc:
+            except StoreError:  # the document is stored, the unit it names is not
                 if doc_id not in titles:
                     titles[doc_id] = next((d.title for d in store.documents(corpus) if d.doc_id == doc_id), doc_id)
                 title = titles[doc_id]
-                status, note = "no_such_article", f"không có trong văn bản: {exc}"
+                unit_name = " ".join(p for p in (f"điểm {c.point}" if c.point else "",
+                                                 f"khoản {c.clause}" if c.clause else "", f"Điều {c.article}") if p)
+                status, note = "no_such_article", f"{title} ({doc_id}) không có {unit_name}"
         out.append(ProvisionCheck(citation=c.citation, article=c.article, clause=c.clause, point=c.point,
                                   document_ref=c.document_ref, document_id=doc_id, document_title=title,
                                   label=_label(c, title), section=c.section, count=c.count, page=c.page,

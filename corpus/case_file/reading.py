@@ -131,6 +131,20 @@ def _where(passages: list[Passage], needle: str) -> Passage | None:
     return next((p for p in passages if needle and needle in p.text), None)
 
 
+def _distinct(parties: list) -> list:
+    """One entry per person: a file that is not a judgment has no end to its list of parties, so the last one's
+    paragraph may name them again more briefly ("bà Lan" after "bà Lê Thị Lan"); a name that is the tail of a fuller
+    one of the same role is that person."""
+    out = []
+    for p in parties:
+        words = p.name.split()
+        if any(q.role == p.role and q.name != p.name and q.name.split()[-len(words):] == words for q in parties) or \
+                any(q.role == p.role and q.name == p.name for q in out):
+            continue
+        out.append(p)
+    return out
+
+
 def read_case_file(passages: list[Passage], *, pages: list[str] | None = None, known_names=None,
                    mask: bool = True) -> CaseFileFacts:
     """What the file says, from its pages as written (their lines carry a judgment's header) and its passages (see
@@ -141,7 +155,7 @@ def read_case_file(passages: list[Passage], *, pages: list[str] | None = None, k
     is_judgment = bool(names & {Section.FACTS, Section.REASONING, Section.DECISION})
     header = next((s.text for s in sections if s.name == Section.HEADER), "") if is_judgment else text[:6000]
     found = header_fields(header) if is_judgment else {}
-    parties = parse_parties(header)
+    parties = _distinct(parse_parties(header))
     officials = panel_names(header) if is_judgment else []
     if not is_judgment:
         sections = [CaseSection(Section.FACTS, "", text)]

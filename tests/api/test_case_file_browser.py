@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.api.test_browser import Tab, browser, server, squash  # noqa: F401 - fixtures
-from tests.api.test_pwa_browser import CONTROLS
+from tests.api.test_pwa_browser import CONTROLS, small_controls
 from tests.case_file_writers import docx_bytes
 
 pytestmark = pytest.mark.slow
@@ -35,20 +35,6 @@ QUESTION = "Bà Lan vay của tôi bao nhiêu tiền để mua máy cày?"
 FILES = {"phone": ("đơn khởi kiện.txt", "text/plain", lambda: CLAIM.encode()),
          "desktop": ("đơn khởi kiện.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                      lambda: docx_bytes(CLAIM))}
-
-
-def small_controls(tab: Tab) -> list[str]:
-    """The visible controls (as test_pwa_browser counts them) smaller than 44 × 44 px."""
-    return tab.page.evaluate(
-        """(sel) => Array.from(document.querySelectorAll(sel)).filter((el) => {
-             const r = el.getBoundingClientRect();
-             if (!r.width || !r.height || getComputedStyle(el).visibility === "hidden") return false;
-             if (el.closest("[hidden], .visually-hidden, dialog:not([open])")) return false;
-             const field = el.matches("input, select, textarea");
-             return r.height < 43.5 || (!field && r.width < 43.5);
-           }).map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || "").trim().slice(0, 30)}" ${
-             Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)}`)""",
-        CONTROLS + ", .attach-file")
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -80,7 +66,8 @@ def test_a_case_file_is_attached_read_cited_and_deleted(tab):
     file_id = posted.value.json()["file_id"]
     session_id = re.search(r"/v1/sessions/([^/]+)/files", posted.value.url).group(1)
     assert page.url.endswith(f"#/hoi-dap/{session_id}")  # the conversation started for the file is the one shown
-    page.locator(f'#session-list a[href="#/hoi-dap/{session_id}"]').wait_for(state="attached")  # listed in the side panel
+    # listed in the side panel
+    page.locator(f'#session-list a[href="#/hoi-dap/{session_id}"]').wait_for(state="attached")
 
     # the bar follows the job until the file is read; then the file opens its reading
     item = bar.locator("li").filter(has_text=name)
@@ -92,7 +79,7 @@ def test_a_case_file_is_attached_read_cited_and_deleted(tab):
     assert all(status in ("queued", "running", "done") for status, _ in seen), seen  # never failed on the way
     assert page.request.get(f"{tab.base}/v1/sessions/{session_id}/files/{file_id}").json()["status"] == "done"
     if tab.phone:
-        assert small_controls(tab) == []
+        assert small_controls(tab.page, CONTROLS + ", .attach-file") == []
     tab.no_overflow()
     tab.shot("case-file-bar")
 
@@ -149,7 +136,7 @@ def test_a_case_file_is_attached_read_cited_and_deleted(tab):
     if answer["abstained"]:  # no law answers a question of fact: the banner says the file does, not "no grounds"
         assert "hồ sơ" in page.locator(".abstain-banner").inner_text()
     if tab.phone:
-        assert small_controls(tab) == []
+        assert small_controls(tab.page, CONTROLS + ", .attach-file") == []
     tab.no_overflow()
     tab.shot("case-file-answer")
 

@@ -22,21 +22,22 @@ CONTROLS = ("button, summary, input:not([type=hidden]), select, textarea, .main-
 NETWORK_ERRORS = ("ERR_INTERNET_DISCONNECTED", "Failed to fetch", "ERR_NETWORK_CHANGED")
 
 
+def small_controls(page, selector: str = CONTROLS) -> list[str]:
+    """The visible controls smaller than 44 × 44 px (text fields: 44 px high), as readable strings."""
+    return page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel)).filter((el) => {
+             const r = el.getBoundingClientRect();
+             if (!r.width || !r.height || getComputedStyle(el).visibility === "hidden") return false;
+             if (el.closest("[hidden], .visually-hidden, dialog:not([open])")) return false;
+             const field = el.matches("input, select, textarea");
+             return r.height < 43.5 || (!field && r.width < 43.5);
+           }).map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || el.placeholder || "")
+             .trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}x${
+             Math.round(el.getBoundingClientRect().height)}`)""", selector)
+
+
 class Phone(Tab):
     phone = True
-
-    def small_controls(self) -> list[str]:
-        """The visible controls smaller than 44 × 44 px (text fields: 44 px high), as readable strings."""
-        return self.page.evaluate(
-            """(sel) => Array.from(document.querySelectorAll(sel)).filter((el) => {
-                 const r = el.getBoundingClientRect();
-                 if (!r.width || !r.height || getComputedStyle(el).visibility === "hidden") return false;
-                 if (el.closest("[hidden], .visually-hidden")) return false;
-                 const field = el.matches("input, select, textarea");
-                 return r.height < 43.5 || (!field && r.width < 43.5);
-               }).map((el) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || el.placeholder || "")
-                 .trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}x${
-                 Math.round(el.getBoundingClientRect().height)}`)""", CONTROLS)
 
     def cached_urls(self) -> list[str]:
         return self.page.evaluate(
@@ -125,7 +126,7 @@ def test_a_whole_chat_by_touch_keeps_no_answer_on_the_phone(phone):
     page.get_by_label("Mật khẩu").fill("mat-khau-thu-nghiem")
     page.get_by_role("button", name="Đăng nhập").tap()
     page.locator("#app-view").wait_for()
-    assert phone.small_controls() == []
+    assert small_controls(phone.page) == []
 
     # the on-screen keyboard takes half the screen: the question stays in view
     question = page.get_by_label("Câu hỏi của bạn")
@@ -142,7 +143,7 @@ def test_a_whole_chat_by_touch_keeps_no_answer_on_the_phone(phone):
     page.locator(".msg-bot .feedback").wait_for()
     chips = page.locator(".citation-chip")
     assert chips.count() > 0
-    assert phone.small_controls() == []
+    assert small_controls(phone.page) == []
     phone.no_overflow()
     phone.shot("pwa-chat")
 

@@ -73,3 +73,15 @@ def test_files_without_text_are_refused(tmp_path):
     json_file.write_text('[{"case_id": "a", "judgment_text": "b"}]')
     with pytest.raises(LoadError, match="not a case file"):
         pages_from_path(json_file, max_bytes=2**20, max_pages=10)
+
+
+def test_a_party_named_again_briefly_is_one_party():
+    """A statement of claim has no end to its list of parties: the last one's paragraph naming "bà Lan" again is
+    still Lê Thị Lan, not a second defendant; two people of one role stay two."""
+    from corpus.case_file.reading import _distinct
+    from corpus.case_law.documents import Party
+
+    parties = [Party("Nguyên đơn", "Trần Văn Hùng"), Party("Bị đơn", "Lê Thị Lan"), Party("Bị đơn", "Lan"),
+               Party("Bị đơn", "Lê Thị Lan"), Party("Bị đơn", "Phạm Văn Lan")]
+    assert [(p.role, p.name) for p in _distinct(parties)] == [
+        ("Nguyên đơn", "Trần Văn Hùng"), ("Bị đơn", "Lê Thị Lan"), ("Bị đơn", "Phạm Văn Lan")]
