@@ -225,9 +225,10 @@ class Services:
     def hidden_documents(self, index: CorpusIndex) -> frozenset[str]:
         """The documents of a loaded index that have been deleted since it was built."""
         key = (index.corpus, str(index.directory))
-        if key not in self._index_docs:
-            self._index_docs[key] = frozenset(r.doc_id for r in index.records.values())
-        return frozenset(self.store.deleted_ids(index.corpus) & self._index_docs[key])
+        docs = self._index_docs.get(key)
+        if docs is None:  # read once per build; a job thread may clear the table meanwhile (corpus_changed)
+            docs = self._index_docs[key] = frozenset(r.doc_id for r in index.records.values())
+        return frozenset(self.store.deleted_ids(index.corpus) & docs)
 
     def corpus_changed(self, corpus: str) -> None:
         """After an ingest, delete or rebuild: caches that depend on the corpus start again."""
