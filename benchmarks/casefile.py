@@ -40,7 +40,9 @@ CITED_STATUTES = ["Bo-luat-dan-su-2015", "Bo-luat-to-tung-dan-su-2015", "Luat-da
 
 
 # -- files ----------------------------------------------------------------------------------------------------------
-def pdf_bytes(text: str) -> bytes:
+def pdf_bytes(text: str, *, encrypt: str | None = None) -> bytes:
+    """``text`` as an A4 PDF (fpdf2, DejaVu Sans for the Vietnamese glyphs), a new page at each form feed; with
+    ``encrypt``, protected by that user password."""
     import fpdf
 
     pdf = fpdf.FPDF(format="A4")
@@ -51,15 +53,22 @@ def pdf_bytes(text: str) -> bytes:
         pdf.add_page()
         for line in page.split("\n"):
             pdf.multi_cell(0, 5.5, line.strip() or " ", new_x="LMARGIN", new_y="NEXT")
+    if encrypt:
+        pdf.set_encryption(owner_password="owner", user_password=encrypt)
     return bytes(pdf.output())
 
 
 def docx_bytes(text: str) -> bytes:
+    """``text`` as a .docx (python-docx), one paragraph a line, a page break at each form feed."""
     import docx
+    from docx.enum.text import WD_BREAK
 
     d = docx.Document()
-    for line in text.split("\n"):
-        d.add_paragraph(line)
+    for i, page in enumerate(text.split("\f")):
+        if i:
+            d.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        for line in page.split("\n"):
+            d.add_paragraph(line)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()

@@ -4,28 +4,19 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+from benchmarks.casefile import FONT, docx_bytes  # noqa: F401 - the tests write .docx files with it
+from benchmarks.casefile import pdf_bytes as write_pdf
 
 
 def pdf_bytes(text: str, *, encrypt: str | None = None) -> bytes:
-    fpdf = pytest.importorskip("fpdf", reason="fpdf2 writes the test PDFs (pip install fpdf2)")
+    """benchmarks/casefile.py's writer, the test skipped (saying why) when fpdf2 or the font is missing."""
+    pytest.importorskip("fpdf", reason="fpdf2 writes the test PDFs (pip install fpdf2)")
     if not FONT.exists():
         pytest.skip(f"no font with Vietnamese glyphs at {FONT} (Debian: fonts-dejavu-core)")
-    pdf = fpdf.FPDF(format="A4")
-    pdf.add_font("dejavu", fname=str(FONT))
-    pdf.set_font("dejavu", size=11)
-    pdf.set_auto_page_break(True, margin=15)
-    for page in text.split("\f"):
-        pdf.add_page()
-        for line in page.split("\n"):
-            pdf.multi_cell(0, 5.5, line.strip() or " ", new_x="LMARGIN", new_y="NEXT")
-    if encrypt:
-        pdf.set_encryption(owner_password="owner", user_password=encrypt)
-    return bytes(pdf.output())
+    return write_pdf(text, encrypt=encrypt)
 
 
 def blank_pdf_bytes(pages: int = 2) -> bytes:
@@ -37,19 +28,4 @@ def blank_pdf_bytes(pages: int = 2) -> bytes:
         w.add_blank_page(width=595, height=842)
     out = io.BytesIO()
     w.write(out)
-    return out.getvalue()
-
-
-def docx_bytes(text: str) -> bytes:
-    import docx
-    from docx.enum.text import WD_BREAK
-
-    d = docx.Document()
-    for i, page in enumerate(text.split("\f")):
-        if i:
-            d.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-        for line in page.split("\n"):
-            d.add_paragraph(line)
-    out = io.BytesIO()
-    d.save(out)
     return out.getvalue()

@@ -13,31 +13,11 @@ from pathlib import Path
 
 from corpus.loaders.detect import HEAD_BYTES, decode_text, describe_binary, detect_format
 from corpus.loaders.errors import LoadError
-from corpus.loaders.text import DEFAULT_MAX_UNZIPPED_BYTES, check_unzipped_size, text_from_html
+from corpus.loaders.text import DEFAULT_MAX_UNZIPPED_BYTES, check_unzipped_size, pdf_pages, text_from_html
 from corpus.text import nfc
 
 FORMATS = ("pdf", "docx", "html", "text")
 PAGE_BREAK = "\f"
-
-
-def _pdf_pages(path: Path, data: bytes, max_pages: int) -> list[str]:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError(path, "encrypted PDF (it needs a password): remove the protection and upload it again")
-        n = len(reader.pages)
-        if n > max_pages:
-            raise LoadError(path, f"the PDF has {n} pages; the limit is {max_pages}")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except LoadError:
-        raise
-    except Exception as e:  # noqa: BLE001 - pypdf raises a wide range on damaged files
-        raise LoadError(path, f"unreadable PDF ({type(e).__name__}: {e})") from None
-    if not pages:
-        raise LoadError(path, "the PDF has no pages")
-    return pages
 
 
 def _docx_text(path: Path, data: bytes, max_unzipped_bytes: int) -> str:
@@ -87,7 +67,7 @@ def pages_from_path(path: Path, *, max_bytes: int, max_pages: int,
     if fmt == "binary":
         raise LoadError(path, describe_binary(data[:HEAD_BYTES]))
     if fmt == "pdf":
-        pages = _pdf_pages(path, data, max_pages)
+        pages = pdf_pages(path, data, max_pages=max_pages)
     elif fmt == "docx":
         pages = _docx_text(path, data, max_unzipped_bytes).split(PAGE_BREAK)
     elif fmt == "html":

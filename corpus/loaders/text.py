@@ -143,21 +143,30 @@ def text_from_html(data: bytes, path: Path) -> str:
     return root.get_text()
 
 
-def text_from_pdf(path: Path, data: bytes | None = None) -> str:
-    """Page texts in order (pypdf). A PDF with no text layer is refused: OCR is not done here."""
+def pdf_pages(path: Path, data: bytes | None = None, *, max_pages: int | None = None) -> list[str]:
+    """Each page's text in order (pypdf); an encrypted or damaged PDF, one with no pages or more than ``max_pages``,
+    is refused."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data) if data is not None else str(path))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError(path, "encrypted PDF (needs a password)")
+            raise LoadError(path, "encrypted PDF (it needs a password): remove the protection and upload it again")
+        if max_pages is not None and len(reader.pages) > max_pages:
+            raise LoadError(path, f"the PDF has {len(reader.pages)} pages; the limit is {max_pages}")
         pages = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
         raise
     except Exception as e:  # noqa: BLE001 - pypdf raises a wide range on damaged files
         raise LoadError(path, f"unreadable PDF ({type(e).__name__}: {e})") from None
     if not pages:
-        raise LoadError(path, "PDF has no pages")
+        raise LoadError(path, "the PDF has no pages")
+    return pages
+
+
+def text_from_pdf(path: Path, data: bytes | None = None) -> str:
+    """Page texts in order (pypdf). A PDF with no text layer is refused: OCR is not done here."""
+    pages = pdf_pages(path, data)
     text = "\n".join(pages)
     if not text.strip():
         raise LoadError(path, f"no extractable text in {len(pages)} page(s) (scanned PDF? OCR it first)")

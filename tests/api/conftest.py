@@ -75,6 +75,19 @@ Phạt tiền từ 1.000.000 đồng đến 3.000.000 đồng đối với hành
 TEXTS = {"blhs.txt": BLHS, "nuoi-ong.txt": BEES, "nd-ong.txt": DECREE}
 
 
+# a short law an upload job stores, in the tests of jobs and of servers sharing one database
+NEW_LAW = """QUỐC HỘI
+Luật số: 77/2021/QH15
+Hà Nội, ngày 01 tháng 07 năm 2021
+LUẬT
+CHĂN NUÔI TẰM
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định về việc chăn nuôi tằm.
+Điều 2. Vệ sinh nong tằm
+Nong tằm phải được phơi khô trước mỗi lứa nuôi.
+"""
+
+
 def build_home(home: Path, database_url: str | None = None) -> Path:
     """Ingest the three texts as corpus 'statutes' and build its lexical-only index under ``home`` (the documents in
     ``database_url``, migrated first, or in the home's own SQLite file)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import CORPUS, api_settings, make_users
+from tests.api.conftest import CORPUS, NEW_LAW, api_settings, make_users
 from tests.conftest import REPO
 
 
@@ -85,17 +85,6 @@ def _stalled(self, *args, **kwargs):  # the worker is killed in the middle of st
 
 store.Store._insert_document = _stalled
 '''
-
-NEW_LAW = """QUỐC HỘI
-Luật số: 77/2021/QH15
-Hà Nội, ngày 01 tháng 07 năm 2021
-LUẬT
-CHĂN NUÔI TẰM
-Điều 1. Phạm vi điều chỉnh
-Luật này quy định về việc chăn nuôi tằm.
-Điều 2. Vệ sinh nong tằm
-Nong tằm phải được phơi khô trước mỗi lứa nuôi.
-"""
 
 
 def test_a_killed_worker_leaves_nothing_half_written_and_its_job_is_retried(db_home, tmp_path):

@@ -8,19 +8,9 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import CORPUS, api_settings, make_users, wait_ready
+from tests.api.conftest import CORPUS, NEW_LAW, api_settings, make_users, wait_ready
 
 QUESTION = "Người từ đủ 14 tuổi phải chịu trách nhiệm hình sự về những tội phạm nào?"
-NEW_LAW = """QUỐC HỘI
-Luật số: 77/2021/QH15
-Hà Nội, ngày 01 tháng 07 năm 2021
-LUẬT
-CHĂN NUÔI TẰM
-Điều 1. Phạm vi điều chỉnh
-Luật này quy định về việc chăn nuôi tằm.
-Điều 2. Vệ sinh nong tằm
-Nong tằm phải được phơi khô trước mỗi lứa nuôi.
-"""
 
 
 def test_conversations_are_stored_alike_on_both_databases(any_store):
