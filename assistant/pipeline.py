@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import logging
 import re
 import time
@@ -44,6 +46,7 @@ class Draft:
     sources: list[Source]
     answer: Answer | None
     timings: dict[str, float]
+    as_of: dt.date | None = None  # the date validity is judged on: asked (``as_of`` or in the question), else None
 
 
 @dataclass
@@ -190,7 +193,7 @@ class Assistant:
         answer.question = question
         answer.standalone_question = standalone
         answer.related_cases = self._related_cases(q.raw) if not answer.abstained else []
-        day = as_of or asked_date(standalone or question)
+        day = draft.as_of
         answer.warnings = [*answer.warnings, *self._status_warnings(answer, corpus, day)]
         until = next((v.data_until for v in self.validities(corpus).values() if v.data_until), None)
         answer.as_of = (day or until).isoformat() if (day or until) else None
@@ -233,7 +236,7 @@ class Assistant:
         else:
             answer = self._compose(q, sources, use_llm, corpus)
         timings["compose+verify"] = (time.perf_counter() - t) * 1000
-        return Draft(q, sources, answer, timings)
+        return Draft(q, sources, answer, timings, day)
 
     def _compose(self, q, sources: list[Source], use_llm: bool, corpus: str) -> Answer:
         """The verified answer: the LLM's when it is asked for and one of its citations verifies, else the extractive
