@@ -227,7 +227,7 @@ class Services:
         key = (index.corpus, str(index.directory))
         docs = self._index_docs.get(key)
         if docs is None:  # read once per build; a job thread may clear the table meanwhile (corpus_changed)
-            docs = self._index_docs[key] = frozenset(r.doc_id for r in index.records.values())
+            docs = self._index_docs[key] = frozenset(index.records.documents)
         return frozenset(self.store.deleted_ids(index.corpus) & docs)
 
     def corpus_changed(self, corpus: str) -> None:

@@ -72,7 +72,7 @@ def ranker_rows(lab, cfg: FusionConfig, depth: int):
     out = {}
     for name in NAMES:
         s = lab.sets[name]
-        info = RecordInfo(s.records)
+        info = RecordInfo.from_records(s.records)
         gold = lab.gold(name)
         rows = []
         for i in range(s.n):

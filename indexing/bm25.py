@@ -18,7 +18,7 @@ import bm25s
 import numpy as np
 
 from indexing.segment import Segmenter
-from indexing.types import ArticleRecord, Filters, Hit, snippet
+from indexing.types import ArticleRecord, Filters, Hit, Key, snippet
 
 
 def _record_to_json(r: ArticleRecord) -> dict:
@@ -173,6 +173,11 @@ class BM25Index:
                 if d in self._by_doc:
                     final[self._by_doc[d]] *= f
         return self._top(final, scores, k, self.mask(filters))
+
+    def ranked(self, query: str | Sequence[str], k: int = 10,
+               filters: Filters | None = None) -> list[tuple[Key, float]]:
+        """Top ``k`` keys with their scores, best first (what fusion reads)."""
+        return [(h.key, h.score) for h in self.search(query, k, filters)]
 
     def _top(self, final: np.ndarray, raw: np.ndarray, k: int, mask: np.ndarray | None) -> list[Hit]:
         if mask is not None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 import numpy as np
 
 from indexing.query import QueryAnalyzer
-from indexing.types import Filters, Hit, snippet
+from indexing.types import ArticleRecord, Filters, Hit, snippet
 
 Ranked = Sequence[tuple[Hashable, float]]
 
@@ -96,17 +96,18 @@ class HybridRetriever:
     def __init__(self, bm25, dense: Callable[[str, int, Filters | None], Ranked] | None = None,
                  analyzer: QueryAnalyzer | None = None, fusion: str = "minmax",
                  weights: Sequence[float] = (1.0, 0.5),
-                 rrf_k: float = 60.0, depth: int = 100, law_boost: float = 1.5):
+                 rrf_k: float = 60.0, depth: int = 100, law_boost: float = 1.5,
+                 articles: Mapping[Hashable, ArticleRecord] | None = None):
         self.bm25, self.dense = bm25, dense
         self.analyzer = analyzer or QueryAnalyzer()
         self.fusion, self.weights, self.rrf_k, self.depth = fusion, tuple(weights), rrf_k, depth
         self.law_boost = law_boost
-        self._records = {r.key: r for r in bm25.records}
+        self.articles = articles if articles is not None else {r.key: r for r in bm25.records}
 
     def ranked(self, query: str, k: int = 10, filters: Filters | None = None,
                choices: Mapping[str, str] | None = None) -> list[tuple[Hashable, float, dict[str, float]]]:
         q = self.analyzer.analyze(query, choices)
-        lex = [(h.key, h.score) for h in self.bm25.search(q.search_text, self.depth, filters)]
+        lex = self.bm25.ranked(q.search_text, self.depth, filters)
         lists, names = [lex], ["bm25"]
         if self.dense is not None:
             lists.append(list(self.dense(q.search_text, self.depth, filters)))
@@ -129,8 +130,13 @@ class HybridRetriever:
     def search(self, query: str, k: int = 10, filters: Filters | None = None,
                choices: Mapping[str, str] | None = None) -> list[Hit]:
         hits = []
-        for rank, (key, score, stages) in enumerate(self.ranked(query, k, filters, choices), 1):
-            r = self._records[key]
-            hits.append(Hit(key=key, score=score, rank=rank, doc_title=r.doc_title, title=r.title,
+        ranked = self.ranked(query, k, filters, choices)
+        many = getattr(self.articles, "many", None)
+        found = many(key for key, _, _ in ranked) if many else self.articles
+        for key, score, stages in ranked:
+            r = found.get(key)
+            if r is None:  # gone from the engine since it was ranked (a rebuild deleting it)
+                continue
+            hits.append(Hit(key=key, score=score, rank=len(hits) + 1, doc_title=r.doc_title, title=r.title,
                             snippet=snippet(r.text), scores={**stages, "fused": score}))
         return hits

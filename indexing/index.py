@@ -33,6 +33,8 @@ from indexing.dense import DenseIndex
 from indexing.fusion import HybridRetriever
 from indexing.pieces import split_article
 from indexing.query import QueryAnalyzer
+from indexing.ranker import CorpusStats
+from indexing.records import ArticleLookup, InMemoryArticles
 from indexing.rerank import NamedUnitReranker, Reranker
 from indexing.segment import Segmenter
 from indexing.types import ArticleRecord, Filters, Hit
@@ -252,19 +254,28 @@ class CorpusIndex:
     """
 
     def __init__(self, corpus: str, directory: Path, manifest: dict, bm25: BM25Index, dense: DenseIndex | None,
-                 embedder=None, resolver=None, aliases: dict[str, list[str]] | None = None):
+                 embedder=None, resolver=None, aliases: dict[str, list[str]] | None = None, *,
+                 articles: ArticleLookup | None = None, stats: CorpusStats | None = None):
         self.corpus, self.directory, self.manifest = corpus, directory, manifest
         self.bm25, self.dense, self.embedder, self.resolver = bm25, dense, embedder, resolver
         cfg = manifest["config"]
         self.config = IndexConfig(**{**cfg, "weights": tuple(cfg["weights"])})
-        self.records = {r.key: r for r in bm25.records}
-        titles = {r.doc_id: r.doc_title for r in bm25.records}
-        self.analyzer = QueryAnalyzer.from_titles(titles, aliases, with_choices=True)
+        # every article (the embedded index holds them in memory; the Milvus one fetches them as queries need them)
+        self.records: ArticleLookup = articles if articles is not None else InMemoryArticles(bm25.records)
+        self._stats = stats
+        self.analyzer = QueryAnalyzer.from_titles(dict(self.records.documents), aliases, with_choices=True)
         self.rerankers: list[Reranker] = [NamedUnitReranker(self.records, resolver)]
         self.hybrid = HybridRetriever(bm25, self._dense_search if dense is not None else None, self.analyzer,
                                       fusion=self.config.fusion, weights=self.config.weights,
                                       rrf_k=self.config.rrf_k, depth=self.config.depth,
-                                      law_boost=self.config.law_boost)
+                                      law_boost=self.config.law_boost, articles=self.records)
+
+    def corpus_stats(self) -> CorpusStats:
+        """The corpus statistics the learned ranker's features read (made once from the articles when the index did
+        not come with them)."""
+        if self._stats is None:
+            self._stats = CorpusStats.from_records(self.bm25.records)
+        return self._stats
 
     @classmethod
     def load(cls, home: Path, corpus: str, *, embedder=None, model_dir: str | None = None,

@@ -29,6 +29,7 @@ milvus-lite opens its file from one process at a time: a site with several proce
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -36,7 +37,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -46,12 +48,15 @@ from indexing.bm25 import BM25Index
 from indexing.config import IndexConfig
 from indexing.index import (FORMAT_VERSION, BuildReport, CorpusIndex, IndexUnavailable, _corpus_hash, article_pieces,
                             build_lock, corpus_root, model_fingerprint, records_from_store)
+from indexing.ranker import CorpusStats
+from indexing.records import FetchedArticles
 from indexing.segment import Segmenter
 from indexing.types import ArticleRecord, Filters, Hit, Key, snippet
 from indexing.vector_cache import VectorCache
 
 SCHEMA_VERSION = 2
 MANIFESTS = "thuky_manifests"
+BLOBS = "thuky_blobs"
 MILVUS_BM25_K1, MILVUS_BM25_B = 1.5, 0.75  # what milvus-lite 3.2.2 scores with, whatever the index asks
 MAX_TEXT = 1_048_576  # bytes of a VARCHAR field (the longest statute article is ~155 kB)
 BATCH = 256
@@ -169,6 +174,12 @@ def _year(r: ArticleRecord) -> int:
     return int(m.group(1)) if m else 0
 
 
+def _record(r: dict) -> ArticleRecord:
+    return ArticleRecord(key=(r["doc_id"], r["article_no"]), doc_title=r["doc_title"], doc_type=r["doc_type"],
+                         title=r["title"], text=r["body"], path=list(r["path"] or []), status=r["status"] or None,
+                         effective_date=_int_date(r["effective"], NO_DATE), expiry_date=_int_date(r["expiry"], NEVER))
+
+
 # --- the collection ----------------------------------------------------------------------------------------------
 class Collection:
     """A corpus's collection: schema, rows, and the two searches (BM25 and dense) with filters inside Milvus."""
@@ -243,21 +254,25 @@ class Collection:
         for i in range(0, len(pks), 1000):
             self.ready.delete(self.name, ids=pks[i:i + 1000])
 
-    def records(self) -> list[ArticleRecord]:
-        """Every article stored, in corpus order."""
-        rows = []
-        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=RECORD_FIELDS,
+    def fetch(self, keys: list[Key]) -> dict[Key, ArticleRecord]:
+        """The articles stored under ``keys`` (the ones found)."""
+        out: dict[Key, ArticleRecord] = {}
+        for i in range(0, len(keys), 100):
+            rows = self.ready.get(self.name, ids=[row_key(k) for k in keys[i:i + 100]], output_fields=RECORD_FIELDS)
+            for r in rows:
+                rec = _record(r)
+                out[rec.key] = rec
+        return out
+
+    def keys(self) -> Iterator[Key]:
+        """Every stored article's key (a scan of the collection)."""
+        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=["doc_id", "article_no"],
                                        consistency_level="Strong")
         try:
             while batch := it.next():
-                rows.extend(batch)
+                yield from ((r["doc_id"], r["article_no"]) for r in batch)
         finally:
             it.close()
-        rows.sort(key=lambda r: r["ord"])
-        return [ArticleRecord(key=(r["doc_id"], r["article_no"]), doc_title=r["doc_title"], doc_type=r["doc_type"],
-                              title=r["title"], text=r["body"], path=list(r["path"] or []), status=r["status"] or None,
-                              effective_date=_int_date(r["effective"], NO_DATE),
-                              expiry_date=_int_date(r["expiry"], NEVER)) for r in rows]
 
     def _search(self, data, field: str, k: int, filters: Filters | None, params: dict) -> list[tuple[Key, float]]:
         # "Bounded": a search does not wait for the newest writes (Strong costs up to a second a query on milvus-lite);
@@ -327,6 +342,61 @@ class Manifests:
             loaded(c, self.uri, MANIFESTS).delete(MANIFESTS, ids=[corpus])
 
 
+class Blobs:
+    """Large JSON values of a corpus's build (its corpus statistics) in ``thuky_blobs``, compressed and cut into
+    chunks a VARCHAR holds on any Milvus (at most 65,535 bytes)."""
+
+    CHUNK = 60_000
+
+    def __init__(self, uri: str, token: str | None = None):
+        self.uri, self.token = uri, token
+
+    def _ensure(self):
+        from pymilvus import DataType, MilvusClient
+
+        c = client(self.uri, self.token)
+        if not c.has_collection(BLOBS):
+            s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+            s.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=1024)
+            s.add_field("corpus", DataType.VARCHAR, max_length=512)
+            s.add_field("build", DataType.VARCHAR, max_length=64)
+            s.add_field("seq", DataType.INT64)
+            s.add_field("data", DataType.VARCHAR, max_length=65_535)
+            s.add_field("v", DataType.FLOAT_VECTOR, dim=2)
+            ip = c.prepare_index_params()
+            ip.add_index(field_name="v", index_type="FLAT", metric_type="L2")
+            c.create_collection(BLOBS, schema=s, index_params=ip)
+        return loaded(c, self.uri, BLOBS)
+
+    def put(self, corpus: str, build: str, name: str, value) -> None:
+        """Store ``value`` as the build's ``name``, and drop what older builds of the corpus stored."""
+        c = self._ensure()
+        data = base64.b64encode(zlib.compress(json.dumps(value, ensure_ascii=False).encode(), 6)).decode()
+        rows = [{"pk": f"{corpus}\x00{build}\x00{name}\x00{i}", "corpus": corpus, "build": build, "seq": i,
+                 "data": data[at:at + self.CHUNK], "v": [0.0, 0.0]}
+                for i, at in enumerate(range(0, max(1, len(data)), self.CHUNK))]
+        c.upsert(BLOBS, rows)
+        c.delete(BLOBS, filter=f"corpus in {_literal([corpus])} and build not in {_literal([build])}")
+
+    def get(self, corpus: str, build: str, name: str):
+        c = client(self.uri, self.token)
+        if not c.has_collection(BLOBS):
+            return None
+        prefix = f"{corpus}\x00{build}\x00{name}\x00"
+        rows = loaded(c, self.uri, BLOBS).query(
+            BLOBS, filter=f"corpus in {_literal([corpus])} and build in {_literal([build])}",
+            output_fields=["pk", "seq", "data"], consistency_level="Strong")
+        rows = sorted((r for r in rows if r["pk"].startswith(prefix)), key=lambda r: r["seq"])
+        if not rows:
+            return None
+        return json.loads(zlib.decompress(base64.b64decode("".join(r["data"] for r in rows))))
+
+    def remove(self, corpus: str) -> None:
+        c = client(self.uri, self.token)
+        if c.has_collection(BLOBS):
+            loaded(c, self.uri, BLOBS).delete(BLOBS, filter=f"corpus in {_literal([corpus])}")
+
+
 # --- building ----------------------------------------------------------------------------------------------------
 def _schema(config: IndexConfig, dim: int) -> dict:
     """What the collection's layout depends on: a change drops and recreates it."""
@@ -352,6 +422,7 @@ class MilvusIndexBuilder:
     def remove(self, corpus: str) -> None:
         """Drop the corpus's collection and manifest (its corpus is empty)."""
         Manifests(self.uri, self.token).remove(corpus)
+        Blobs(self.uri, self.token).remove(corpus)
         Collection(self.uri, corpus, self.token).drop()
 
     def _build(self, store, corpus: str, progress: Callable[[str, int, int], None]) -> BuildReport:
@@ -444,6 +515,8 @@ class MilvusIndexBuilder:
                                "pieces": len(seen) if cfg.model_dir else 0, "upserted": len(changed),
                                "deleted": len(gone)},
                     "dense_index": "milvus" if cfg.model_dir else None, "corpus_hash": _corpus_hash(records)}
+        # what the ranker's features and the query analyser read of the whole corpus, so a worker never reads it all
+        Blobs(self.uri, self.token).put(corpus, build, "stats", CorpusStats.from_records(records).to_json())
         manifests.put(corpus, manifest)
         seconds["total"] = time.perf_counter() - t0
         return BuildReport(corpus, Path(f"milvus:{coll.name}@{build}"), len(seen),
@@ -452,26 +525,29 @@ class MilvusIndexBuilder:
 
 # --- searching ---------------------------------------------------------------------------------------------------
 class MilvusLexical:
-    """The lexical side as ``HybridRetriever`` reads it (``records``, ``search``): the query segmented here, scored
-    by Milvus's BM25."""
+    """The lexical side as ``HybridRetriever`` reads it (``ranked``): the query segmented here, scored by Milvus's
+    BM25; ``search`` makes hits of the articles fetched through ``articles``."""
 
-    def __init__(self, collection: Collection, records: list[ArticleRecord], segmenter: Segmenter):
-        self.collection, self.records, self.segmenter = collection, records, segmenter
-        self._records = {r.key: r for r in records}
+    def __init__(self, collection: Collection, articles: FetchedArticles, segmenter: Segmenter):
+        self.collection, self.articles, self.segmenter = collection, articles, segmenter
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.articles)
 
     def tokens(self, query: str) -> list[str]:
         return self.segmenter.segment(query)
 
+    def ranked(self, query: str, k: int = 10, filters: Filters | None = None) -> list[tuple[Key, float]]:
+        return self.collection.search_lexical(lex_text(self.tokens(query)), k, filters)
+
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        ranked = self.ranked(query, k, filters)
+        found = self.articles.many(key for key, _ in ranked)
         hits = []
-        ranked = self.collection.search_lexical(lex_text(self.tokens(query)), k, filters)
-        for rank, (key, score) in enumerate((kv for kv in ranked if kv[0] in self._records), 1):
-            r = self._records[key]
-            hits.append(Hit(key=key, score=score, rank=rank, doc_title=r.doc_title, title=r.title,
-                            snippet=snippet(r.text), scores={"bm25": score}))
+        for key, score in ranked:
+            if (r := found.get(key)) is not None:
+                hits.append(Hit(key=key, score=score, rank=len(hits) + 1, doc_title=r.doc_title, title=r.title,
+                                snippet=snippet(r.text), scores={"bm25": score}))
         return hits
 
 
@@ -479,11 +555,11 @@ class MilvusCorpusIndex(CorpusIndex):
     """A ``CorpusIndex`` whose two lists come from Milvus; fusion, law boost and rerankers as the embedded one."""
 
     def __init__(self, collection: Collection, manifest: dict, lexical: MilvusLexical, *, embedder=None,
-                 resolver=None, aliases=None):
+                 resolver=None, aliases=None, articles: FetchedArticles, stats: CorpusStats):
         self.collection = collection
         directory = Path(f"milvus:{collection.name}@{manifest['build']}")
         super().__init__(collection.corpus, directory, manifest, lexical, collection if manifest["dense_index"]
-                         else None, embedder, resolver, aliases)
+                         else None, embedder, resolver, aliases, articles=articles, stats=stats)
 
     @classmethod
     def load_milvus(cls, uri: str, corpus: str, *, token: str | None = None, embedder=None,
@@ -506,12 +582,18 @@ class MilvusCorpusIndex(CorpusIndex):
         if manifest["dense_index"] and getattr(embedder, "quantize", int8) != int8:
             raise IndexUnavailable(f"Milvus index of {corpus!r} was built with int8={int8} but the encoder is "
                                    f"configured with int8={embedder.quantize} (THUKY_DENSE_INT8): {hint}")
-        lexical = MilvusLexical(coll, coll.records(), Segmenter(cache_path=None))
-        return cls(coll, manifest, lexical, embedder=embedder, resolver=resolver, aliases=aliases)
+        stats = Blobs(uri, token).get(corpus, manifest["build"], "stats")
+        if stats is None:
+            raise IndexUnavailable(f"Milvus index of {corpus!r} has no corpus statistics: {hint}")
+        stats = CorpusStats.from_json(stats)
+        articles = FetchedArticles(coll.fetch, int(manifest["counts"]["articles"]),
+                                   {d: title for d, (title, _, _) in stats.docs.items()}, coll.keys)
+        lexical = MilvusLexical(coll, articles, Segmenter(cache_path=None))
+        return cls(coll, manifest, lexical, embedder=embedder, resolver=resolver, aliases=aliases, articles=articles,
+                   stats=stats)
 
     def _dense_search(self, text: str, n: int, filters: Filters | None):
-        vec = self.embedder.embed_queries([text])[0]
-        return [kv for kv in self.collection.search_dense(vec, n, filters) if kv[0] in self.records]
+        return self.collection.search_dense(self.embedder.embed_queries([text])[0], n, filters)
 
 
 class MilvusBackend:

@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,46 +77,105 @@ def _article_number(no: str) -> float:
     return float(m.group()) if m else float("nan")
 
 
-class RecordInfo:
-    """What the features need to know about every article of an index, computed once."""
+@dataclass
+class CorpusStats:
+    """What the features need to know about a corpus as a whole: how many articles hold each syllable (title and
+    body), and per document its title, number of articles and highest article number (NaN: none numbered). Made in
+    one pass over the articles (:meth:`from_records`); the Milvus backend makes it at build time and keeps it with
+    the collection (:meth:`to_json`), so a worker never reads the whole corpus."""
 
-    def __init__(self, records: Iterable[ArticleRecord]):
-        records = list(records)
-        self.index = {r.key: i for i, r in enumerate(records)}
-        n_docs = Counter(r.doc_id for r in records)
-        max_no: dict[str, float] = {}
+    articles: int
+    df: dict[str, int]
+    docs: dict[str, tuple[str, int, float]]
+
+    @classmethod
+    def from_records(cls, records: Iterable[ArticleRecord]) -> CorpusStats:
+        n, df = 0, Counter()
+        docs: dict[str, list] = {}
         for r in records:
+            n += 1
+            df.update(set(syllables(r.title)) | set(syllables(r.text)))
+            d = docs.setdefault(r.doc_id, [r.doc_title, 0, float("nan")])
+            d[1] += 1
             no = _article_number(r.article_no)
             if not math.isnan(no):
-                max_no[r.doc_id] = max(max_no.get(r.doc_id, 0.0), no)
-        df: Counter = Counter()
-        self.title_syl: list[set[str]] = []
-        for r in records:
-            s = set(syllables(r.title))
-            self.title_syl.append(s)
-            df.update(s | set(syllables(r.text)))
-        n = max(1, len(records))
-        self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
+                d[2] = no if math.isnan(d[2]) else max(d[2], no)
+        return cls(n, dict(df), {k: (t, c, m) for k, (t, c, m) in docs.items()})
+
+    def to_json(self) -> dict:
+        return {"articles": self.articles, "df": self.df,
+                "docs": {k: [t, c, None if math.isnan(m) else m] for k, (t, c, m) in self.docs.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> CorpusStats:
+        return cls(int(data["articles"]), dict(data["df"]),
+                   {k: (t, int(c), float("nan") if m is None else float(m)) for k, (t, c, m) in data["docs"].items()})
+
+
+@dataclass
+class ArticleInfo:
+    """What the features read of one article (made from its record and the corpus statistics)."""
+
+    doc_id: str
+    title_syl: set[str]
+    title_text: str
+    text: str
+    definitions: float
+    static: tuple[float, float, float, float, float]
+    superseded: float
+    doc_syl: set[str]
+
+
+class RecordInfo:
+    """The features' view of an index: the corpus statistics, and each candidate article's information, made from
+    ``articles`` (a key → ``ArticleRecord`` mapping, e.g. ``indexing.records.ArticleLookup``) when first asked and
+    kept for the ``capacity`` most recently used."""
+
+    def __init__(self, stats: CorpusStats, articles: Mapping[Key, ArticleRecord], capacity: int = 4096):
+        self.stats, self.articles, self.capacity = stats, articles, capacity
+        n = max(1, stats.articles)
+        self.idf = {w: math.log(1 + n / c) for w, c in stats.df.items()}
         self.max_idf = math.log(1 + n)
-        doc_syl = {d: {w for w in syllables(t) if w not in _TITLE_STOP}
-                   for d, t in {r.doc_id: r.doc_title for r in records}.items()}
-        self.title_text = [" ".join(syllables(r.title)) for r in records]
-        self.text = [f"{r.title}\n{r.text}" for r in records]
-        self.definitions = np.array([bool(_DEFINITIONS.search(fold(r.title))) for r in records], dtype=float)
-        self.doc_id = [r.doc_id for r in records]
-        self.doc_syl = [doc_syl[r.doc_id] for r in records]
+        self._doc_syl = {d: {w for w in syllables(t) if w not in _TITLE_STOP} for d, (t, _, _) in stats.docs.items()}
         # a document another one of the same title and a later year replaces (two versions of a law in one corpus)
-        year = {r.doc_id: _doc_year(r.doc_id) for r in records}
         newest: dict[str, float] = {}
-        for r in records:
-            t = nfc(r.doc_title).lower()
-            newest[t] = max(newest.get(t, -1.0), year[r.doc_id])
-        self.superseded = np.array([float(year[r.doc_id] < newest[nfc(r.doc_title).lower()]) for r in records])
-        self.static = np.array([
-            [DOC_TYPES.get(r.doc_type, 3), _article_number(r.article_no),
-             _article_number(r.article_no) / max_no[r.doc_id] if r.doc_id in max_no else float("nan"),
-             math.log(n_docs[r.doc_id]), math.log(1 + len(r.text))]
-            for r in records], dtype=np.float64).reshape(len(records), 5)
+        for d, (t, _, _) in stats.docs.items():
+            title = nfc(t).lower()
+            newest[title] = max(newest.get(title, -1.0), _doc_year(d))
+        self._superseded = {d: float(_doc_year(d) < newest[nfc(t).lower()]) for d, (t, _, _) in stats.docs.items()}
+        self._rows: dict[Key, ArticleInfo] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_records(cls, records: Iterable[ArticleRecord]) -> RecordInfo:
+        records = list(records)
+        return cls(CorpusStats.from_records(records), {r.key: r for r in records})
+
+    def rows(self, keys: Sequence[Key]) -> list[ArticleInfo]:
+        with self._lock:
+            found = {k: self._rows[k] for k in keys if k in self._rows}
+        missing = [k for k in keys if k not in found]
+        if missing:
+            many = getattr(self.articles, "many", None)
+            records = many(missing) if many else {k: self.articles[k] for k in missing}
+            made = {k: self._row(records[k]) for k in missing}
+            with self._lock:
+                self._rows.update(made)
+                for k in list(self._rows)[: max(0, len(self._rows) - self.capacity)]:
+                    del self._rows[k]
+            found.update(made)
+        return [found[k] for k in keys]
+
+    def _row(self, r: ArticleRecord) -> ArticleInfo:
+        title, articles, max_no = self.stats.docs.get(r.doc_id, (r.doc_title, 1, float("nan")))
+        no = _article_number(r.article_no)
+        return ArticleInfo(
+            doc_id=r.doc_id, title_syl=set(syllables(r.title)), title_text=" ".join(syllables(r.title)),
+            text=f"{r.title}\n{r.text}", definitions=float(bool(_DEFINITIONS.search(fold(r.title)))),
+            static=(float(DOC_TYPES.get(r.doc_type, 3)), no, no / max_no if not math.isnan(max_no) else float("nan"),
+                    math.log(articles), math.log(1 + len(r.text))),
+            superseded=self._superseded.get(r.doc_id, 0.0),
+            doc_syl=self._doc_syl.get(r.doc_id) or {w for w in syllables(title) if w not in _TITLE_STOP})
 
     def weight(self, w: str) -> float:
         return self.idf.get(w, self.max_idf)
@@ -150,14 +210,14 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
     asks_definition = float(bool(_ASKS_DEFINITION.search(fold(query_text))))
     q_bi = set(zip(q_syl, q_syl[1:]))
     q_w = math.fsum(info.weight(w) for w in q) or 1.0
-    rows = [info.index[c.key] for c in cands]
+    rows = info.rows([c.key for c in cands])
     bm = [c.bm25 for c in cands]
     de = [c.dense for c in cands]
     fused = np.array([c.fused for c in cands], dtype=np.float64)
     top_bm = max((v for v in bm if v is not None), default=0.0) or 1.0
     top_de = max((v for v in de if v is not None), default=0.0)
     top_fused = fused.max() if fused.max() > 0 else 1.0
-    docs = [info.doc_id[r] for r in rows]
+    docs = [r.doc_id for r in rows]
     per_doc = Counter(docs)
     per_doc10 = Counter(docs[:10])
     best_rank: dict[str, int] = {}
@@ -168,11 +228,11 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
     named = set(named_docs)
     bm_rank, de_rank = _ranks(bm), _ranks(de)
     for i, (c, r) in enumerate(zip(cands, rows)):
-        title = info.title_syl[r]
+        title = r.title_syl
         t_w = math.fsum(info.weight(w) for w in title)
         common = title & q
         c_w = math.fsum(info.weight(w) for w in common)
-        ds = info.doc_syl[r]
+        ds = r.doc_syl
         x[i] = [
             c.bm25 if c.bm25 is not None else np.nan,
             c.bm25 / top_bm if c.bm25 is not None else np.nan,
@@ -184,25 +244,25 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
             float(docs[i] in named), float(bool(named)),
             c_w / t_w if t_w else 0.0, c_w / q_w,
             len(ds & q) / len(ds) if ds else 0.0,
-            float(bool(info.title_text[r]) and f" {info.title_text[r]} " in q_joined),
-            asks_definition, info.definitions[r],
+            float(bool(r.title_text) and f" {r.title_text} " in q_joined),
+            asks_definition, r.definitions,
             *_coverage(info, r, q, q_w, q_bi),
-            *info.static[r],
+            *r.static,
             per_doc10[docs[i]], per_doc[docs[i]], best_rank[docs[i]], fused_share[docs[i]],
-            len(q), info.superseded[r],
+            len(q), r.superseded,
         ]
     return x
 
 
-def _coverage(info: RecordInfo, r: int, q: set[str], q_w: float, q_bi: set) -> tuple[float, float, float]:
+def _coverage(info: RecordInfo, r: ArticleInfo, q: set[str], q_w: float, q_bi: set) -> tuple[float, float, float]:
     """idf-weighted share of the question's syllables in the article (title and body), share of its syllable pairs
     in the article and in the article's title."""
-    syl = syllables(info.text[r])
+    syl = syllables(r.text)
     words = set(syl)
     cover = math.fsum(info.weight(w) for w in q & words) / q_w
     if not q_bi:
         return cover, 0.0, 0.0
-    title = info.title_text[r].split()
+    title = r.title_text.split()
     return (cover, len(q_bi & set(zip(syl, syl[1:]))) / len(q_bi), len(q_bi & set(zip(title, title[1:]))) / len(q_bi))
 
 
@@ -265,9 +325,8 @@ class IndexRanker:
 
     takes_choices = True
 
-    def __init__(self, model: LearnedRanker, records: Iterable[ArticleRecord], analyzer):
-        self.model, self.analyzer = model, analyzer
-        self.info = RecordInfo(records)
+    def __init__(self, model: LearnedRanker, info: RecordInfo, analyzer):
+        self.model, self.analyzer, self.info = model, analyzer, info
         self.depth = model.depth
 
     def rerank(self, query: str, hits: list[Hit], filters: Filters | None = None,
@@ -292,7 +351,7 @@ def attach_ranker(index, model: LearnedRanker | None) -> None:
     """Put the model in front of the index's rerankers (replacing one attached before); ``None`` removes it."""
     index.rerankers = [r for r in index.rerankers if not isinstance(r, IndexRanker)]
     if model is not None:
-        index.rerankers.insert(0, IndexRanker(model, index.bm25.records, index.analyzer))
+        index.rerankers.insert(0, IndexRanker(model, RecordInfo(index.corpus_stats(), index.records), index.analyzer))
 
 
 def load_ranker(home: Path) -> LearnedRanker | None:
@@ -349,7 +408,7 @@ def collect(index, questions: Sequence[Mapping], depth: int = DEFAULT_DEPTH) -> 
     search."""
     from indexing.index import check_query
 
-    info = RecordInfo(index.bm25.records)
+    info = RecordInfo(index.corpus_stats(), index.records)
     xs, ys, groups = [], [], []
     for q in questions:
         text = check_query(q["text"])

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -124,6 +128,50 @@ def _isolated_home(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory):
+    """A Milvus server for the session, in its own process: milvus-lite's gRPC server, which answers the same
+    ``pymilvus`` calls over ``http://`` as a Milvus standalone or cluster (the code path a site with several
+    processes runs, unlike the in-process milvus-lite file)."""
+    pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (`pip install milvus-lite`)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path_factory.mktemp("milvus-server") / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir",
+                                 str(log.parent / "data"), "--host", "127.0.0.1", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the Milvus test server did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def milvus_uri(milvus_server):
+    """The session's Milvus server, emptied for this test."""
+    from indexing import milvus
+
+    c = milvus.client(milvus_server)
+    for name in c.list_collections():
+        c.drop_collection(name)
+    milvus._loaded.difference_update({k for k in milvus._loaded if k[0] == milvus_server})
+    return milvus_server
 
 
 @pytest.fixture(scope="session")

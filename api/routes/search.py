@@ -87,16 +87,17 @@ def search(
             hits = [] if doc_ids == set() else index.search(q, svc.config.search_depth, filters)
         except QueryError as exc:
             raise ApiError(422, "invalid_query", f"q: {exc}") from None
-        records = index.records
-        hits = [h for h in hits if "citation" in h.scores or terms.found_in(
-            f"{records[h.key].doc_title}\n{records[h.key].title}\n{records[h.key].text}")]
+        records = index.records.many(h.key for h in hits)
+        hits = [h for h in hits if h.key in records and ("citation" in h.scores or terms.found_in(
+            f"{records[h.key].doc_title}\n{records[h.key].title}\n{records[h.key].text}"))]
         svc.search_cache.put(key, hits)
     hidden = svc.hidden_documents(index)  # deleted since the index was built, in any worker
     if hidden:
         hits = [h for h in hits if h.key[0] not in hidden]
     svc.metrics.searches.inc()
 
-    records = index.records
+    records = index.records.many(h.key for h in hits)  # one round trip to the engine for the page's facts
+    hits = [h for h in hits if h.key in records]
     # status on the date asked, from the store's validity (the index's copy is as of its build); the versions in force
     # then come first (assistant/as_of.py), and the status filter and facet count statuses on that date
     validities = svc.validities(name)

@@ -88,9 +88,9 @@ Nong tằm phải được phơi khô trước mỗi lứa nuôi.
 """
 
 
-def build_home(home: Path, database_url: str | None = None) -> Path:
+def build_home(home: Path, database_url: str | None = None, milvus_uri: str | None = None) -> Path:
     """Ingest the three texts as corpus 'statutes' and build its lexical-only index under ``home`` (the documents in
-    ``database_url``, migrated first, or in the home's own SQLite file)."""
+    ``database_url``, migrated first, or in the home's own SQLite file; the index in Milvus at ``milvus_uri``)."""
     from corpus.database import make_engine, upgrade
     from corpus.ingest import ingest
     from corpus.store import Store
@@ -107,7 +107,12 @@ def build_home(home: Path, database_url: str | None = None) -> Path:
     store = Store(database_url or f"sqlite:///{home / 'thuky.db'}")
     report = ingest(store, CORPUS, [src])
     assert not report.skipped, report.skipped
-    IndexBuilder(home, IndexConfig(model_dir=None)).build(store, CORPUS)
+    if milvus_uri:
+        from indexing.milvus import MilvusBackend
+
+        MilvusBackend(milvus_uri, home).builder(IndexConfig(model_dir=None)).build(store, CORPUS)
+    else:
+        IndexBuilder(home, IndexConfig(model_dir=None)).build(store, CORPUS)
     store.engine.dispose()
     return home
 

@@ -30,17 +30,25 @@ def test_conversations_are_stored_alike_on_both_databases(any_store):
     assert conversations.list(owner="judge") == []
 
 
-@pytest.fixture
-def two_servers(tmp_path, postgres_url):
-    """Two apps on one PostgreSQL database (and one index home): A leaves jobs to others, B runs them."""
+@pytest.fixture(params=["embedded", "milvus"])
+def two_servers(request, tmp_path, postgres_url):
+    """Two apps on one PostgreSQL database: A leaves jobs to others, B runs them. With the embedded index they share
+    its home; with Milvus they share nothing but PostgreSQL and one Milvus server (each has a home of its own)."""
     from tests.api.conftest import build_home
     from thuky.runtime import Runtime
 
-    home = build_home(tmp_path / "home", postgres_url)
-    a = Runtime(api_settings(home, database_url=postgres_url, run_jobs=False, rate_limit_per_minute=60,
-                             rate_limit_burst=200)).app()
-    b = Runtime(api_settings(home, database_url=postgres_url, job_poll_s=0.1, rate_limit_per_minute=60,
-                             rate_limit_burst=200)).app()
+    if request.param == "milvus":
+        uri = request.getfixturevalue("milvus_uri")
+        home_a, home_b = build_home(tmp_path / "a", postgres_url, uri), tmp_path / "b"
+        index = {"search_backend": "milvus", "milvus_uri": uri}
+    else:
+        home_a = home_b = build_home(tmp_path / "home", postgres_url)
+        index = {}
+    a = Runtime(api_settings(home_a, database_url=postgres_url, run_jobs=False, rate_limit_per_minute=60,
+                             rate_limit_burst=200, **index)).app()
+    b = Runtime(api_settings(home_b, database_url=postgres_url, job_poll_s=0.1, rate_limit_per_minute=60,
+                             rate_limit_burst=200, **index)).app()
+    assert {app.state.services.indexes.backend.name for app in (a, b)} == {request.param}
     users = make_users(a)
     with TestClient(a) as ca, TestClient(b) as cb:
         wait_ready(ca)

@@ -1,5 +1,6 @@
-"""One conformance suite for every search backend: the embedded index (bm25s + FAISS folders) and Milvus (here
-milvus-lite, a file) are built, searched, filtered and updated through the same interfaces and must agree."""
+"""One conformance suite for every search backend: the embedded index (bm25s + FAISS folders) and Milvus (milvus-lite
+in a file, and a Milvus server over ``http://``) are built, searched, filtered and updated through the same interfaces
+and must agree."""
 
 from __future__ import annotations
 
@@ -14,15 +15,17 @@ from tests.indexing.test_index import BLHS, VIEN_CHUC, HashEmbedder, doc
 
 pytest.importorskip("pymilvus")
 
-BACKENDS = ["embedded", "milvus"]
+BACKENDS = ["embedded", "milvus-lite", "milvus-server"]
 
 
-def make_backend(name: str, home):
+def make_backend(name: str, home, request):
+    """The backend ``name``: the embedded folders, milvus-lite in a file, or a Milvus server (``milvus_uri``)."""
     if name == "embedded":
         return EmbeddedBackend(home)
     from indexing.milvus import MilvusBackend
 
-    return MilvusBackend(str(home / "milvus.db"), home)
+    uri = request.getfixturevalue("milvus_uri") if name == "milvus-server" else str(home / "milvus.db")
+    return MilvusBackend(uri, home)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -35,7 +38,7 @@ def site(request, store, tmp_path):
     (model / "config.json").write_text("{}")
     emb = HashEmbedder()
     config = IndexConfig(model_dir=str(model), piece_chars=80)
-    backend = make_backend(request.param, tmp_path / "home")
+    backend = make_backend(request.param, tmp_path / "home", request)
     report = backend.builder(config, emb).build(store, "test")
     return backend, store, config, emb, report
 
@@ -88,11 +91,12 @@ def test_status_and_date_filters(store, tmp_path, request):
         old.status, old.effective_date, old.expiry_date = "Hết hiệu lực", dt.date(1990, 1, 1), dt.date(2000, 1, 1)
         new = doc("2/2019/QH14", "Luật Mới", [("1", "Hợp đồng", "1. Hợp đồng lao động mới.")])
         new.status, new.effective_date = "Còn hiệu lực", dt.date(2020, 1, 1)
-        store.replace_source(name, "/o", "h", [old])
-        store.replace_source(name, "/n", "h", [new])
-        backend = make_backend(name, tmp_path / name)
-        backend.builder(IndexConfig()).build(store, name)
-        index = backend.load(name, resolver=store.resolver(name))
+        corpus = name.replace("-", "_")
+        store.replace_source(corpus, "/o", "h", [old])
+        store.replace_source(corpus, "/n", "h", [new])
+        backend = make_backend(name, tmp_path / name, request)
+        backend.builder(IndexConfig()).build(store, corpus)
+        index = backend.load(corpus, resolver=store.resolver(corpus))
         keys = lambda f: [h.key[0] for h in index.search("hợp đồng lao động", 5, f)]  # noqa: E731
         assert keys(Filters(statuses=["Còn hiệu lực"])) == ["2/2019/QH14"], name
         assert keys(Filters(effective_on=dt.date(1995, 6, 1))) == ["1/1990/QH8"], name
@@ -124,10 +128,10 @@ def test_bad_queries_give_clear_errors_or_empty_results(site):
     assert isinstance(index.search("и и и и"), list)
 
 
-def test_missing_index_says_how_to_rebuild(tmp_path):
+def test_missing_index_says_how_to_rebuild(tmp_path, request):
     for name in BACKENDS:
         with pytest.raises(IndexUnavailable, match="thuky index build --corpus nothing"):
-            make_backend(name, tmp_path / name).load("nothing")
+            make_backend(name, tmp_path / name, request).load("nothing")
 
 
 def test_the_registry_reloads_after_a_rebuild(site):
@@ -139,3 +143,23 @@ def test_the_registry_reloads_after_a_rebuild(site):
     backend.builder(config, emb).build(store, "test")
     second = registry.get("test")
     assert second is not first and ("3/2020/QH14", "1") in second.records
+
+
+def test_the_ranker_sees_the_same_corpus_on_every_backend(site):
+    """The learned ranker's features read the corpus statistics and the candidates' articles: the embedded index
+    makes them from its records, Milvus keeps the statistics from the build and fetches the articles."""
+    import numpy as np
+
+    from indexing.index import records_from_store
+    from indexing.ranker import Candidate, CorpusStats, RecordInfo, features
+
+    backend, store, *_ = site
+    index = load(site)
+    records = records_from_store(store, "test")
+    assert index.corpus_stats() == CorpusStats.from_records(records)
+    assert dict(index.records.documents) == {"100/2015/QH13": "Bộ luật Hình sự", "58/2010/QH12": "Luật Viên chức"}
+    assert len(index.records) == 5 and sorted(index.records) == sorted(r.key for r in records)
+    cands = [Candidate(r.key, 1.0 / (i + 1), 0.5, 1.0 / (i + 1)) for i, r in enumerate(records)]
+    want = features(RecordInfo.from_records(records), "viên chức thôi việc", ["58/2010/QH12"], cands)
+    got = features(RecordInfo(index.corpus_stats(), index.records), "viên chức thôi việc", ["58/2010/QH12"], cands)
+    assert np.array_equal(got, want, equal_nan=True)

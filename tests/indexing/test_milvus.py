@@ -107,7 +107,7 @@ def test_a_changed_article_is_upserted_and_a_removed_document_deleted(milvus_sit
     counts = Manifests(backend.uri).get("test")["counts"]
     assert counts["upserted"] >= 1 and counts["deleted"] == 2 and counts["articles"] == 3
     coll = Collection(backend.uri, "test")
-    assert {r.key for r in coll.records()} == {("100/2015/QH13", n) for n in ("51", "52", "123")}
+    assert set(coll.keys()) == {("100/2015/QH13", n) for n in ("51", "52", "123")}
     index = backend.load("test", embedder=emb, model_dir=config.model_dir)
     assert "lập công chuộc tội" in index.records[("100/2015/QH13", "51")].text
 
@@ -172,3 +172,36 @@ def test_milvus_ranks_alqac_like_the_embedded_index(tmp_path):
     overlap = [len(set(a) & set(b)) / max(1, len(a)) for (a, _), (b, _) in zip(runs["embedded"].runs,
                                                                                   runs["milvus"].runs)]
     assert sum(overlap) / len(overlap) >= 0.9
+
+
+def test_a_worker_fetches_articles_as_queries_need_them(milvus_site):
+    """A loaded Milvus index holds no article until a query needs it, and never more than its cache's capacity."""
+    backend, store, config, emb = milvus_site
+    backend.builder(config, emb).build(store, "test")
+    index = backend.load("test", embedder=emb, model_dir=config.model_dir)
+    assert index.records.cached() == 0 and len(index.records) == 5
+    hits = index.search("viên chức được hưởng trợ cấp thôi việc", k=2)
+    assert hits[0].key == ("58/2010/QH12", "30") and 0 < index.records.cached() <= 5
+    assert index.records[("58/2010/QH12", "30")].title == "Chế độ thôi việc"
+
+
+def test_fetched_articles_keep_the_most_recently_used():
+    from indexing.records import FetchedArticles
+    from indexing.types import ArticleRecord
+
+    stored = {("D", str(n)): ArticleRecord(("D", str(n)), "Luật D", "Luật", f"Điều {n}", "…") for n in range(5)}
+    asked: list[list] = []
+
+    def fetch(keys):
+        asked.append(list(keys))
+        return {k: stored[k] for k in keys if k in stored}
+
+    articles = FetchedArticles(fetch, len(stored), {"D": "Luật D"}, lambda: iter(stored), capacity=2)
+    assert list(articles.many([("D", "0"), ("D", "1"), ("X", "9")])) == [("D", "0"), ("D", "1")]
+    assert articles[("D", "0")].title == "Điều 0" and asked == [[("D", "0"), ("D", "1"), ("X", "9")]]  # cached
+    articles.many([("D", "2")])  # evicts ("D", "1"), the least recently used
+    assert articles.cached() == 2 and ("D", "1") in articles and asked[-1] == [("D", "1")]
+    assert ("X", "9") not in articles and articles.get(("X", "9")) is None
+    with pytest.raises(KeyError):
+        articles[("X", "9")]
+    assert len(articles) == 5 and list(articles) == list(stored)

@@ -50,7 +50,7 @@ def _records():
 
 
 def test_features_shape_and_values():
-    info = RecordInfo(_records())
+    info = RecordInfo.from_records(_records())
     cands = [Candidate(("LVC", "30"), 5.0, 0.8, 1.2), Candidate(("BLHS", "51"), None, 0.9, 0.5),
              Candidate(("LVC", "29"), 2.5, None, 0.4)]
     x = features(info, "Viên chức được hưởng chế độ thôi việc không?", ["LVC"], cands)
@@ -119,7 +119,7 @@ class _Constant:
 def test_index_ranker_reorders_the_head_and_keeps_the_score_scale():
     recs = _records()
     analyzer = QueryAnalyzer.from_titles({r.doc_id: r.doc_title for r in recs})
-    ranker = IndexRanker(_Constant(), recs, analyzer)
+    ranker = IndexRanker(_Constant(), RecordInfo.from_records(recs), analyzer)
     hits = [Hit(("LVC", "30"), 1.2, 1, scores={"bm25": 5.0, "dense": 0.2, "fused": 1.2}),
             Hit(("LVC", "29"), 0.8, 2, scores={"bm25": 4.0, "dense": 0.9, "fused": 0.8}),
             Hit(("BLHS", "51"), 0.5, 3, scores={"dense": 0.5, "fused": 0.5}),
