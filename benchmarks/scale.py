@@ -174,8 +174,14 @@ def run_one(backend_name: str, size: int, out: Path, n_queries: int, source_limi
     home = work / "home"
     corpus_root(home, CORPUS).mkdir(parents=True)
     shutil.copy(source / "segments.jsonl", corpus_root(home, CORPUS) / "segments.jsonl")
-    backend = (EmbeddedBackend(home) if backend_name == "embedded"
-               else MilvusBackend(str(work / "milvus.db"), home))
+    server = None
+    if backend_name == "embedded":
+        backend = EmbeddedBackend(home)
+    elif backend_name == "milvus":
+        backend = MilvusBackend(str(work / "milvus.db"), home)
+    else:  # a Milvus server in its own process, as a site with several API workers runs it
+        server, uri = start_milvus_server(work / "milvus-server")
+        backend = MilvusBackend(uri, home)
     # the copies' vectors are made before the clock starts: they stand for an encoder's output
     t = time.perf_counter()
     source_piece = {p.key: p.text for p in article_pieces(records_from_store(CopiedStatutes(rows, len(rows)), CORPUS),
@@ -193,24 +199,74 @@ def run_one(backend_name: str, size: int, out: Path, n_queries: int, source_limi
     t = time.perf_counter()
     report = backend.builder(config, emb).build(store, CORPUS)
     build_s = time.perf_counter() - t
-    before = rss_mb()
-    t = time.perf_counter()
-    index = backend.load(CORPUS, embedder=real, model_dir=config.model_dir)
-    index.warm_up()
-    load_s = time.perf_counter() - t
-    qs = questions(s.data_dir, n_queries)
-    one = latencies(index, qs, 1)
-    ten = latencies(index, qs, 10)
-    engine = sum(rss_mb(p) for p in descendants(os.getpid()))
+    cache.close()
+    try:
+        # the API worker: a fresh process that loads the index as `thuky serve` does and answers the questions
+        cmd = [sys.executable, __file__, "--serve", backend_name, str(home),
+               *([] if backend_name == "embedded" else [backend.uri]), "--queries", str(n_queries)]
+        if backend_name == "milvus":  # milvus-lite opens its file from one process at a time: this one lets it go
+            from milvus_lite.server_manager import server_manager_instance
+
+            server_manager_instance.release_server(backend.uri)
+        served = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        serving = json.loads(served.stdout.strip().splitlines()[-1])
+        engine = rss_mb(server.pid) if server else 0.0
+    finally:
+        if server:
+            server.terminate()
+            server.wait(30)
     if backend_name == "embedded":
         disk = du_mb(report.directory)
     else:
-        disk = du_mb(work / "milvus.db")
+        disk = du_mb(work / ("milvus.db" if backend_name == "milvus" else "milvus-server"))
     return {"backend": backend_name, "units": report.articles, "build_s": build_s, "build_units_per_s":
-            report.articles / build_s, "vectors_prep_s": prep, "load_s": load_s, "rss_mb": rss_mb(),
-            "rss_before_load_mb": before, "engine_rss_mb": engine, "disk_mb": disk,
-            "caches_mb": du_mb(corpus_root(home, CORPUS)) - (disk if backend_name == "embedded" else 0.0),
-            "queries": len(qs), "clients_1": one, "clients_10": ten}
+            report.articles / build_s, "vectors_prep_s": prep, **serving, "engine_rss_mb": engine, "disk_mb": disk,
+            "caches_mb": du_mb(corpus_root(home, CORPUS)) - (disk if backend_name == "embedded" else 0.0)}
+
+
+def serve(backend_name: str, home: Path, uri: str | None, n_queries: int) -> dict:
+    """What one API worker does and holds: load the index (with the learned ranker when one is trained), warm up,
+    answer the dev questions at 1 and 10 clients; its RSS before loading and at the end."""
+    from indexing.index import EmbeddedBackend
+    from indexing.milvus import MilvusBackend
+    from thuky.runtime import Runtime
+    from thuky.settings import Settings
+
+    rt = Runtime(Settings())
+    config = rt.index_config()
+    embedder = rt.embedder()
+    embedder.embed_queries(["khởi động"])  # the model's weights are the worker's whatever the corpus
+    before = rss_mb()
+    backend = EmbeddedBackend(home) if backend_name == "embedded" else MilvusBackend(uri, home)
+    t = time.perf_counter()
+    index = backend.load(CORPUS, embedder=embedder, model_dir=config.model_dir)
+    index.warm_up()
+    load_s = time.perf_counter() - t
+    qs = questions(rt.settings.data_dir, n_queries)
+    one = latencies(index, qs, 1)
+    ten = latencies(index, qs, 10)
+    return {"load_s": load_s, "rss_before_load_mb": before, "rss_mb": rss_mb(), "queries": len(qs),
+            "clients_1": one, "clients_10": ten}
+
+
+def start_milvus_server(data_dir: Path):
+    """milvus-lite's gRPC server (``python -m milvus_lite server``) in its own process: (the process, its URI)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data_dir), "--host",
+                             "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the Milvus server did not start")
 
 
 def plot(results: list[dict], path: Path) -> None:
@@ -220,7 +276,7 @@ def plot(results: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 4, figsize=(18, 4))
-    colours = {"embedded": "C0", "milvus": "C1"}
+    colours = {"embedded": "C0", "milvus": "C1", "milvus-server": "C2"}
     for backend in sorted({r["backend"] for r in results}):
         rs = sorted((r for r in results if r["backend"] == backend), key=lambda r: r["units"])
         x, col = [r["units"] for r in rs], colours.get(backend)
@@ -261,7 +317,9 @@ def table(results: list[dict]) -> str:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[17_855, 170_000])
-    ap.add_argument("--backends", nargs="+", default=["embedded", "milvus"], choices=["embedded", "milvus"])
+    ap.add_argument("--backends", nargs="+", default=["embedded", "milvus-server"],
+                    choices=["embedded", "milvus", "milvus-server"],
+                    help="milvus: milvus-lite in the API process (a file); milvus-server: a Milvus server process")
     ap.add_argument("--queries", type=int, default=300, help="dev question texts asked per run")
     ap.add_argument("--out", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "thuky-scale")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds one (backend, size) run may take")
@@ -269,7 +327,12 @@ def main(argv=None) -> None:
     ap.add_argument("--source-limit", type=int, default=None, help="copy only the first N statute articles (a quick "
                     "check of the script)")
     ap.add_argument("--one", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
+    ap.add_argument("--serve", nargs="+", metavar="BACKEND HOME [URI]", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.serve:
+        backend_name, home, *uri = args.serve
+        print(json.dumps(serve(backend_name, Path(home), uri[0] if uri else None, args.queries)))
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     results_file = args.out / "results.json"
     if args.one:

@@ -42,6 +42,7 @@ from indexing.vector_cache import VectorCache
 
 FORMAT_VERSION = 1
 MAX_QUERY_CHARS = 20_000
+QUERY_CACHE = 10_000  # questions whose segmentation a serving process keeps
 
 
 class IndexUnavailable(Exception):
@@ -304,7 +305,7 @@ class CorpusIndex:
                              f"({built_with}), but the configured model is {model_dir} "
                              f"({model_fingerprint(model_dir)}): {hint}")
         try:
-            bm25 = BM25Index.load(directory / "bm25", segmenter=Segmenter(cache_path=None))
+            bm25 = BM25Index.load(directory / "bm25", segmenter=Segmenter(cache_path=None, max_entries=QUERY_CACHE))
             dense = DenseIndex.load(directory, manifest["dense_index"]) if manifest["dense_index"] else None
         except Exception as exc:  # corrupt files: numpy/faiss/json errors of many kinds
             raise IndexUnavailable(f"index of {corpus!r} at {directory} is corrupt ({type(exc).__name__}: {exc}): "

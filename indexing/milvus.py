@@ -47,7 +47,7 @@ import numpy as np
 from indexing.bm25 import BM25Index
 from indexing.config import IndexConfig
 from indexing.index import (FORMAT_VERSION, BuildReport, CorpusIndex, IndexUnavailable, _corpus_hash, article_pieces,
-                            build_lock, corpus_root, model_fingerprint, records_from_store)
+                            QUERY_CACHE, build_lock, corpus_root, model_fingerprint, records_from_store)
 from indexing.ranker import CorpusStats
 from indexing.records import FetchedArticles
 from indexing.segment import Segmenter
@@ -588,7 +588,7 @@ class MilvusCorpusIndex(CorpusIndex):
         stats = CorpusStats.from_json(stats)
         articles = FetchedArticles(coll.fetch, int(manifest["counts"]["articles"]),
                                    {d: title for d, (title, _, _) in stats.docs.items()}, coll.keys)
-        lexical = MilvusLexical(coll, articles, Segmenter(cache_path=None))
+        lexical = MilvusLexical(coll, articles, Segmenter(cache_path=None, max_entries=QUERY_CACHE))
         return cls(coll, manifest, lexical, embedder=embedder, resolver=resolver, aliases=aliases, articles=articles,
                    stats=stats)
 

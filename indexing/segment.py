@@ -48,12 +48,16 @@ class Segmenter:
     """Word segmentation with a content-hash cache.
 
     ``Segmenter(cache_path=...)`` loads earlier results from a JSON-lines file (one ``{"k": hash, "t": tokens}`` a line)
-    and appends every new result to it, so an unchanged text is segmented once across runs.
+    and appends every new result to it, so an unchanged text is segmented once across runs. ``max_entries`` bounds the
+    in-memory cache (the oldest results go first): a serving process's query segmenter, whose cache would otherwise
+    grow with every new question.
     """
 
-    def __init__(self, cache_path: str | Path | None = None, parallel_threshold: int = 64):
+    def __init__(self, cache_path: str | Path | None = None, parallel_threshold: int = 64,
+                 max_entries: int | None = None):
         self.cache_path = Path(cache_path) if cache_path else None
         self.parallel_threshold = parallel_threshold
+        self.max_entries = max_entries
         self._cache: dict[str, list[str]] = {}
         self.hits = 0
         self.misses = 0
@@ -83,6 +87,9 @@ class Segmenter:
         items = list(items)
         for k, toks in items:
             self._cache[k] = toks
+        if self.max_entries is not None and len(self._cache) > self.max_entries:
+            for k in list(self._cache)[: len(self._cache) - self.max_entries]:
+                del self._cache[k]
         if self.cache_path and items:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
             with self.cache_path.open("a", encoding="utf-8") as f:
@@ -108,6 +115,7 @@ class Segmenter:
         ``workers`` processes when there are at least ``parallel_threshold`` of them."""
         keys = [text_key(t) for t in texts]
         todo = self.missing(texts)
+        known = {k: self._cache[k] for k in keys if k in self._cache}
         self.hits += len(texts) - len(todo)
         self.misses += len(todo)
         if todo:
@@ -120,4 +128,5 @@ class Segmenter:
             else:
                 results = _tokenize_batch(todo_texts)
             self.add(zip(todo_keys, results))
-        return [list(self._cache[k]) for k in keys]
+            known.update(zip(todo_keys, results))
+        return [list(known[k]) for k in keys]

@@ -41,3 +41,14 @@ def test_segment_many_in_order_and_parallel_equals_serial():
     assert serial == parallel
     assert serial[0] == serial[2]
     assert len(serial) == len(texts)
+
+
+def test_a_bounded_cache_keeps_the_newest_results():
+    from indexing.segment import Segmenter
+
+    seg = Segmenter(cache_path=None, max_entries=2)
+    first = seg.segment("người phạm tội tự thú")
+    seg.segment("viên chức thôi việc")
+    assert seg.segment_many(["hợp đồng lao động", "người phạm tội tự thú"], workers=1)[1] == first
+    assert len(seg) == 2 and seg.misses == 3
+    assert seg.segment("người phạm tội tự thú") == first and seg.misses == 4  # dropped for the newer, segmented again
