@@ -37,6 +37,7 @@ from corpus.case_law.cleaning import clean_description
 from corpus.case_store import CaseStore, CaseStoreError
 from corpus.store import Store, check_corpus_name
 from corpus.text import nfc
+from indexing.case_milvus import MilvusCaseIndex
 from indexing.cases import CaseFilters, CaseHit, CaseIndex, CaseIndexConfig, CasePiece, case_pieces
 from indexing.index import MAX_QUERY_CHARS
 from indexing.types import snippet
@@ -220,8 +221,9 @@ class CaseLaw:
                  home: Path | None = None, embedder=None,
                  statute_index: Callable[[], object] | None = None,
                  max_facts_chars: int = MAX_FACTS_CHARS, index_config: CaseIndexConfig | None = None,
-                 suggester_config: SuggesterConfig | None = None):
+                 suggester_config: SuggesterConfig | None = None, milvus: tuple[str, str | None] | None = None):
         self.store = store
+        self.milvus = milvus  # (URI, token): the case index lives in Milvus, shared by every worker
         self.cases = CaseStore(store)
         self.corpus = check_corpus_name(corpus)
         self.law_corpus = check_corpus_name(law_corpus)
@@ -231,7 +233,7 @@ class CaseLaw:
         self.max_facts_chars = max_facts_chars
         self.index_config = index_config or CaseIndexConfig()
         self.suggester_config = suggester_config or SuggesterConfig()
-        self._index: tuple[str, CaseIndex] | None = None
+        self._index: tuple[str, CaseIndex | MilvusCaseIndex] | None = None
         self._lock = threading.Lock()
         self._anonymizers: OrderedDict[str, Anonymizer] = OrderedDict()
         self._applied: dict[str, list[tuple[str, str]]] = {}
@@ -295,8 +297,9 @@ class CaseLaw:
             self._applied.clear()
 
     # -- the index ------------------------------------------------------------------------------------------------
-    def index(self) -> CaseIndex:
-        """The case index, built on first use and again whenever the stored cases changed."""
+    def index(self) -> CaseIndex | MilvusCaseIndex:
+        """The case index, built on first use and again whenever the stored cases changed (in Milvus: loaded when
+        another worker has built it for the stored cases already, brought up to date by content otherwise)."""
         version = self.cases.version(self.corpus)
         current = self._index
         if current is not None and current[0] == version:
@@ -305,8 +308,16 @@ class CaseLaw:
             if self._index is not None and self._index[0] == version:
                 return self._index[1]
             cache = self._cache_dir()
-            index = CaseIndex.build(self.cases.all(self.corpus), config=self.index_config, embedder=self.embedder,
-                                    cache_dir=cache, mask=lambda case: self._anonymizer(case.case_id, case).mask)
+            mask = lambda case: self._anonymizer(case.case_id, case).mask  # noqa: E731
+            if self.milvus is not None:
+                uri, token = self.milvus
+                index = MilvusCaseIndex.load(uri, self.corpus, version=version, token=token, embedder=self.embedder,
+                                             config=self.index_config) or MilvusCaseIndex.sync(
+                    self.cases.all(self.corpus), uri=uri, corpus=self.corpus, version=version, token=token,
+                    config=self.index_config, embedder=self.embedder, cache_dir=cache, mask=mask)
+            else:
+                index = CaseIndex.build(self.cases.all(self.corpus), config=self.index_config, embedder=self.embedder,
+                                        cache_dir=cache, mask=mask)
             self._index = (version, index)
             self._applied.clear()
             return index

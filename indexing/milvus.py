@@ -81,10 +81,11 @@ def client(uri: str, token: str | None = None):
         if c is None:
             from pymilvus import MilvusClient
 
+            # milvus-lite (a file or its server) has no MVCC timestamps; every query iterator would warn that it uses
+            # the client's
+            logging.getLogger("pymilvus.client.iterator.query_iterator").setLevel(logging.ERROR)
             if is_lite(uri):
                 Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
-                # milvus-lite has no MVCC timestamps; every query iterator would warn that it uses the client's
-                logging.getLogger("pymilvus.client.iterator.query_iterator").setLevel(logging.ERROR)
                 uri = str(Path(uri).expanduser())
             try:
                 c = MilvusClient(uri=uri, token=token or "")

@@ -12,8 +12,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from indexing.types import ArticleRecord, Key
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class ArticleLookup(Mapping[Key, ArticleRecord]):
@@ -45,53 +49,67 @@ class InMemoryArticles(ArticleLookup):
         return len(self._by_key)
 
 
-class FetchedArticles(ArticleLookup):
-    """Articles fetched on demand by ``fetch(keys) -> {key: record}`` and kept, the ``capacity`` most recently used;
-    ``count`` and ``documents`` are the index's (from its build), ``keys`` iterates the engine's keys."""
+class Fetched(Mapping[K, V]):
+    """Values fetched on demand by ``fetch(keys) -> {key: value}`` and kept, the ``capacity`` most recently used;
+    ``count`` is how many there are (from the build), ``keys`` iterates the engine's keys (a scan)."""
 
-    def __init__(self, fetch: Callable[[list[Key]], dict[Key, ArticleRecord]], count: int,
-                 documents: Mapping[str, str], keys: Callable[[], Iterator[Key]], capacity: int = 4096):
+    def __init__(self, fetch: Callable[[list[K]], dict[K, V]], count: int, keys: Callable[[], Iterator[K]],
+                 capacity: int = 4096):
         self._fetch, self._count, self._keys, self.capacity = fetch, count, keys, capacity
-        self.documents = documents
-        self._cache: OrderedDict[Key, ArticleRecord] = OrderedDict()
+        self._cache: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def many(self, keys: Iterable[Key]) -> dict[Key, ArticleRecord]:
+    def many(self, keys: Iterable[K]) -> dict[K, V]:
+        """The values of ``keys`` that exist, in the order asked (one round trip for the ones not held)."""
         keys = list(dict.fromkeys(keys))
-        out: dict[Key, ArticleRecord] = {}
+        out: dict[K, V] = {}
         with self._lock:
             for k in keys:
-                r = self._cache.get(k)
-                if r is not None:
+                if k in self._cache:
                     self._cache.move_to_end(k)
-                    out[k] = r
+                    out[k] = self._cache[k]
         missing = [k for k in keys if k not in out]
         if missing:
             fetched = self._fetch(missing)
             with self._lock:
-                for k, r in fetched.items():
-                    self._cache[k] = r
+                for k, v in fetched.items():
+                    self._cache[k] = v
                     self._cache.move_to_end(k)
                 while len(self._cache) > self.capacity:
                     self._cache.popitem(last=False)
             out.update(fetched)
         return {k: out[k] for k in keys if k in out}
 
-    def __getitem__(self, key: Key) -> ArticleRecord:
-        r = self.many([key]).get(key)
-        if r is None:
+    def __getitem__(self, key: K) -> V:
+        found = self.many([key])
+        if key not in found:
             raise KeyError(key)
-        return r
+        return found[key]
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, tuple) and len(key) == 2 and bool(self.many([key]))  # type: ignore[list-item]
+        try:
+            hash(key)
+        except TypeError:
+            return False
+        return bool(self.many([key]))  # type: ignore[list-item]
 
-    def __iter__(self) -> Iterator[Key]:
+    def __iter__(self) -> Iterator[K]:
         return self._keys()
 
     def __len__(self) -> int:
         return self._count
 
     def cached(self) -> int:
-        """How many articles are held now (at most ``capacity``)."""
+        """How many values are held now (at most ``capacity``)."""
         return len(self._cache)
+
+
+class FetchedArticles(Fetched[Key, ArticleRecord], ArticleLookup):
+    """Articles fetched from the search engine as queries need them; ``documents`` are the index's (from its build)."""
+
+    def __init__(self, fetch: Callable[[list[Key]], dict[Key, ArticleRecord]], count: int,
+                 documents: Mapping[str, str], keys: Callable[[], Iterator[Key]], capacity: int = 4096):
+        super().__init__(fetch, count, keys, capacity)
+        self.documents = documents
+
+    many = Fetched.many

@@ -126,7 +126,8 @@ class Runtime:
         emb = self.embedder() if s.dense and (s.model_dir / "modules.json").exists() else None
         return CaseLaw(self.store, corpus=corpus, law_corpus=law, home=s.home, embedder=emb,
                        statute_index=lambda: self.indexes.get(law),
-                       max_facts_chars=s.cases_max_facts_chars)
+                       max_facts_chars=s.cases_max_facts_chars,
+                       milvus=(s.milvus_address, s.milvus_token) if s.search_backend == "milvus" else None)
 
     def case_files(self) -> CaseFiles:
         """Case files uploaded into conversations: split, segmented, embedded (when the model is built), read, and

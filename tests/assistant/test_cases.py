@@ -1,4 +1,5 @@
-"""The case-law service end to end on the hand-written cases: ingest, search, show, similar, and clear errors."""
+"""The case-law service end to end on the hand-written cases: ingest, search, show, similar, and clear errors (with
+the case index in memory and in Milvus)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ def case_files() -> list[Path]:
     return [CASE_DATA / "ban-an-thua-ke.txt", CASE_DATA / "ban-an-vay.txt", CASE_DATA / "an-le-thua-ke.txt"]
 
 
-@pytest.fixture
-def service(law_store, case_files, tmp_path):
-    s = CaseLaw(law_store, corpus="cases", law_corpus=LAW_CORPUS, home=tmp_path / "home", max_facts_chars=50_000)
+@pytest.fixture(params=["in-memory", "milvus"])
+def service(request, law_store, case_files, tmp_path):
+    """The service with its case index in memory, and in Milvus (a server, as replicas share it)."""
+    milvus = (request.getfixturevalue("milvus_uri"), None) if request.param == "milvus" else None
+    s = CaseLaw(law_store, corpus="cases", law_corpus=LAW_CORPUS, home=tmp_path / "home", max_facts_chars=50_000,
+                milvus=milvus)
     assert s.ingest(case_files) == ["12/2019/DS-ST", "05/2020/DS-ST", "05/2016/AL"]
     return s
 
