@@ -35,6 +35,7 @@ from corpus.case_law import CaseLawDocument, CaseSummary, Section
 from indexing.cases import (FACETS, CaseFilters, CaseHit, CaseIndexConfig, CasePiece, Masker, _summary, case_pieces,
                             split_section)
 from indexing.fusion import normalize
+from indexing.index import QUERY_CACHE
 from indexing.milvus import (BATCH, MAX_TEXT, Blobs, Manifests, _literal, client, collection_name, is_lite, lex_text,
                              loaded)
 from indexing.records import Fetched
@@ -104,7 +105,7 @@ class MilvusCaseIndex:
         self.embedder = embedder if manifest.get("dense") else None
         self.pieces_name = collection_name(f"{corpus}__pieces")
         self.cases_name = collection_name(f"{corpus}__cases")
-        self.segmenter = Segmenter(cache_path=None, max_entries=10_000)
+        self.segmenter = Segmenter(cache_path=None, max_entries=QUERY_CACHE)
         self.repeat = int(manifest["schema"]["token_repeat"])
         counts = manifest["counts"]
         n = max(1, counts["pieces"])
@@ -253,8 +254,10 @@ class MilvusCaseIndex:
         manifest = {"backend": "milvus", "build": build, "version": version, "schema": schema,
                     "dense": embedder is not None, "model": fingerprint,
                     "counts": {"cases": len(summaries), "pieces": len(pieces), "upserted": len(changed)}}
-        Blobs(uri, token).put(key, build, "df", dict(df))
+        blobs = Blobs(uri, token)
+        blobs.put(key, build, "df", dict(df))
         manifests.put(key, manifest)
+        blobs.prune(key, build)
         return cls(uri, corpus, manifest, token=token, embedder=embedder, config=config, df=dict(df))
 
     @staticmethod

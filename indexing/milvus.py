@@ -370,14 +370,17 @@ class Blobs:
         return loaded(c, self.uri, BLOBS)
 
     def put(self, corpus: str, build: str, name: str, value) -> None:
-        """Store ``value`` as the build's ``name``, and drop what older builds of the corpus stored."""
+        """Store ``value`` as the build's ``name`` (before the build's manifest names it)."""
         c = self._ensure()
         data = base64.b64encode(zlib.compress(json.dumps(value, ensure_ascii=False).encode(), 6)).decode()
         rows = [{"pk": f"{corpus}\x00{build}\x00{name}\x00{i}", "corpus": corpus, "build": build, "seq": i,
                  "data": data[at:at + self.CHUNK], "v": [0.0, 0.0]}
                 for i, at in enumerate(range(0, max(1, len(data)), self.CHUNK))]
         c.upsert(BLOBS, rows)
-        c.delete(BLOBS, filter=f"corpus in {_literal([corpus])} and build not in {_literal([build])}")
+
+    def prune(self, corpus: str, build: str) -> None:
+        """Drop what the corpus's other builds stored (once the manifest names ``build``)."""
+        self._ensure().delete(BLOBS, filter=f"corpus in {_literal([corpus])} and build not in {_literal([build])}")
 
     def get(self, corpus: str, build: str, name: str):
         c = client(self.uri, self.token)
@@ -517,8 +520,10 @@ class MilvusIndexBuilder:
                                "deleted": len(gone)},
                     "dense_index": "milvus" if cfg.model_dir else None, "corpus_hash": _corpus_hash(records)}
         # what the ranker's features and the query analyser read of the whole corpus, so a worker never reads it all
-        Blobs(self.uri, self.token).put(corpus, build, "stats", CorpusStats.from_records(records).to_json())
+        blobs = Blobs(self.uri, self.token)
+        blobs.put(corpus, build, "stats", CorpusStats.from_records(records).to_json())
         manifests.put(corpus, manifest)
+        blobs.prune(corpus, build)
         seconds["total"] = time.perf_counter() - t0
         return BuildReport(corpus, Path(f"milvus:{coll.name}@{build}"), len(seen),
                            len(seen) if cfg.model_dir else 0, segmenter.misses, embedded, seconds)
