@@ -205,3 +205,18 @@ def test_fetched_articles_keep_the_most_recently_used():
     with pytest.raises(KeyError):
         articles[("X", "9")]
     assert len(articles) == 5 and list(articles) == list(stored)
+
+
+def test_blobs_round_trip_in_chunks_and_older_builds_are_pruned(tmp_path, monkeypatch):
+    from indexing.milvus import Blobs
+
+    monkeypatch.setattr(Blobs, "CHUNK", 100)  # many chunks from a small value
+    blobs = Blobs(str(tmp_path / "m.db"))
+    value = {"df": {f"từ{i}": i for i in range(300)}, "docs": {"100/2015/QH13": ["Bộ luật Hình sự", 3, None]}}
+    blobs.put("statutes", "b1", "stats", value)
+    blobs.put("statutes", "b2", "stats", {"df": {}})
+    blobs.put("alqac", "b1", "stats", {"df": {"x": 1}})
+    assert blobs.get("statutes", "b1", "stats") == value and blobs.get("statutes", "b1", "other") is None
+    blobs.prune("statutes", "b2")
+    assert blobs.get("statutes", "b1", "stats") is None and blobs.get("statutes", "b2", "stats") == {"df": {}}
+    assert blobs.get("alqac", "b1", "stats") == {"df": {"x": 1}}  # another corpus keeps its own
