@@ -37,7 +37,7 @@ from indexing.cases import (FACETS, CaseFilters, CaseHit, CaseIndexConfig, CaseP
 from indexing.fusion import normalize
 from indexing.index import QUERY_CACHE
 from indexing.milvus import (BATCH, MAX_TEXT, Blobs, Manifests, _literal, client, collection_name, is_lite, lex_text,
-                             loaded)
+                             loaded, scan)
 from indexing.records import Fetched
 from indexing.segment import Segmenter
 
@@ -262,15 +262,7 @@ class MilvusCaseIndex:
 
     @staticmethod
     def _stored(c, uri: str, name: str) -> dict[str, str]:
-        out: dict[str, str] = {}
-        it = loaded(c, uri, name).query_iterator(name, batch_size=2000, output_fields=["pk", "content_hash"],
-                                                 consistency_level="Strong")
-        try:
-            while batch := it.next():
-                out.update((r["pk"], r["content_hash"]) for r in batch)
-        finally:
-            it.close()
-        return out
+        return {r["pk"]: r["content_hash"] for r in scan(loaded(c, uri, name), name, ["pk", "content_hash"])}
 
     @classmethod
     def _changed(cls, c, uri: str, name: str, rows: list[dict]) -> list[dict]:
@@ -328,14 +320,7 @@ class MilvusCaseIndex:
         yield from self.matching()
 
     def _query_all(self, name: str, expr: str, fields: list[str]) -> list[dict]:
-        rows: list[dict] = []
-        it = self._client.query_iterator(name, batch_size=2000, filter=expr, output_fields=fields)
-        try:
-            while batch := it.next():
-                rows.extend(batch)
-        finally:
-            it.close()
-        return rows
+        return list(scan(self._client, name, fields, expr))
 
     def _pieces_of(self, case_ids: Collection[str], expr: str, fields: list[str]) -> list[dict]:
         ids = list(case_ids)

@@ -109,6 +109,34 @@ def loaded(c, uri: str, name: str):
     return c
 
 
+def scan(c, name: str, fields: list[str], expr: str = "") -> Iterator[dict]:
+    """Every row of a loaded collection (``fields`` of the rows ``expr`` keeps), read in batches."""
+    it = c.query_iterator(name, batch_size=2000, filter=expr, output_fields=fields, consistency_level="Strong")
+    try:
+        while batch := it.next():
+            yield from batch
+    finally:
+        it.close()
+
+
+def service_collection(uri: str, token: str | None, name: str, fields: list[tuple[str, str, dict]]):
+    """The client with a small bookkeeping collection (manifests, blobs) created when missing: ``fields`` as
+    ``(name, DataType name, add_field keywords)``, the first the primary key, plus the dense field Milvus wants in
+    every collection."""
+    from pymilvus import DataType, MilvusClient
+
+    c = client(uri, token)
+    if not c.has_collection(name):
+        s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        for i, (field, kind, kw) in enumerate(fields):
+            s.add_field(field, getattr(DataType, kind), is_primary=i == 0, **kw)
+        s.add_field("v", DataType.FLOAT_VECTOR, dim=2)
+        ip = c.prepare_index_params()
+        ip.add_index(field_name="v", index_type="FLAT", metric_type="L2")
+        c.create_collection(name, schema=s, index_params=ip)
+    return loaded(c, uri, name)
+
+
 def collection_name(corpus: str) -> str:
     """``thuky_<corpus>`` with characters Milvus refuses replaced, plus a short hash when anything was replaced."""
     safe = re.sub(r"[^0-9A-Za-z_]", "_", corpus)
@@ -237,15 +265,7 @@ class Collection:
 
     def hashes(self) -> dict[str, str]:
         """pk → content hash of every row."""
-        out: dict[str, str] = {}
-        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=["pk", "content_hash"],
-                                       consistency_level="Strong")
-        try:
-            while batch := it.next():
-                out.update((r["pk"], r["content_hash"]) for r in batch)
-        finally:
-            it.close()
-        return out
+        return {r["pk"]: r["content_hash"] for r in scan(self.ready, self.name, ["pk", "content_hash"])}
 
     def upsert(self, rows: list[dict]) -> None:
         for i in range(0, len(rows), BATCH):
@@ -267,13 +287,7 @@ class Collection:
 
     def keys(self) -> Iterator[Key]:
         """Every stored article's key (a scan of the collection)."""
-        it = self.ready.query_iterator(self.name, batch_size=2000, output_fields=["doc_id", "article_no"],
-                                       consistency_level="Strong")
-        try:
-            while batch := it.next():
-                yield from ((r["doc_id"], r["article_no"]) for r in batch)
-        finally:
-            it.close()
+        return ((r["doc_id"], r["article_no"]) for r in scan(self.ready, self.name, ["doc_id", "article_no"]))
 
     def _search(self, data, field: str, k: int, filters: Filters | None, params: dict) -> list[tuple[Key, float]]:
         # "Bounded": a search does not wait for the newest writes (Strong costs up to a second a query on milvus-lite);
@@ -303,19 +317,9 @@ class Manifests:
         self.uri, self.token = uri, token
 
     def _ensure(self):
-        from pymilvus import DataType, MilvusClient
-
-        c = client(self.uri, self.token)
-        if not c.has_collection(MANIFESTS):
-            s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-            s.add_field("corpus", DataType.VARCHAR, is_primary=True, max_length=512)
-            s.add_field("build", DataType.VARCHAR, max_length=64)
-            s.add_field("manifest", DataType.JSON)
-            s.add_field("v", DataType.FLOAT_VECTOR, dim=2)  # Milvus wants a vector field in every collection
-            ip = c.prepare_index_params()
-            ip.add_index(field_name="v", index_type="FLAT", metric_type="L2")
-            c.create_collection(MANIFESTS, schema=s, index_params=ip)
-        return c
+        return service_collection(self.uri, self.token, MANIFESTS, [
+            ("corpus", "VARCHAR", {"max_length": 512}), ("build", "VARCHAR", {"max_length": 64}),
+            ("manifest", "JSON", {})])
 
     def get(self, corpus: str) -> dict | None:
         c = client(self.uri, self.token)
@@ -335,7 +339,7 @@ class Manifests:
 
     def put(self, corpus: str, manifest: dict) -> None:
         row = {"corpus": corpus, "build": manifest["build"], "manifest": manifest, "v": [0.0, 0.0]}
-        loaded(self._ensure(), self.uri, MANIFESTS).upsert(MANIFESTS, [row])
+        self._ensure().upsert(MANIFESTS, [row])
 
     def remove(self, corpus: str) -> None:
         c = client(self.uri, self.token)
@@ -353,21 +357,10 @@ class Blobs:
         self.uri, self.token = uri, token
 
     def _ensure(self):
-        from pymilvus import DataType, MilvusClient
-
-        c = client(self.uri, self.token)
-        if not c.has_collection(BLOBS):
-            s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-            s.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=1024)
-            s.add_field("corpus", DataType.VARCHAR, max_length=512)
-            s.add_field("build", DataType.VARCHAR, max_length=64)
-            s.add_field("seq", DataType.INT64)
-            s.add_field("data", DataType.VARCHAR, max_length=65_535)
-            s.add_field("v", DataType.FLOAT_VECTOR, dim=2)
-            ip = c.prepare_index_params()
-            ip.add_index(field_name="v", index_type="FLAT", metric_type="L2")
-            c.create_collection(BLOBS, schema=s, index_params=ip)
-        return loaded(c, self.uri, BLOBS)
+        return service_collection(self.uri, self.token, BLOBS, [
+            ("pk", "VARCHAR", {"max_length": 1024}), ("corpus", "VARCHAR", {"max_length": 512}),
+            ("build", "VARCHAR", {"max_length": 64}), ("seq", "INT64", {}),
+            ("data", "VARCHAR", {"max_length": 65_535})])
 
     def put(self, corpus: str, build: str, name: str, value) -> None:
         """Store ``value`` as the build's ``name`` (before the build's manifest names it)."""
