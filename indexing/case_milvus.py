@@ -36,8 +36,8 @@ from indexing.cases import (FACETS, CaseFilters, CaseHit, CaseIndexConfig, CaseP
                             split_section)
 from indexing.fusion import normalize
 from indexing.index import QUERY_CACHE
-from indexing.milvus import (BATCH, MAX_TEXT, Blobs, Manifests, _literal, client, collection_name, is_lite, lex_text,
-                             loaded, scan)
+from indexing.milvus import (BATCH, MAX_TEXT, MILVUS_BM25_B, MILVUS_BM25_K1, Blobs, Manifests, _literal, client,
+                             collection_name, is_lite, lex_text, loaded, scan, token_repeat)
 from indexing.records import Fetched
 from indexing.segment import Segmenter
 
@@ -106,7 +106,6 @@ class MilvusCaseIndex:
         self.pieces_name = collection_name(f"{corpus}__pieces")
         self.cases_name = collection_name(f"{corpus}__cases")
         self.segmenter = Segmenter(cache_path=None, max_entries=QUERY_CACHE)
-        self.repeat = int(manifest["schema"]["token_repeat"])
         counts = manifest["counts"]
         n = max(1, counts["pieces"])
         self._idf = {t: float(np.log((n + 1) / (c + 0.5))) for t, c in (df or {}).items()}
@@ -124,9 +123,9 @@ class MilvusCaseIndex:
     def _create(c, uri: str, pieces_name: str, cases_name: str, dim: int) -> None:
         from pymilvus import DataType, Function, FunctionType, MilvusClient
 
-        def base(name_len: int = 64):
+        def base():
             s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-            s.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=name_len)
+            s.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=64)
             s.add_field("content_hash", DataType.VARCHAR, max_length=64)
             s.add_field("case_id", DataType.VARCHAR, max_length=512)
             s.add_field("ord", DataType.INT64)
@@ -139,8 +138,6 @@ class MilvusCaseIndex:
             s.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lex"],
                                     output_field_names=["sparse"]))
             return s
-
-        from indexing.milvus import MILVUS_BM25_B, MILVUS_BM25_K1
 
         for name, extra in ((pieces_name, "pieces"), (cases_name, "cases")):
             s = base()
@@ -168,8 +165,6 @@ class MilvusCaseIndex:
              cache_dir: Path | None = None, mask: Masker | None = None, workers: int = 2) -> MilvusCaseIndex:
         """Bring the collections to ``cases`` (masked by ``mask(case)`` as ``CaseIndex.build`` does): upsert what
         changed, delete what is gone, record ``version`` (the case store's) in the manifest."""
-        from indexing.milvus import MILVUS_BM25_K1
-
         config = config or CaseIndexConfig()
         cases = list(cases)
         maskers = {c.case_id: mask(c) if mask else None for c in cases}
@@ -179,7 +174,7 @@ class MilvusCaseIndex:
         summaries = [_summary(c, maskers[c.case_id]) for c in cases]
         pieces = [p for c in cases for p in case_pieces(c, config, maskers[c.case_id])]
         tokens = segmenter.segment_many([p.text for p in pieces], workers=workers)
-        repeat = max(1, round(MILVUS_BM25_K1 / config.bm25_k1))
+        repeat = token_repeat(config.bm25_k1)
         dim = embedder.dim if embedder is not None else 2
         schema = {"version": SCHEMA_VERSION, "dim": dim, "token_repeat": repeat, "config": _plain(asdict(config))}
         c = client(uri, token)
