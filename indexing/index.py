@@ -29,11 +29,11 @@ import numpy as np
 
 from indexing.bm25 import BM25Index
 from indexing.config import IndexConfig
+from indexing.corpus_stats import CorpusStats
 from indexing.dense import DenseIndex
 from indexing.fusion import HybridRetriever
 from indexing.pieces import split_article
 from indexing.query import QueryAnalyzer
-from indexing.ranker import CorpusStats
 from indexing.records import ArticleLookup, InMemoryArticles
 from indexing.rerank import NamedUnitReranker, Reranker
 from indexing.segment import Segmenter

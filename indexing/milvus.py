@@ -46,9 +46,9 @@ import numpy as np
 
 from indexing.bm25 import BM25Index
 from indexing.config import IndexConfig
+from indexing.corpus_stats import CorpusStats
 from indexing.index import (FORMAT_VERSION, BuildReport, CorpusIndex, IndexUnavailable, _corpus_hash, article_pieces,
                             QUERY_CACHE, build_lock, corpus_root, model_fingerprint, records_from_store)
-from indexing.ranker import CorpusStats
 from indexing.records import FetchedArticles
 from indexing.segment import Segmenter
 from indexing.types import ArticleRecord, Filters, Hit, Key, snippet

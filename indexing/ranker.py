@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.text import fold, nfc
+from indexing.corpus_stats import CorpusStats, article_number, syllables
 from indexing.types import ArticleRecord, Filters, Hit, Key
 
 FORMAT = 2
@@ -53,7 +54,6 @@ ROUNDS = 300
 # the dev sets the model learns from, under the shared data directory
 DEV_FILES = {"alqac": ("alqac", "questions.json"), "zalo": ("zalo", "questions-statutes.json")}
 DEV_CORPORA = {"alqac": "alqac", "zalo": "statutes"}  # the corpus each dev set is asked over
-_WORD = re.compile(r"\w+")
 # a question asking what something is ("khái niệm …", "… là gì", "được hiểu như thế nào") and an article that says it
 _ASKS_DEFINITION = re.compile(r"\b(khai niem|dinh nghia|la gi|hieu (nhu )?the nao|duoc hieu|giai thich|phan biet)\b")
 _DEFINITIONS = re.compile(r"\b(giai thich tu ngu|khai niem|dinh nghia)\b")
@@ -61,55 +61,10 @@ _DEFINITIONS = re.compile(r"\b(giai thich tu ngu|khai niem|dinh nghia)\b")
 _TITLE_STOP = {"luật", "bộ", "của", "về", "và", "năm", "sửa", "đổi", "bổ", "sung", "một", "số", "điều", "việt", "nam"}
 
 
-def syllables(text: str) -> list[str]:
-    """Lower-case NFC syllables (word characters only)."""
-    return _WORD.findall(nfc(text).lower())
-
-
 def _doc_year(doc_id: str) -> float:
     """The year in a document number ("59/2020/QH14" → 2020), else -1."""
     m = re.search(r"/((?:19|20)\d\d)/", doc_id or "")
     return float(m.group(1)) if m else -1.0
-
-
-def _article_number(no: str) -> float:
-    m = re.match(r"\d+", no or "")
-    return float(m.group()) if m else float("nan")
-
-
-@dataclass
-class CorpusStats:
-    """What the features need to know about a corpus as a whole: how many articles hold each syllable (title and
-    body), and per document its title, number of articles and highest article number (NaN: none numbered). Made in
-    one pass over the articles (:meth:`from_records`); the Milvus backend makes it at build time and keeps it with
-    the collection (:meth:`to_json`), so a worker never reads the whole corpus."""
-
-    articles: int
-    df: dict[str, int]
-    docs: dict[str, tuple[str, int, float]]
-
-    @classmethod
-    def from_records(cls, records: Iterable[ArticleRecord]) -> CorpusStats:
-        n, df = 0, Counter()
-        docs: dict[str, list] = {}
-        for r in records:
-            n += 1
-            df.update(set(syllables(r.title)) | set(syllables(r.text)))
-            d = docs.setdefault(r.doc_id, [r.doc_title, 0, float("nan")])
-            d[1] += 1
-            no = _article_number(r.article_no)
-            if not math.isnan(no):
-                d[2] = no if math.isnan(d[2]) else max(d[2], no)
-        return cls(n, dict(df), {k: (t, c, m) for k, (t, c, m) in docs.items()})
-
-    def to_json(self) -> dict:
-        return {"articles": self.articles, "df": self.df,
-                "docs": {k: [t, c, None if math.isnan(m) else m] for k, (t, c, m) in self.docs.items()}}
-
-    @classmethod
-    def from_json(cls, data: Mapping) -> CorpusStats:
-        return cls(int(data["articles"]), dict(data["df"]),
-                   {k: (t, int(c), float("nan") if m is None else float(m)) for k, (t, c, m) in data["docs"].items()})
 
 
 @dataclass
@@ -168,7 +123,7 @@ class RecordInfo:
 
     def _row(self, r: ArticleRecord) -> ArticleInfo:
         title, articles, max_no = self.stats.docs.get(r.doc_id, (r.doc_title, 1, float("nan")))
-        no = _article_number(r.article_no)
+        no = article_number(r.article_no)
         return ArticleInfo(
             doc_id=r.doc_id, title_syl=set(syllables(r.title)), title_text=" ".join(syllables(r.title)),
             text=f"{r.title}\n{r.text}", definitions=float(bool(_DEFINITIONS.search(fold(r.title)))),

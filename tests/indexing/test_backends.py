@@ -151,7 +151,8 @@ def test_the_ranker_sees_the_same_corpus_on_every_backend(site):
     import numpy as np
 
     from indexing.index import records_from_store
-    from indexing.ranker import Candidate, CorpusStats, RecordInfo, features
+    from indexing.corpus_stats import CorpusStats
+    from indexing.ranker import Candidate, RecordInfo, features
 
     backend, store, *_ = site
     index = load(site)
