@@ -8,15 +8,19 @@ penalty pulling ``W`` toward zero, full-batch Adam, both dev sets pooled with ea
 
 Cross-validation (5 folds, seed 13, ``indexing.ranker.folds`` per set, as ``benchmarks/retrieval_tune.py``): for
 fold f the adapter is trained on the other folds of both sets and adapts fold f's query vectors. Its number of
-epochs and its penalty are chosen inside the training folds (an inner 4-fold split of them: the setting with the
+epochs and its penalty are chosen inside the training folds (an inner 2-fold split of them: the setting with the
 best mean of the two sets' inner held-out dense nDCG@10). The out-of-fold adapted vectors then replace the lab's
 query vectors, and the table gives, per set, dense-only, hybrid (the product's fusion, ``FusionConfig()``) and
 hybrid + learned ranker (the ranker's own 5-fold CV, ``retrieval_tune.ranker_cv``) nDCG@10, before and after.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/query_adapter.py --cache /tmp/adapter-lab [--rank 0]
+    PYTHONPATH=. .venv/bin/python benchmarks/query_adapter.py --cache /tmp/adapter-lab --inner 0 --epochs 120 --l2 0.01
+    PYTHONPATH=. .venv/bin/python benchmarks/query_adapter.py --cache /tmp/adapter-lab --rank 0 32   # with selection
 
-Takes about 3 minutes on one core once the lab cache exists (building that cache from ``THUKY_HOME``'s indexes
-takes a few minutes more); the adapter's training itself is seconds per fold.
+``--inner 0`` fixes the epochs and the penalty (120 and 0.01: what the inner selection chose in every fold it ran
+on; the product's ``indexing/query_adapter.py`` trains with them). On one free core the adapter trains in ~10 s a
+fold and the ranker's CV takes ~2 minutes per row, so the first command takes about 6 minutes once the lab cache
+exists (building that cache from ``THUKY_HOME``'s indexes takes a few minutes more); the inner selection multiplies
+the adapter's part by 1 + inner × len(l2). ``--pairs`` adds self-supervised statute pairs (not measured yet).
 """
 
 from __future__ import annotations
@@ -119,8 +123,28 @@ def _article_scores(s: np.ndarray, t: SetTensors) -> np.ndarray:
     return out.scatter_reduce(1, t.piece_idx.expand(s.shape[0], -1), torch.from_numpy(s), "amax").numpy()
 
 
+class Pairs:
+    """Self-supervised (text, article) pairs of one set's corpus (a clause → its article, a citing sentence → the cited
+    article), their texts embedded as queries: ``sample`` of them, drawn anew each epoch, join every fold's training
+    with ``weight`` (they hold no dev question)."""
+
+    def __init__(self, qvec: np.ndarray, rec: np.ndarray, target: SetTensors, weight: float, sample: int = 512):
+        import torch
+
+        self.q = torch.tensor(qvec, dtype=torch.float32)
+        self.rec, self.target, self.weight, self.sample = rec, target, weight, sample
+
+    def batch(self, gen):
+        import torch
+
+        sel = torch.randperm(len(self.q), generator=gen)[: self.sample].numpy()
+        pos = torch.tensor(self.target.piece_rec[None, :] == self.rec[sel][:, None])
+        return self.q[sel], self.target.pvec, pos
+
+
 def train(sets: dict[str, SetTensors], keep: dict[str, np.ndarray], *, epochs: int, l2: float, rank: int,
-          lr: float = 1e-3, seed: int = 13, watch: dict[str, np.ndarray] | None = None, every: int = 10):
+          lr: float = 1e-3, seed: int = 13, watch: dict[str, np.ndarray] | None = None, every: int = 10,
+          pairs: Pairs | None = None):
     """Full-batch Adam on the ``keep`` questions of both sets (each set's mean loss weighs the same). With ``watch``
     (held-out masks), also the mean over sets of their held-out dense nDCG@10 every ``every`` epochs."""
     import torch
@@ -136,10 +160,14 @@ def train(sets: dict[str, SetTensors], keep: dict[str, np.ndarray], *, epochs: i
         params = [w]
     opt = torch.optim.Adam(params, lr=lr)
     batches = {n: t.batch(keep[n]) for n, t in sets.items()}
+    gen = torch.Generator().manual_seed(seed)
     curve = []
     for ep in range(1, epochs + 1):
         opt.zero_grad()
-        loss = sum(loss_of(b, w, rank) for b in batches.values()) / len(batches)
+        loss = sum(loss_of(b, w, rank) for b in batches.values())
+        if pairs is not None:
+            loss = loss + pairs.weight * loss_of(pairs.batch(gen), w, rank)
+        loss = loss / len(batches)
         reg = sum((p ** 2).sum() for p in params) if not rank else ((w[0] @ w[1]) ** 2).sum()
         (loss + l2 * reg).backward()
         opt.step()
@@ -149,7 +177,7 @@ def train(sets: dict[str, SetTensors], keep: dict[str, np.ndarray], *, epochs: i
 
 
 def choose(sets, train_mask: dict[str, np.ndarray], grid_l2, max_epochs: int, rank: int, seed: int, lr: float,
-           inner: int = 2):
+           inner: int = 2, pairs: Pairs | None = None):
     """(epochs, l2) with the best mean inner held-out dense nDCG@10 over an inner ``inner``-fold split of the training
     questions (epochs 0: no adapter)."""
     inner_of = {n: np.full(sets[n].n, -1) for n in sets}
@@ -163,7 +191,8 @@ def choose(sets, train_mask: dict[str, np.ndarray], grid_l2, max_epochs: int, ra
             keep = {n: train_mask[n] & (inner_of[n] != g) for n in sets}
             held = {n: inner_of[n] == g for n in sets}
             base = np.mean([dense_ndcg(sets[n], held[n], None, -1) for n in sets])
-            _, curve = train(sets, keep, epochs=max_epochs, l2=l2, rank=rank, lr=lr, seed=seed, watch=held)
+            _, curve = train(sets, keep, epochs=max_epochs, l2=l2, rank=rank, lr=lr, seed=seed, watch=held,
+                             pairs=pairs)
             acc[0] = acc.get(0, 0.0) + base / inner
             for ep, v in curve:
                 acc[ep] = acc.get(ep, 0.0) + v / inner
@@ -174,7 +203,8 @@ def choose(sets, train_mask: dict[str, np.ndarray], grid_l2, max_epochs: int, ra
     return best, table
 
 
-def oof_vectors(sets, k: int, seed: int, grid_l2, max_epochs: int, rank: int, lr: float, inner: int, log=print):
+def oof_vectors(sets, k: int, seed: int, grid_l2, max_epochs: int, rank: int, lr: float, inner: int,
+                pairs: Pairs | None = None, log=print):
     """Per set: every question's vector adapted by the adapter trained without its fold."""
     import torch
 
@@ -183,8 +213,11 @@ def oof_vectors(sets, k: int, seed: int, grid_l2, max_epochs: int, rank: int, lr
     for f in range(k):
         t = time.perf_counter()
         train_mask = {n: fold_of[n] != f for n in sets}
-        (ep, l2), _ = choose(sets, train_mask, grid_l2, max_epochs, rank, seed, lr, inner)
-        w = train(sets, train_mask, epochs=ep, l2=l2, rank=rank, lr=lr, seed=seed)[0] if ep else None
+        if inner:
+            (ep, l2), _ = choose(sets, train_mask, grid_l2, max_epochs, rank, seed, lr, inner, pairs)
+        else:  # fixed in advance
+            ep, l2 = max_epochs, grid_l2[0]
+        w = train(sets, train_mask, epochs=ep, l2=l2, rank=rank, lr=lr, seed=seed, pairs=pairs)[0] if ep else None
         for n in sets:
             sel = fold_of[n] == f
             with torch.no_grad():
@@ -217,11 +250,15 @@ def main(argv=None) -> None:
     ap.add_argument("--rank", type=int, nargs="+", default=[0], help="0: full W; r > 0: W = A·B of rank r")
     ap.add_argument("--epochs", type=int, default=120, help="most epochs the inner selection may choose")
     ap.add_argument("--l2", type=float, nargs="+", default=[0.01, 0.1], help="the penalties it chooses among")
-    ap.add_argument("--inner", type=int, default=2, help="inner folds of the selection")
+    ap.add_argument("--inner", type=int, default=2,
+                    help="inner folds of the selection (0: no selection, --epochs and the first --l2)")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--depth", type=int, default=40)
     ap.add_argument("--rounds", type=int, default=300)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--pairs", type=Path, default=None,
+                    help="a folder with pairs_qvec.npy and pairs_rec.npy: statute pairs (Zalo's corpus) to train with")
+    ap.add_argument("--pairs-weight", type=float, default=0.5)
     args = ap.parse_args(argv)
     import torch
 
@@ -230,22 +267,28 @@ def main(argv=None) -> None:
     cfg = FusionConfig()
     sets = {n: SetTensors(lab, n) for n in NAMES}
     base_q = {n: lab.sets[n].qvec for n in NAMES}
-    rows = [("unadapted", measure(lab, cfg, args.depth, args.rounds, args.seed))]
+    pairs = None
+    if args.pairs:
+        pairs = Pairs(np.load(args.pairs / "pairs_qvec.npy"), np.load(args.pairs / "pairs_rec.npy"), sets["zalo"],
+                      args.pairs_weight)
+    print("nDCG@10, out of fold (5 folds, seed 13)")
+    print(f"{'':<22}" + "".join(f"{n + ' ' + c:>16}" for n in NAMES for c in ("dense", "hybrid", "+ranker")))
+
+    def row(label: str, res) -> None:
+        print(f"{label:<22}" + "".join(f"{v:>16.4f}" for n in NAMES for v in res[n]), flush=True)
+
+    row("unadapted", measure(lab, cfg, args.depth, args.rounds, args.seed))
     for rank in args.rank:
         t = time.perf_counter()
-        vecs = oof_vectors(sets, 5, args.seed, args.l2, args.epochs, rank, args.lr, args.inner,
+        vecs = oof_vectors(sets, 5, args.seed, args.l2, args.epochs, rank, args.lr, args.inner, pairs,
                            log=lambda m: print(f"[rank {rank}] {m}", file=sys.stderr))
         for n in NAMES:
             lab.sets[n].qvec = vecs[n]
-        rows.append((f"adapter {'full' if not rank else f'rank {rank}'}", measure(lab, cfg, args.depth, args.rounds,
-                                                                                  args.seed)))
+        label = f"adapter {'full' if not rank else f'rank {rank}'}{' +pairs' if pairs else ''}"
+        row(label, measure(lab, cfg, args.depth, args.rounds, args.seed))
         for n in NAMES:
             lab.sets[n].qvec = base_q[n]
         print(f"[rank {rank}] {time.perf_counter() - t:.0f}s", file=sys.stderr)
-    print("nDCG@10, out of fold (5 folds, seed 13)")
-    print(f"{'':<22}" + "".join(f"{n + ' ' + c:>16}" for n in NAMES for c in ("dense", "hybrid", "+ranker")))
-    for label, res in rows:
-        print(f"{label:<22}" + "".join(f"{v:>16.4f}" for n in NAMES for v in res[n]))
 
 
 if __name__ == "__main__":
