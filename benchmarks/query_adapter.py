@@ -17,7 +17,8 @@ hybrid + learned ranker (the ranker's own 5-fold CV, ``retrieval_tune.ranker_cv`
     PYTHONPATH=. .venv/bin/python benchmarks/query_adapter.py --cache /tmp/adapter-lab --rank 0 32   # with selection
 
 ``--inner 0`` fixes the epochs and the penalty (120 and 0.01: what the inner selection chose in every fold it ran
-on; the product's ``indexing/query_adapter.py`` trains with them). On one free core the adapter trains in ~10 s a
+on; the product's ``indexing/query_adapter.py`` trains with them) and, for the full ``W`` without pairs, trains with
+the product's own ``indexing.query_adapter.fit``. On one free core the adapter trains in ~10 s a
 fold and the ranker's CV takes ~2 minutes per row, so the first command takes about 6 minutes once the lab cache
 exists (building that cache from ``THUKY_HOME``'s indexes takes a few minutes more); the inner selection multiplies
 the adapter's part by 1 + inner × len(l2). ``--pairs`` adds self-supervised statute pairs (not measured yet).
@@ -217,7 +218,16 @@ def oof_vectors(sets, k: int, seed: int, grid_l2, max_epochs: int, rank: int, lr
             (ep, l2), _ = choose(sets, train_mask, grid_l2, max_epochs, rank, seed, lr, inner, pairs)
         else:  # fixed in advance
             ep, l2 = max_epochs, grid_l2[0]
-        w = train(sets, train_mask, epochs=ep, l2=l2, rank=rank, lr=lr, seed=seed, pairs=pairs)[0] if ep else None
+        if not rank and not inner and pairs is None:  # the product's own fit (indexing/query_adapter.py)
+            from indexing.query_adapter import TrainingSet
+            from indexing.query_adapter import fit as product_fit
+
+            rows = [TrainingSet(t.q.numpy()[train_mask[n]], t.pvec.numpy(),
+                                [np.flatnonzero(p).tolist() for p in t.pos.numpy()[train_mask[n]]])
+                    for n, t in sets.items()]
+            w = torch.tensor(product_fit(rows, epochs=ep, l2=l2, lr=lr, seed=seed).w) if ep else None
+        else:
+            w = train(sets, train_mask, epochs=ep, l2=l2, rank=rank, lr=lr, seed=seed, pairs=pairs)[0] if ep else None
         for n in sets:
             sel = fold_of[n] == f
             with torch.no_grad():
