@@ -32,7 +32,7 @@ class IndexRegistry:
         """The name of the corpus's live build, or None when it has none."""
         return self.backend.current(corpus)
 
-    def _stamp(self, corpus: str) -> tuple[str | None, float | None]:
+    def _stamp(self, corpus: str) -> tuple[str | None, tuple | None]:
         """What the loaded index must match: the live build and the learned models' files — the ranker's and the query
         adapter's (retrained: reload)."""
         if not self.ranker:
