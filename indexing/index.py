@@ -37,7 +37,7 @@ from indexing.query import QueryAnalyzer
 from indexing.records import ArticleLookup, InMemoryArticles
 from indexing.rerank import NamedUnitReranker, Reranker
 from indexing.segment import Segmenter
-from indexing.types import ArticleRecord, Filters, Hit
+from indexing.types import ArticleRecord, Filters, Hit, Key
 from indexing.vector_cache import VectorCache
 
 FORMAT_VERSION = 1
@@ -266,6 +266,7 @@ class CorpusIndex:
         self._stats = stats
         self.analyzer = QueryAnalyzer.from_titles(dict(self.records.documents), aliases, with_choices=True)
         self.rerankers: list[Reranker] = [NamedUnitReranker(self.records, resolver)]
+        self.query_adapter = None  # indexing/query_adapter.py: maps the query vector before the dense search
         self.hybrid = HybridRetriever(bm25, self._dense_search if dense is not None else None, self.analyzer,
                                       fusion=self.config.fusion, weights=self.config.weights,
                                       rrf_k=self.config.rrf_k, depth=self.config.depth,
@@ -326,8 +327,18 @@ class CorpusIndex:
             self.search(" ".join([sample] * n)[: 400 * n], 5)
 
     # -- searching ------------------------------------------------------------------------------------------------
-    def _dense_search(self, text: str, n: int, filters: Filters | None):
+    def query_vector(self, text: str) -> np.ndarray:
+        """The dense side's vector of a (search) text: the encoder's, through the query adapter when one is
+        attached."""
         vec = self.embedder.embed_queries([text])[0]
+        return vec if self.query_adapter is None else self.query_adapter.apply(vec)
+
+    def piece_vectors(self) -> tuple[np.ndarray, list[Key]]:
+        """Every stored dense vector (one per article piece) and the article key of each."""
+        return self.dense.index.reconstruct_n(0, self.dense.index.ntotal), [tuple(k) for k in self.dense.keys]
+
+    def _dense_search(self, text: str, n: int, filters: Filters | None):
+        vec = self.query_vector(text)
         allowed = None
         mask = self.bm25.mask(filters)
         if mask is not None:

@@ -289,6 +289,14 @@ class Collection:
         """Every stored article's key (a scan of the collection)."""
         return ((r["doc_id"], r["article_no"]) for r in scan(self.ready, self.name, ["doc_id", "article_no"]))
 
+    def vectors(self) -> tuple[np.ndarray, list[Key]]:
+        """Every stored article's dense vector and key (a scan of the collection)."""
+        vecs, keys = [], []
+        for r in scan(self.ready, self.name, ["doc_id", "article_no", "dense"]):
+            vecs.append(np.asarray(r["dense"], dtype=np.float32))
+            keys.append((r["doc_id"], r["article_no"]))
+        return (np.stack(vecs) if vecs else np.zeros((0, 0), dtype=np.float32)), keys
+
     def _search(self, data, field: str, k: int, filters: Filters | None, params: dict) -> list[tuple[Key, float]]:
         # "Bounded": a search does not wait for the newest writes (Strong costs up to a second a query on milvus-lite);
         # a build's rows are all in before its manifest is, and loading reads them with Strong consistency
@@ -592,7 +600,10 @@ class MilvusCorpusIndex(CorpusIndex):
                    stats=stats)
 
     def _dense_search(self, text: str, n: int, filters: Filters | None):
-        return self.collection.search_dense(self.embedder.embed_queries([text])[0], n, filters)
+        return self.collection.search_dense(self.query_vector(text), n, filters)
+
+    def piece_vectors(self) -> tuple[np.ndarray, list[Key]]:
+        return self.collection.vectors()
 
 
 class MilvusBackend:

@@ -410,15 +410,18 @@ def folds(n: int, k: int = 5, seed: int = 13) -> np.ndarray:
 
 
 def training_fingerprint(data_dir: Path, indexes: Mapping[str, object], seed: int) -> str:
-    """What a trained model depends on, hashed: the dev questions' bytes, each index's corpus, configuration and
-    embedding model, the features and the training parameters. Same fingerprint → same model file."""
+    """What a trained model depends on, hashed: the dev questions' bytes, each index's corpus, configuration,
+    embedding model and query adapter, the features and the training parameters. Same fingerprint → same model
+    file."""
     h = hashlib.sha256(json.dumps({"format": FORMAT, "features": FEATURES, "params": PARAMS, "rounds": ROUNDS,
                                    "depth": DEFAULT_DEPTH, "seed": seed}, sort_keys=True).encode())
     for name in sorted(indexes):
         h.update((Path(data_dir).joinpath(*DEV_FILES[name])).read_bytes())
         man = indexes[name].manifest
         config = {k: v for k, v in man.get("config", {}).items() if k != "model_dir"}
-        h.update(json.dumps([name, man.get("corpus_hash"), config, (man.get("model") or {}).get("fingerprint")],
+        adapter = getattr(indexes[name], "query_adapter", None)  # the candidates come from the adapted search
+        h.update(json.dumps([name, man.get("corpus_hash"), config, (man.get("model") or {}).get("fingerprint"),
+                             adapter.meta.get("fingerprint") if adapter is not None else None],
                             sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
 

@@ -22,7 +22,8 @@ class IndexRegistry:
                  ranker: bool = True, backend=None):
         self.home, self.store, self.model_dir = Path(home), store, model_dir
         self.backend = backend or EmbeddedBackend(self.home)
-        self.ranker = ranker  # put the learned ranker (indexing/ranker.py) in front when its model is under home
+        # use the learned models under home: the ranker (indexing/ranker.py) and the query adapter (query_adapter.py)
+        self.ranker = ranker
         self._embedder = embedder
         self._loaded: dict[str, tuple[tuple, CorpusIndex]] = {}
         self._lock = threading.Lock()
@@ -31,17 +32,21 @@ class IndexRegistry:
         """The name of the corpus's live build, or None when it has none."""
         return self.backend.current(corpus)
 
-    def _stamp(self, corpus: str) -> tuple[str | None, float | None]:
-        """What the loaded index must match: the live build and the learned ranker's model file (retrained: reload)."""
+    def _stamp(self, corpus: str) -> tuple[str | None, tuple | None]:
+        """What the loaded index must match: the live build and the learned models' files — the ranker's and the query
+        adapter's (retrained: reload)."""
         if not self.ranker:
             return self.current(corpus), None
+        from indexing.query_adapter import adapter_dir
         from indexing.ranker import ranker_dir
 
-        try:
-            mtime = (ranker_dir(self.home) / "model.txt").stat().st_mtime
-        except OSError:
-            mtime = None
-        return self.current(corpus), mtime
+        mtimes = []
+        for path in (ranker_dir(self.home) / "model.txt", adapter_dir(self.home) / "w.npy"):
+            try:
+                mtimes.append(path.stat().st_mtime)
+            except OSError:
+                mtimes.append(None)
+        return self.current(corpus), tuple(mtimes)
 
     def get(self, corpus: str) -> CorpusIndex:
         """The live index of a corpus (raises :class:`IndexUnavailable` with a rebuild hint)."""
@@ -56,28 +61,32 @@ class IndexRegistry:
             if current[0] is None:
                 raise IndexUnavailable(f"no index for corpus {corpus!r}: build it with `thuky index build --corpus "
                                        f"{corpus}`")
-            if cached is not None and cached[0][0] == current[0]:  # same build, the ranker was retrained
-                from indexing.ranker import attach_ranker, load_ranker
-
+            if cached is not None and cached[0][0] == current[0]:  # same build, a learned model was retrained
                 index = cached[1]
-                attach_ranker(index, load_ranker(self.home))
+                self._attach_models(index)
             else:
                 index = self.load(corpus)
             self._loaded[corpus] = (current, index)
             return index
 
     def load(self, corpus: str) -> CorpusIndex:
-        """Load a corpus's built index with its documents' names and aliases (and the learned ranker, when one was
+        """Load a corpus's built index with its documents' names and aliases (and the learned models, when they were
         trained under home), warmed up for the first query."""
         aliases = {d.doc_id: d.aliases for d in self.store.documents(corpus)}
         index = self.backend.load(corpus, embedder=self._embedder() if self.model_dir else None,
                                   model_dir=self.model_dir, resolver=self.store.resolver(corpus), aliases=aliases)
         if self.ranker:
-            from indexing.ranker import attach_ranker, load_ranker
-
-            attach_ranker(index, load_ranker(self.home))
+            self._attach_models(index)
         index.warm_up()
         return index
+
+    def _attach_models(self, index: CorpusIndex) -> None:
+        """The learned models trained under home: the query adapter (dense side) and the ranker."""
+        from indexing.query_adapter import attach_adapter, load_adapter
+        from indexing.ranker import attach_ranker, load_ranker
+
+        attach_adapter(index, load_adapter(self.home))
+        attach_ranker(index, load_ranker(self.home))
 
     def loaded(self, corpus: str) -> CorpusIndex | None:
         """The index if it is loaded already (no loading)."""

@@ -91,15 +91,19 @@ def train(
     force: Annotated[bool, typer.Option("--force", help="Refit even if the models match their inputs")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Training seed (same inputs and seed → same models)")] = 13,
 ) -> None:
-    """Train the learned ranker and the answer-confidence model from the dev sets under THUKY_DATA_DIR.
+    """Train the query adapter, the learned ranker and the answer-confidence model from the dev sets under
+    THUKY_DATA_DIR.
 
-    The ranker (LightGBM LambdaMART) learns from ALQAC's questions on corpus ``alqac`` and Zalo's on ``statutes``;
-    the confidence model from out-of-fold answers to those and to Zalo's questions whose law is not in the corpus.
+    The query adapter (a linear map of the dense query vector) and then the ranker (LightGBM LambdaMART, on the
+    adapted search's candidates) learn from ALQAC's questions on corpus ``alqac`` and Zalo's on ``statutes``; the
+    confidence model from out-of-fold answers to those and to Zalo's questions whose law is not in the corpus.
     Needs both corpora's built indexes; each model is skipped when it was fitted on the same inputs."""
     from assistant.calibration import (OUTSIDE_FILE, answer_out_of_fold, confidence_fingerprint, cv_summary,
                                        fit_confidence)
     from assistant.confidence import confidence_dir, load_confidence
     from indexing.index import IndexUnavailable
+    from indexing.query_adapter import attach_adapter, load_adapter
+    from indexing.query_adapter import train_from_dev as train_adapter
     from indexing.ranker import DEV_CORPORA, DEV_FILES, attach_ranker, load_ranker, train_from_dev, trained_fingerprint
     from thuky import runtime
 
@@ -114,6 +118,17 @@ def train(
     except IndexUnavailable as exc:
         fail(str(exc))
     resolvers = {name: rt.store.resolver(corpus) for name, corpus in DEV_CORPORA.items()}
+    # the query adapter first: the ranker learns from the adapted dense search's candidates
+    adapter_path, adapted = train_adapter(home, data_dir, indexes, resolvers, seed=seed, force=force)
+    adapter = load_adapter(home)
+    for index in indexes.values():
+        attach_adapter(index, adapter)
+    if adapter_path is None:
+        console.print("query adapter: not trained (an index has no dense side)", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"query adapter: {adapter_path} {'trained' if adapted else 'up to date'}, "
+                      f"{time.perf_counter() - t0:.0f}s", highlight=False, soft_wrap=True)
+    t0 = time.perf_counter()
     directory, trained = train_from_dev(home, data_dir, indexes, resolvers, seed=seed, force=force)
     console.print(f"ranker: {directory} {'trained' if trained else 'up to date'}, {time.perf_counter() - t0:.0f}s",
                   highlight=False, soft_wrap=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 
 from indexing.index import EmbeddedBackend, IndexConfig
@@ -220,3 +221,21 @@ def test_blobs_round_trip_in_chunks_and_older_builds_are_pruned(tmp_path, monkey
     blobs.prune("statutes", "b2")
     assert blobs.get("statutes", "b1", "stats") is None and blobs.get("statutes", "b2", "stats") == {"df": {}}
     assert blobs.get("alqac", "b1", "stats") == {"df": {"x": 1}}  # another corpus keeps its own
+
+
+def test_the_dense_search_reads_the_adapted_vector(milvus_site):
+    """The query adapter (indexing/query_adapter.py) maps the vector the Milvus dense search is given; the
+    collection hands back its vectors for the adapter's training."""
+    from indexing.query_adapter import QueryAdapter, attach_adapter
+
+    backend, store, config, emb = milvus_site
+    backend.builder(config, emb).build(store, "test")
+    index = backend.load("test", embedder=emb, model_dir=config.model_dir)
+    vectors, keys = index.piece_vectors()
+    assert vectors.shape == (5, emb.dim) and len(set(keys)) == 5
+    target = vectors[keys.index(("100/2015/QH13", "123"))]
+    text = "người viên chức được hưởng trợ cấp thôi việc"
+    assert emb.embed_queries([text])[0] @ target > 0
+    assert index._dense_search(text, 1, None)[0][0] == ("58/2010/QH12", "30")
+    attach_adapter(index, QueryAdapter(np.outer(target, target) - np.eye(emb.dim, dtype=np.float32)))
+    assert index._dense_search(text, 1, None)[0][0] == ("100/2015/QH13", "123")
