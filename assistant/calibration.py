@@ -27,7 +27,10 @@ import numpy as np
 
 from assistant.confidence import ConfidenceModel, fit, threshold_for
 from assistant.confidence import features as confidence_features
-from indexing.ranker import DEV_CORPORA, DevFeatures, attach_ranker, collect_dev, fit_dev, folds
+from indexing.query_adapter import TrainingSet, attach_adapter
+from indexing.query_adapter import fit as fit_adapter
+from indexing.ranker import (DEV_CORPORA, DEV_FILES, DevFeatures, attach_ranker, collect_dev, dev_questions, fit_dev,
+                             folds)
 
 FOLDS = 5
 SEED = 13
@@ -38,6 +41,7 @@ GROUPS = ("alqac", "zalo", "outside")
 # every n-th question of a set is answered (ALQAC's exam questions are many and alike: a third of them is enough, and
 # `make run` answers the rest of the dev questions in about a minute and a half)
 EVERY = {"alqac": 3}
+CALIBRATION = 2  # how the out-of-fold answers are made (2: each fold with its own query adapter)
 
 
 @dataclass
@@ -66,13 +70,21 @@ def outside_questions(data_dir: Path) -> list[dict]:
 
 def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers: Mapping[str, object],
                        data_dir: Path, dev: Mapping[str, DevFeatures] | None = None, *, k: int = FOLDS,
-                       seed: int = SEED, progress: Callable[[int, int], None] | None = None) -> list[AnsweredQuestion]:
+                       seed: int = SEED, progress: Callable[[int, int], None] | None = None,
+                       adapter_sets: Mapping[str, TrainingSet] | None = None) -> list[AnsweredQuestion]:
     """Answer every dev question with a ranker that did not see it. ``draft(text, corpus=, choices=)`` is
     ``Assistant.draft`` with ``abstain_rule=False`` over ``indexes`` (the rankers are attached to those objects, so
     the assistant must search these very indexes); ``indexes``/``resolvers`` as for ``indexing.ranker.collect_dev``.
-    The indexes are left without a ranker: attach the one that ships afterwards."""
-    dev = dev if dev is not None else collect_dev(data_dir, indexes, resolvers)
-    sets = {name: (DEV_CORPORA[name], d.questions, True) for name, d in dev.items()}
+    With ``adapter_sets`` (each dev set's query-adapter training rows, ``indexing.query_adapter.training_set``, in
+    the order of ``dev_questions``) a fold's questions are also searched through a query adapter fitted without them,
+    and the fold's ranker learns from that adapter's candidates, as the shipped pair is trained. The indexes are left
+    without a ranker or adapter: attach the ones that ship afterwards."""
+    if adapter_sets is None:
+        dev = dev if dev is not None else collect_dev(data_dir, indexes, resolvers)
+        asked = {name: d.questions for name, d in dev.items()}
+    else:
+        asked = {name: dev_questions(data_dir, name, resolvers[name]) for name in DEV_FILES}
+    sets = {name: (DEV_CORPORA[name], qs, True) for name, qs in asked.items()}
     sets["outside"] = (DEV_CORPORA["zalo"], outside_questions(data_dir), False)
     fold_of = {name: folds(len(qs), k, seed) for name, (_, qs, _) in sets.items()}
     distinct = list({id(i): i for i in indexes.values()}.values())  # both sets may search one index
@@ -81,7 +93,13 @@ def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers
     out: list[AnsweredQuestion] = []
     try:
         for f in range(k):
-            model = fit_dev(dev, {name: fold_of[name] != f for name in dev}, seed=seed)
+            train = {name: fold_of[name] != f for name in asked}
+            if adapter_sets is not None:
+                adapter = fit_adapter([adapter_sets[name].subset(train[name]) for name in asked], seed=seed)
+                for index in distinct:
+                    attach_adapter(index, adapter)
+                dev = collect_dev(data_dir, indexes, resolvers)
+            model = fit_dev(dev, train, seed=seed)
             for index in distinct:
                 attach_ranker(index, model)
             for name, (corpus, questions, answerable) in sets.items():
@@ -101,6 +119,8 @@ def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers
     finally:
         for index in distinct:
             attach_ranker(index, None)
+            if adapter_sets is not None:
+                attach_adapter(index, None)
     return out
 
 
@@ -149,7 +169,8 @@ def confidence_fingerprint(ranker_fingerprint: str, data_dir: Path, max_abstain:
 
     from assistant.confidence import FEATURES, FORMAT
 
-    h = hashlib.sha256(json.dumps([ranker_fingerprint, FORMAT, FEATURES, max_abstain, k, seed]).encode())
+    h = hashlib.sha256(json.dumps([ranker_fingerprint, FORMAT, FEATURES, max_abstain, k, seed,
+                                   CALIBRATION]).encode())
     h.update(Path(data_dir).joinpath(*OUTSIDE_FILE).read_bytes())
     return h.hexdigest()[:16]
 

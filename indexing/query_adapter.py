@@ -36,6 +36,12 @@ class TrainingSet:
     pieces: np.ndarray
     positives: Sequence[Sequence[int]]
 
+    def subset(self, keep: np.ndarray) -> TrainingSet:
+        """The questions ``keep`` (a boolean mask over the questions) selects, against the same pieces."""
+        keep = np.asarray(keep, dtype=bool)
+        return TrainingSet(np.asarray(self.queries)[keep], self.pieces,
+                           [p for p, k in zip(self.positives, keep) if k])
+
 
 @dataclass
 class QueryAdapter:

@@ -104,7 +104,8 @@ def train(
     from indexing.index import IndexUnavailable
     from indexing.query_adapter import attach_adapter, load_adapter
     from indexing.query_adapter import train_from_dev as train_adapter
-    from indexing.ranker import DEV_CORPORA, DEV_FILES, attach_ranker, load_ranker, train_from_dev, trained_fingerprint
+    from indexing.ranker import (DEV_CORPORA, DEV_FILES, attach_ranker, dev_questions, load_ranker, train_from_dev,
+                                 trained_fingerprint)
     from thuky import runtime
 
     rt = runtime.current()
@@ -142,8 +143,15 @@ def train(
         def draft(text: str, corpus: str, choices):
             return assistant.draft(text, corpus=corpus, choices=choices, abstain_rule=False)
 
+        adapter_sets = None
+        if adapter is not None:  # each fold is answered through an adapter fitted without its questions
+            from indexing.query_adapter import training_set
+
+            adapter_sets = {name: training_set(index, dev_questions(data_dir, name, resolvers[name]))
+                            for name, index in indexes.items()}
         with _progress("answering the dev questions out of fold") as tick:
-            rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, seed=seed, progress=tick)
+            rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, seed=seed, progress=tick,
+                                      adapter_sets=adapter_sets)
         try:
             summary = cv_summary(rows)
             model = fit_confidence(rows, meta={"fingerprint": fingerprint, "cv_abstained": summary})
@@ -152,6 +160,7 @@ def train(
         model.save(confidence_dir(home))
         ranker = load_ranker(home)
         for index in indexes.values():
+            attach_adapter(index, adapter)
             attach_ranker(index, ranker)
         abstains = ", ".join(f"{k} {v:.1%}" for k, v in summary.items())
         console.print(f"confidence: {confidence_dir(home)} fitted (threshold {model.threshold:.3f}; out of fold it "

@@ -152,6 +152,40 @@ def test_answer_out_of_fold_uses_a_ranker_that_did_not_see_the_question(assistan
     assert any(r.cites_gold for r in rows if r.answerable) and all(r.x.shape == (len(FEATURES),) for r in rows)
 
 
+def test_each_fold_searches_through_an_adapter_fitted_without_its_questions(assistant, tmp_path):  # noqa: F811
+    """With the query adapter's training rows, every fold fits its own adapter on the other folds' questions (and
+    its ranker on that adapter's candidates); none is left attached."""
+    from indexing.query_adapter import TrainingSet
+
+    index = assistant.index_for("t")
+    texts = ["tuổi chịu trách nhiệm hình sự", "tình tiết giảm nhẹ trách nhiệm hình sự", "người dưới 18 tuổi phạm tội",
+             "người từ đủ 16 tuổi phạm tội", "người phạm tội tự nguyện bồi thường"]
+    for rel in (("alqac", "questions.json"), ("zalo", "questions-statutes.json"), ("zalo", "questions-outside.json")):
+        (tmp_path / rel[0]).mkdir(exist_ok=True)
+        (tmp_path.joinpath(*rel)).write_text(json.dumps([
+            {"id": str(i), "text": t, "relevant_articles": [{"law_id": "100/2015/QH13", "article_id": "51"}]}
+            for i, t in enumerate(texts[:1] if "outside" in rel[1] else texts)]))
+    rng = np.random.default_rng(0)
+    rows = TrainingSet(rng.standard_normal((5, 8)).astype(np.float32), rng.standard_normal((6, 8)).astype(np.float32),
+                       [[i % 6] for i in range(5)])
+    seen = []
+
+    def draft(text, corpus, choices):
+        seen.append(index.query_adapter)  # kept: distinct objects stay distinct
+        return assistant.draft(text, corpus="t", choices=choices, abstain_rule=False)
+
+    class Resolver(dict):
+        def resolve(self, name):
+            return name
+
+    out = answer_out_of_fold(draft, {"alqac": index, "zalo": index}, {"alqac": Resolver(), "zalo": Resolver()},
+                             tmp_path, k=5, seed=3, adapter_sets={"alqac": rows, "zalo": rows})
+    assert {r.fold for r in out} == set(range(5)) and len({id(a) for a in seen}) == 5  # one adapter per fold
+    assert index.query_adapter is None and not any(isinstance(r, IndexRanker) for r in index.rerankers)
+    trained = [rows.subset(np.arange(5) != i) for i in range(5)]
+    assert all(len(t.positives) == 4 and t.queries.shape == (4, 8) for t in trained)
+
+
 def test_fitting_needs_both_kinds_of_question():
     rows = [r for r in _rows() if r.answerable]
     with pytest.raises(ValueError, match="not in the corpus"):
