@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.confidence import ConfidenceModel, fit, threshold_for
 from assistant.confidence import features as confidence_features
-from indexing.query_adapter import TrainingSet, attach_adapter
+from indexing.query_adapter import TrainingSet, attach_adapter, training_set
 from indexing.query_adapter import fit as fit_adapter
 from indexing.ranker import (DEV_CORPORA, DEV_FILES, DevFeatures, attach_ranker, collect_dev, dev_questions, fit_dev,
                              folds)
@@ -66,6 +66,16 @@ class AnsweredQuestion:
 def outside_questions(data_dir: Path) -> list[dict]:
     raw = json.loads(Path(data_dir).joinpath(*OUTSIDE_FILE).read_text(encoding="utf-8"))
     return [{"text": q["text"], "choices": None, "gold": set()} for q in raw]
+
+
+def adapter_training_sets(indexes: Mapping[str, object], resolvers: Mapping[str, object],
+                          data_dir: Path) -> dict[str, TrainingSet] | None:
+    """The query adapter's training rows of each dev set when the indexes search through an adapter (so that
+    :func:`answer_out_of_fold` fits one per fold); None when they do not."""
+    if not all(getattr(index, "query_adapter", None) is not None for index in indexes.values()):
+        return None
+    return {name: training_set(index, dev_questions(data_dir, name, resolvers[name]))
+            for name, index in indexes.items()}
 
 
 def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers: Mapping[str, object],

@@ -98,14 +98,13 @@ def train(
     adapted search's candidates) learn from ALQAC's questions on corpus ``alqac`` and Zalo's on ``statutes``; the
     confidence model from out-of-fold answers to those and to Zalo's questions whose law is not in the corpus.
     Needs both corpora's built indexes; each model is skipped when it was fitted on the same inputs."""
-    from assistant.calibration import (OUTSIDE_FILE, answer_out_of_fold, confidence_fingerprint, cv_summary,
-                                       fit_confidence)
+    from assistant.calibration import (OUTSIDE_FILE, adapter_training_sets, answer_out_of_fold, confidence_fingerprint,
+                                       cv_summary, fit_confidence)
     from assistant.confidence import confidence_dir, load_confidence
     from indexing.index import IndexUnavailable
     from indexing.query_adapter import attach_adapter, load_adapter
     from indexing.query_adapter import train_from_dev as train_adapter
-    from indexing.ranker import (DEV_CORPORA, DEV_FILES, attach_ranker, dev_questions, load_ranker, train_from_dev,
-                                 trained_fingerprint)
+    from indexing.ranker import DEV_CORPORA, DEV_FILES, attach_ranker, load_ranker, train_from_dev, trained_fingerprint
     from thuky import runtime
 
     rt = runtime.current()
@@ -143,12 +142,7 @@ def train(
         def draft(text: str, corpus: str, choices):
             return assistant.draft(text, corpus=corpus, choices=choices, abstain_rule=False)
 
-        adapter_sets = None
-        if adapter is not None:  # each fold is answered through an adapter fitted without its questions
-            from indexing.query_adapter import training_set
-
-            adapter_sets = {name: training_set(index, dev_questions(data_dir, name, resolvers[name]))
-                            for name, index in indexes.items()}
+        adapter_sets = adapter_training_sets(indexes, resolvers, data_dir)  # one adapter per fold
         with _progress("answering the dev questions out of fold") as tick:
             rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, seed=seed, progress=tick,
                                       adapter_sets=adapter_sets)
