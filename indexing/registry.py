@@ -19,11 +19,12 @@ class IndexRegistry:
     ``backend`` says where indexes live (default: ``EmbeddedBackend`` folders under home; ``MilvusBackend``)."""
 
     def __init__(self, home: Path, store: Store, embedder: Callable[[], object | None], model_dir: str | None,
-                 ranker: bool = True, backend=None):
+                 ranker: bool = True, backend=None, adapter: bool = False):
         self.home, self.store, self.model_dir = Path(home), store, model_dir
         self.backend = backend or EmbeddedBackend(self.home)
-        # use the learned models under home: the ranker (indexing/ranker.py) and the query adapter (query_adapter.py)
-        self.ranker = ranker
+        # use the learned models under home: the ranker (indexing/ranker.py) and, when asked, the query adapter
+        # (query_adapter.py)
+        self.ranker, self.adapter = ranker, adapter
         self._embedder = embedder
         self._loaded: dict[str, tuple[tuple, CorpusIndex]] = {}
         self._lock = threading.Lock()
@@ -85,7 +86,7 @@ class IndexRegistry:
         from indexing.query_adapter import attach_adapter, load_adapter
         from indexing.ranker import attach_ranker, load_ranker
 
-        attach_adapter(index, load_adapter(self.home))
+        attach_adapter(index, load_adapter(self.home) if self.adapter else None)
         attach_ranker(index, load_ranker(self.home))
 
     def loaded(self, corpus: str) -> CorpusIndex | None:

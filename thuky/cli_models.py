@@ -118,16 +118,21 @@ def train(
     except IndexUnavailable as exc:
         fail(str(exc))
     resolvers = {name: rt.store.resolver(corpus) for name, corpus in DEV_CORPORA.items()}
-    # the query adapter first: the ranker learns from the adapted dense search's candidates
-    adapter_path, adapted = train_adapter(home, data_dir, indexes, resolvers, seed=seed, force=force)
-    adapter = load_adapter(home)
+    # the query adapter first (when it is on): the ranker learns from the adapted dense search's candidates
+    adapter = None
+    if not rt.settings.query_adapter:
+        console.print("query adapter: off (THUKY_QUERY_ADAPTER=true fits and uses it)", highlight=False,
+                      soft_wrap=True)
+    else:
+        adapter_path, adapted = train_adapter(home, data_dir, indexes, resolvers, seed=seed, force=force)
+        adapter = load_adapter(home)
+        if adapter_path is None:
+            console.print("query adapter: not trained (an index has no dense side)", highlight=False, soft_wrap=True)
+        else:
+            console.print(f"query adapter: {adapter_path} {'trained' if adapted else 'up to date'}, "
+                          f"{time.perf_counter() - t0:.0f}s", highlight=False, soft_wrap=True)
     for index in indexes.values():
         attach_adapter(index, adapter)
-    if adapter_path is None:
-        console.print("query adapter: not trained (an index has no dense side)", highlight=False, soft_wrap=True)
-    else:
-        console.print(f"query adapter: {adapter_path} {'trained' if adapted else 'up to date'}, "
-                      f"{time.perf_counter() - t0:.0f}s", highlight=False, soft_wrap=True)
     t0 = time.perf_counter()
     directory, trained = train_from_dev(home, data_dir, indexes, resolvers, seed=seed, force=force)
     console.print(f"ranker: {directory} {'trained' if trained else 'up to date'}, {time.perf_counter() - t0:.0f}s",

@@ -105,7 +105,8 @@ class Runtime:
         s = self.settings
         return self._once("_indexes", lambda: IndexRegistry(s.home, self.store, self.embedder,
                                                             str(s.model_dir) if s.dense else None,
-                                                            ranker=s.learned_ranker, backend=self.index_backend()))
+                                                            ranker=s.learned_ranker, backend=self.index_backend(),
+                                                            adapter=s.learned_ranker and s.query_adapter))
 
     def corpus_index(self, corpus: str) -> CorpusIndex:
         """The live index of a corpus (raises ``indexing.index.IndexUnavailable`` with a rebuild hint)."""

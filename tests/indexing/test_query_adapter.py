@@ -97,6 +97,17 @@ def test_the_dense_search_reads_the_adapted_vector(built):  # noqa: F811
     assert index.query_adapter is None
 
 
+def test_the_registry_attaches_a_saved_adapter_only_when_asked(built):  # noqa: F811
+    from indexing.query_adapter import adapter_dir
+    from indexing.registry import IndexRegistry
+
+    store, home, config, emb, _ = built
+    QueryAdapter(np.eye(emb.dim, dtype=np.float32) * 0.5, {"format": FORMAT}).save(adapter_dir(home))
+    off = IndexRegistry(home, store, lambda: emb, config.model_dir).get("test")
+    on = IndexRegistry(home, store, lambda: emb, config.model_dir, adapter=True).get("test")
+    assert off.query_adapter is None and on.query_adapter is not None
+
+
 def test_training_rows_and_the_ranker_fingerprint_follow_the_adapter(built, tmp_path):  # noqa: F811
     from indexing.query_adapter import attach_adapter, training_set
     from indexing.ranker import training_fingerprint
