@@ -12,7 +12,6 @@ several corpora at once (each set weighs the same). Measured out of fold in ``be
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -173,17 +172,10 @@ def training_set(index, questions: Sequence[Mapping]) -> TrainingSet:
 def training_fingerprint(data_dir: Path, indexes: Mapping[str, object], seed: int) -> str:
     """What a trained adapter depends on, hashed: the dev questions' bytes, each index's corpus, configuration and
     embedding model, and the training parameters. Same fingerprint → same adapter."""
-    from indexing.ranker import DEV_FILES
+    from indexing.ranker import dev_fingerprint
 
-    h = hashlib.sha256(json.dumps({"format": FORMAT, "tau": TAU, "epochs": EPOCHS, "l2": L2, "lr": LR, "seed": seed},
-                                  sort_keys=True).encode())
-    for name in sorted(indexes):
-        h.update((Path(data_dir).joinpath(*DEV_FILES[name])).read_bytes())
-        man = indexes[name].manifest
-        config = {k: v for k, v in man.get("config", {}).items() if k != "model_dir"}
-        h.update(json.dumps([name, man.get("corpus_hash"), config, (man.get("model") or {}).get("fingerprint")],
-                            sort_keys=True, default=str).encode())
-    return h.hexdigest()[:16]
+    return dev_fingerprint({"format": FORMAT, "tau": TAU, "epochs": EPOCHS, "l2": L2, "lr": LR, "seed": seed},
+                           data_dir, indexes)
 
 
 def train_from_dev(home: Path, data_dir: Path, indexes: Mapping[str, object], resolvers: Mapping[str, object],

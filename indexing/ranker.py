@@ -23,7 +23,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -413,16 +413,24 @@ def training_fingerprint(data_dir: Path, indexes: Mapping[str, object], seed: in
     """What a trained model depends on, hashed: the dev questions' bytes, each index's corpus, configuration,
     embedding model and query adapter, the features and the training parameters. Same fingerprint → same model
     file."""
-    h = hashlib.sha256(json.dumps({"format": FORMAT, "features": FEATURES, "params": PARAMS, "rounds": ROUNDS,
-                                   "depth": DEFAULT_DEPTH, "seed": seed}, sort_keys=True).encode())
+    params = {"format": FORMAT, "features": FEATURES, "params": PARAMS, "rounds": ROUNDS, "depth": DEFAULT_DEPTH,
+              "seed": seed}
+    # the candidates come from the adapted search when a query adapter is attached
+    return dev_fingerprint(params, data_dir, indexes, lambda index: (
+        a.meta.get("fingerprint") if (a := getattr(index, "query_adapter", None)) is not None else None))
+
+
+def dev_fingerprint(params: Mapping, data_dir: Path, indexes: Mapping[str, object],
+                    extra: Callable[[object], object] | None = None) -> str:
+    """A model trained from the dev sets, hashed: its training ``params``, the dev questions' bytes, and each index's
+    corpus, configuration and embedding model (and ``extra(index)``)."""
+    h = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode())
     for name in sorted(indexes):
         h.update((Path(data_dir).joinpath(*DEV_FILES[name])).read_bytes())
         man = indexes[name].manifest
         config = {k: v for k, v in man.get("config", {}).items() if k != "model_dir"}
-        adapter = getattr(indexes[name], "query_adapter", None)  # the candidates come from the adapted search
         h.update(json.dumps([name, man.get("corpus_hash"), config, (man.get("model") or {}).get("fingerprint"),
-                             adapter.meta.get("fingerprint") if adapter is not None else None],
-                            sort_keys=True, default=str).encode())
+                             *([extra(indexes[name])] if extra else [])], sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
 
 
