@@ -16,7 +16,8 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 import numpy as np
 
 from indexing.query import QueryAnalyzer
-from indexing.types import ArticleRecord, Filters, Hit, snippet
+from indexing.records import ArticleLookup, InMemoryArticles
+from indexing.types import Filters, Hit, snippet
 
 Ranked = Sequence[tuple[Hashable, float]]
 
@@ -97,12 +98,12 @@ class HybridRetriever:
                  analyzer: QueryAnalyzer | None = None, fusion: str = "minmax",
                  weights: Sequence[float] = (1.0, 0.5),
                  rrf_k: float = 60.0, depth: int = 100, law_boost: float = 1.5,
-                 articles: Mapping[Hashable, ArticleRecord] | None = None):
+                 articles: ArticleLookup | None = None):
         self.bm25, self.dense = bm25, dense
         self.analyzer = analyzer or QueryAnalyzer()
         self.fusion, self.weights, self.rrf_k, self.depth = fusion, tuple(weights), rrf_k, depth
         self.law_boost = law_boost
-        self.articles = articles if articles is not None else {r.key: r for r in bm25.records}
+        self.articles = articles if articles is not None else InMemoryArticles(bm25.records)
 
     def ranked(self, query: str, k: int = 10, filters: Filters | None = None,
                choices: Mapping[str, str] | None = None) -> list[tuple[Hashable, float, dict[str, float]]]:
@@ -131,8 +132,7 @@ class HybridRetriever:
                choices: Mapping[str, str] | None = None) -> list[Hit]:
         hits = []
         ranked = self.ranked(query, k, filters, choices)
-        many = getattr(self.articles, "many", None)
-        found = many(key for key, _, _ in ranked) if many else self.articles
+        found = self.articles.many(key for key, _, _ in ranked)  # one round trip on an engine
         for key, score, stages in ranked:
             r = found.get(key)
             if r is None:  # gone from the engine since it was ranked (a rebuild deleting it)

@@ -31,6 +31,7 @@ import numpy as np
 
 from corpus.text import fold, nfc
 from indexing.corpus_stats import CorpusStats, article_number, syllables
+from indexing.records import ArticleLookup, InMemoryArticles
 from indexing.types import ArticleRecord, Filters, Hit, Key
 
 FORMAT = 2
@@ -86,7 +87,7 @@ class RecordInfo:
     ``articles`` (a key → ``ArticleRecord`` mapping, e.g. ``indexing.records.ArticleLookup``) when first asked and
     kept for the ``capacity`` most recently used."""
 
-    def __init__(self, stats: CorpusStats, articles: Mapping[Key, ArticleRecord], capacity: int = 4096):
+    def __init__(self, stats: CorpusStats, articles: ArticleLookup, capacity: int = 4096):
         self.stats, self.articles, self.capacity = stats, articles, capacity
         n = max(1, stats.articles)
         self.idf = {w: math.log(1 + n / c) for w, c in stats.df.items()}
@@ -104,15 +105,14 @@ class RecordInfo:
     @classmethod
     def from_records(cls, records: Iterable[ArticleRecord]) -> RecordInfo:
         records = list(records)
-        return cls(CorpusStats.from_records(records), {r.key: r for r in records})
+        return cls(CorpusStats.from_records(records), InMemoryArticles(records))
 
     def rows(self, keys: Sequence[Key]) -> list[ArticleInfo]:
         with self._lock:
             found = {k: self._rows[k] for k in keys if k in self._rows}
         missing = [k for k in keys if k not in found]
         if missing:
-            many = getattr(self.articles, "many", None)
-            records = many(missing) if many else {k: self.articles[k] for k in missing}
+            records = self.articles.many(missing)
             made = {k: self._row(records[k]) for k in missing}
             with self._lock:
                 self._rows.update(made)

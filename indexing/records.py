@@ -111,5 +111,3 @@ class FetchedArticles(Fetched[Key, ArticleRecord], ArticleLookup):
                  documents: Mapping[str, str], keys: Callable[[], Iterator[Key]], capacity: int = 4096):
         super().__init__(fetch, count, keys, capacity)
         self.documents = documents
-
-    many = Fetched.many
