@@ -4,12 +4,13 @@ Each answer is described by what retrieval and composition already know (:func:`
 ``assistant.abstain`` and its parts, the best BM25 and dense scores and their gaps, the learned ranker's score of the
 first article and its margin over the second, how concentrated the first articles are in one document, whether the
 question names a unit that was found, the composer's own confidence, and two cues of questions that subordinate
-legislation answers rather than a statute (mức phạt of an administrative violation; thủ tục, hồ sơ, biểu mẫu).
+legislation answers rather than a statute (mức phạt of an administrative violation; thủ tục, hồ sơ, biểu mẫu) — and
+by how the question is worded (``assistant.question_scope``: a bag-of-words model of the questions the corpus answers).
 
 A logistic model over these (:class:`ConfidenceModel`) is fitted by ``assistant.calibration`` on out-of-fold answers
 to the dev questions — answerable ones (ALQAC on its corpus, Zalo on the statutes) against real questions whose law is
 not in the corpus — and saved as JSON beside the ranker (``THUKY_HOME/models/confidence``). Its probability is the
-answer's ``confidence``; below the model's threshold (chosen so that at most ~4% of answerable dev questions abstain)
+answer's ``confidence``; below the model's threshold (chosen so that at most ~3% of answerable dev questions abstain)
 the assistant abstains. Without a model, the evidence-score rule of ``assistant.abstain`` decides, as before.
 """
 
@@ -26,15 +27,19 @@ import numpy as np
 
 from assistant.abstain import coverage, evidence_score
 from assistant.answer import Answer, Source
+from assistant.question_scope import QuestionScope
 from assistant.understand import Question
 from corpus.text import fold
 
-FORMAT = 1
-FEATURES = (
+FORMAT = 2
+# what the answer itself tells (:func:`features`)
+SIGNALS = (
     "evidence", "coverage", "bm25_top", "dense_top", "dense_gap", "ranker_top", "ranker_gap", "named",
     "top_doc_share", "docs_top10", "composer_conf", "cites_first_source", "asks_fine", "asks_procedure",
     "question_len",
 )
+# ... and the question's wording (``assistant.question_scope``): the model's inputs
+FEATURES = (*SIGNALS, "scope")
 # on folded text: administrative fines and procedures are mostly set by decrees and circulars, not statutes
 _ASKS_FINE = re.compile(r"\b(muc phat|bi phat|xu phat|phat tien|phat bao nhieu|phat nhu the nao|phat the nao)\b")
 _ASKS_PROCEDURE = re.compile(r"\b(thu tuc|ho so|trinh tu|bieu mau|mau so|to khai)\b")
@@ -45,7 +50,7 @@ def _top(sources: Sequence[Source], key: str) -> list[float]:
 
 
 def features(question: Question, sources: Sequence[Source], answer: Answer) -> np.ndarray:
-    """The answer's feature vector, in :data:`FEATURES` order (NaN where a signal is missing)."""
+    """The answer's signals, in :data:`SIGNALS` order (NaN where one is missing)."""
     sources = list(sources)
     bm25, dense, ranker = _top(sources, "bm25"), _top(sources, "dense"), _top(sources, "ranker")
     first = [s for s in sources if s.rank == 1] or sources[:1]
@@ -76,8 +81,9 @@ def features(question: Question, sources: Sequence[Source], answer: Answer) -> n
 
 @dataclass
 class ConfidenceModel:
-    """Standardised logistic regression: ``p = sigmoid(coef · (x − mean) / scale + intercept)``; NaN features take
-    their training mean. ``threshold``: abstain when ``p`` is below it."""
+    """Standardised logistic regression: ``p = sigmoid(coef · (x − mean) / scale + intercept)`` over
+    :data:`FEATURES`; NaN features take their training mean. ``threshold``: abstain when ``p`` is below it.
+    ``scope``: the question-wording model whose score is the last feature (None: that feature is missing)."""
 
     mean: list[float]
     scale: list[float]
@@ -85,8 +91,16 @@ class ConfidenceModel:
     intercept: float
     threshold: float
     meta: dict = field(default_factory=dict)
+    scope: QuestionScope | None = None
+
+    def confidence(self, signals: np.ndarray, questions: Sequence[str]) -> np.ndarray:
+        """The probability of answers with these :data:`SIGNALS` (one row per answer) to these questions."""
+        signals = np.atleast_2d(np.asarray(signals, dtype=np.float64))
+        scope = self.scope.scores(questions) if self.scope is not None else np.full(len(signals), np.nan)
+        return self.probability(np.column_stack([signals, scope]))
 
     def probability(self, x: np.ndarray) -> np.ndarray:
+        """The probability of full :data:`FEATURES` rows."""
         x = np.atleast_2d(np.asarray(x, dtype=np.float64))
         mean, scale = np.asarray(self.mean), np.asarray(self.scale)
         x = np.where(np.isnan(x), mean, x)
@@ -97,7 +111,8 @@ class ConfidenceModel:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         body = {"format": FORMAT, "features": list(FEATURES), "mean": self.mean, "scale": self.scale,
-                "coef": self.coef, "intercept": self.intercept, "threshold": self.threshold, "meta": self.meta}
+                "coef": self.coef, "intercept": self.intercept, "threshold": self.threshold, "meta": self.meta,
+                "scope": self.scope.to_dict() if self.scope is not None else None}
         tmp = directory / "model.json.tmp"
         tmp.write_text(json.dumps(body, ensure_ascii=False, indent=2))
         tmp.replace(directory / "model.json")
@@ -109,8 +124,9 @@ class ConfidenceModel:
         if body.get("format") != FORMAT or body.get("features") != list(FEATURES):
             raise ValueError(f"confidence model at {directory} was fitted on other features: retrain it "
                              "(`thuky models train`)")
+        scope = QuestionScope.from_dict(body["scope"]) if body.get("scope") else None
         return cls(body["mean"], body["scale"], body["coef"], float(body["intercept"]), float(body["threshold"]),
-                   body.get("meta", {}))
+                   body.get("meta", {}), scope)
 
 
 def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, *, c: float = 1.0,

@@ -178,7 +178,7 @@ class Assistant:
         timings.update(draft.timings)
         t = time.perf_counter()
         if model is not None:
-            p = float(model.probability(confidence_features(q, sources, answer))[0])
+            p = float(model.confidence(confidence_features(q, sources, answer), [q.raw])[0])
             answer = self._abstention(question, q.form, sources) if p < model.threshold else answer
             answer.confidence = round(p, 4)
         elif answer is None:

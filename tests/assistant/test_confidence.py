@@ -12,8 +12,9 @@ import pytest
 
 from assistant.answer import Answer, AnswerForm, Citation, Source
 from assistant.calibration import AnsweredQuestion, answer_out_of_fold, cross_validate, fit_confidence
-from assistant.confidence import (FEATURES, ConfidenceFile, ConfidenceModel, confidence_dir, features, fit,
+from assistant.confidence import (FEATURES, SIGNALS, ConfidenceFile, ConfidenceModel, confidence_dir, features, fit,
                                   load_confidence, threshold_for)
+from assistant.question_scope import fit_scope
 from assistant.understand import understand
 from indexing.ranker import DevFeatures, IndexRanker, collect
 from tests.assistant.test_pipeline import assistant  # noqa: F401 - the fixture
@@ -32,15 +33,15 @@ def test_features_read_retrieval_composition_and_cues():
                     citations=[Citation(document_id="A", document_title="Bộ luật Hình sự", article="1", quote="x",
                                         verified=True)])
     q = understand("Mức phạt khi không mang bằng lái xe là bao nhiêu?")
-    x = dict(zip(FEATURES, features(q, sources, answer)))
-    assert len(x) == len(FEATURES)
+    x = dict(zip(SIGNALS, features(q, sources, answer)))
+    assert len(x) == len(SIGNALS) and FEATURES == (*SIGNALS, "scope")
     assert x["bm25_top"] == pytest.approx(np.log1p(20.0))
     assert x["ranker_top"] == 2.0 and x["ranker_gap"] == 1.5
     assert x["dense_gap"] == pytest.approx(0.2)
     assert x["top_doc_share"] == pytest.approx(2 / 5) and x["docs_top10"] == 2
     assert x["composer_conf"] == 0.6 and x["cites_first_source"] == 1.0
     assert x["asks_fine"] == 1.0 and x["asks_procedure"] == 0.0 and x["named"] == 0.0
-    bare = dict(zip(FEATURES, features(understand("Thủ tục đăng ký kết hôn?"), [], answer)))
+    bare = dict(zip(SIGNALS, features(understand("Thủ tục đăng ký kết hôn?"), [], answer)))
     assert bare["evidence"] == -5.0 and np.isnan(bare["ranker_top"]) and bare["asks_procedure"] == 1.0
 
 
@@ -57,11 +58,16 @@ def test_fit_separates_and_round_trips(tmp_path):
     y = (x[:, 0] + 0.3 * rng.normal(size=200) > 0).astype(int)
     x[::7, 5] = np.nan  # a missing signal takes the training mean
     model = fit(x, y, threshold=0.4)
+    model.scope = fit_scope(["mức phạt xe máy", "mức phạt ô tô", "tự thú được giảm nhẹ", "tự thú là gì"],
+                            [False, False, True, True])
     p = model.probability(x)
     assert ((p > 0.5) == y).mean() > 0.9
     model.save(tmp_path)
     again = ConfidenceModel.load(tmp_path)
     assert np.allclose(again.probability(x), p) and again.threshold == 0.4
+    texts = ["mức phạt xe máy"] * 200
+    assert np.allclose(again.confidence(x[:, :-1], texts), model.confidence(x[:, :-1], texts))
+    assert again.scope.to_dict() == model.scope.to_dict()
     body = json.loads((tmp_path / "model.json").read_text())
     body["features"] = body["features"][:-1]
     (tmp_path / "model.json").write_text(json.dumps(body))
@@ -108,15 +114,17 @@ def _rows(n: int = 60) -> list[AnsweredQuestion]:
     for i in range(n):
         group = ("alqac", "zalo", "outside")[i % 3]
         answerable = group != "outside"
-        x = rng.normal(size=len(FEATURES)) + (1.5 if answerable else -1.5)
-        rows.append(AnsweredQuestion(group, i % 5, answerable, f"q{i}", x, answerable, answerable, False))
+        x = rng.normal(size=len(SIGNALS)) + (1.5 if answerable else -1.5)
+        text = f"người phạm tội tự thú {i}" if answerable else f"mức phạt lỗi vượt đèn đỏ {i}"
+        rows.append(AnsweredQuestion(group, i % 5, answerable, text, x, answerable, answerable, False))
     return rows
 
 
 def test_fit_confidence_thresholds_each_answerable_set():
     rows = _rows()
     model = fit_confidence(rows, max_abstain=0.05)
-    p = model.probability(np.array([r.x for r in rows]))
+    assert model.scope.score("mức phạt lỗi vượt đèn đỏ") < 0 < model.scope.score("người phạm tội tự thú")
+    p = model.confidence(np.array([r.x for r in rows]), [r.text for r in rows])
     for group in ("alqac", "zalo"):
         mine = np.array([r.set == group for r in rows])
         assert (p[mine] < model.threshold).mean() <= 0.05
@@ -149,7 +157,7 @@ def test_answer_out_of_fold_uses_a_ranker_that_did_not_see_the_question(assistan
     assert all(len(s) == 1 for s in seen)  # every question answered with a fold's ranker attached
     assert not any(isinstance(r, IndexRanker) for r in index.rerankers)  # and none left behind
     assert {r.fold for r in rows if r.set == "zalo"} == set(range(5))
-    assert any(r.cites_gold for r in rows if r.answerable) and all(r.x.shape == (len(FEATURES),) for r in rows)
+    assert any(r.cites_gold for r in rows if r.answerable) and all(r.x.shape == (len(SIGNALS),) for r in rows)
 
 
 def test_each_fold_searches_through_an_adapter_fitted_without_its_questions(assistant, tmp_path):  # noqa: F811
@@ -184,6 +192,28 @@ def test_each_fold_searches_through_an_adapter_fitted_without_its_questions(assi
     assert index.query_adapter is None and not any(isinstance(r, IndexRanker) for r in index.rerankers)
     trained = [rows.subset(np.arange(5) != i) for i in range(5)]
     assert all(len(t.positives) == 4 and t.queries.shape == (4, 8) for t in trained)
+
+
+def test_the_confidence_learns_from_scope_scores_of_unseen_questions(monkeypatch):
+    """Stacking: each answer's scope feature comes from a scope model fitted without its fold, and a fold's
+    out-of-fold confidence from models fitted without it."""
+    import assistant.calibration as calibration
+
+    rows = _rows()
+    fitted_on = []
+    real = calibration.fit_scope
+
+    def spy(texts, answerable, weights=None):
+        fitted_on.append(set(texts))
+        return real(texts, answerable, weights)
+
+    monkeypatch.setattr(calibration, "fit_scope", spy)
+    stacked = calibration.stacked_scope(rows)
+    assert len(fitted_on) == 5 and not np.isnan(stacked).any()
+    for f, seen in enumerate(fitted_on):
+        assert not seen & {r.text for r in rows if r.fold == f}
+    # ALQAC's exam questions count a quarter in the scope model
+    assert [calibration.SCOPE_WEIGHT.get(g, 1.0) for g in ("alqac", "zalo", "outside")] == [0.25, 1.0, 1.0]
 
 
 def test_fitting_needs_both_kinds_of_question():
