@@ -138,8 +138,8 @@ def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, *, c: f
         raise ValueError("the confidence model needs both answerable questions and questions whose law is not in the "
                          "corpus")
     x = np.asarray(x, dtype=np.float64)
-    mean = np.nanmean(x, axis=0)
-    mean = np.where(np.isnan(mean), 0.0, mean)
+    present = (~np.isnan(x)).sum(axis=0)  # a feature missing everywhere (no scope model) takes 0
+    mean = np.where(present > 0, np.nansum(x, axis=0) / np.maximum(present, 1), 0.0)
     x = np.where(np.isnan(x), mean, x)
     scale = x.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)

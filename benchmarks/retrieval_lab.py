@@ -250,10 +250,10 @@ class FusionConfig:
     title_weight: int = 2
     fusion: str = "minmax"  # minmax | zscore | rrf | lexical
     w_bm25: float = 1.0
-    w_dense: float = 0.2
+    w_dense: float = 0.75
     rrf_k: float = 60.0
     depth: int = 100
-    law_boost: float = 1.5
+    law_boost: float = 1.25
 
     def label(self) -> str:
         f = "lex" if self.fusion == "lexical" else f"{self.fusion} {self.w_bm25:g}:{self.w_dense:g}"

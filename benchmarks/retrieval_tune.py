@@ -67,22 +67,25 @@ def cv_select(res: dict[str, np.ndarray], k: int = 5, seed: int = 13, metric: in
 
 def ranker_rows(lab, cfg: FusionConfig, depth: int):
     """Per set: the feature rows, labels and candidate indices of every question's first ``depth`` candidates."""
+    from indexing.passage_bm25 import PassageBM25
     from indexing.ranker import Candidate, RecordInfo, features
 
     out = {}
     for name in NAMES:
         s = lab.sets[name]
         info = RecordInfo.from_records(s.records)
+        passages = PassageBM25.build(s.title_tokens, s.body_tokens)
         gold = lab.gold(name)
         rows = []
         for i in range(s.n):
             cand, fused, side = lab.candidates(name, cfg, i)
             cand, fused = cand[:depth], fused[:depth]
             bm, de = s.bm25(cfg.k1, cfg.b, cfg.title_weight, lab.cache)[i], s.dense()[i]
-            cs = [Candidate(s.keys[j], float(bm[j]) if side["lex_rank"][r] > 0 else None,
-                            float(de[j]) if side["dense_rank"][r] > 0 else None, float(fused[r]))
-                  for r, j in enumerate(cand)]
             q = s.queries[i]
+            best = passages.best(q["tokens"], cand)
+            cs = [Candidate(s.keys[j], float(bm[j]) if side["lex_rank"][r] > 0 else None,
+                            float(de[j]) if side["dense_rank"][r] > 0 else None, float(fused[r]), float(best[r]))
+                  for r, j in enumerate(cand)]
             x = features(info, q["search_text"], q["doc_ids"], cs)
             y = np.array([1.0 if j in gold[i][0] else 0.0 for j in cand])
             rows.append((x, y, cand))

@@ -92,13 +92,20 @@ class BM25Index:
         doc_titles = sorted({r.doc_title for r in records}) if self.doc_title_weight else []
         return [r.title for r in records] + [r.text for r in records] + doc_titles
 
-    def document_tokens(self, records: Sequence[ArticleRecord]) -> list[list[str]]:
-        """The token list indexed for each record."""
+    def _segmented(self, records: Sequence[ArticleRecord]) -> tuple[list[list[str]], list[list[str]], dict]:
         texts = self.segment_texts(records)
         seg = self.segmenter.segment_many(texts, workers=self.workers)
         n = len(records)
-        title_toks, body_toks = seg[:n], seg[n:2 * n]
-        dt_toks = dict(zip(texts[2 * n:], seg[2 * n:]))
+        return seg[:n], seg[n:2 * n], dict(zip(texts[2 * n:], seg[2 * n:]))
+
+    def title_body_tokens(self, records: Sequence[ArticleRecord]) -> tuple[list[list[str]], list[list[str]]]:
+        """Each record's title and body, segmented (from the segmenter's cache once ``document_tokens`` ran)."""
+        title_toks, body_toks, _ = self._segmented(records)
+        return title_toks, body_toks
+
+    def document_tokens(self, records: Sequence[ArticleRecord]) -> list[list[str]]:
+        """The token list indexed for each record."""
+        title_toks, body_toks, dt_toks = self._segmented(records)
         out = []
         for r, t, body in zip(records, title_toks, body_toks):
             toks = t * self.title_weight + body
@@ -121,6 +128,7 @@ class BM25Index:
         for i, r in enumerate(self.records):
             by_doc.setdefault(r.doc_id, []).append(i)
         self._by_doc = {d: np.asarray(ix) for d, ix in by_doc.items()}
+        self.row_of: dict[Key, int] = {r.key: i for i, r in enumerate(self.records)}
 
     def __len__(self) -> int:
         return len(self.records)

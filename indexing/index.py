@@ -32,6 +32,7 @@ from indexing.config import IndexConfig
 from indexing.corpus_stats import CorpusStats
 from indexing.dense import DenseIndex
 from indexing.fusion import HybridRetriever
+from indexing.passage_bm25 import PassageBM25
 from indexing.pieces import split_article
 from indexing.query import QueryAnalyzer
 from indexing.records import ArticleLookup, InMemoryArticles
@@ -40,7 +41,7 @@ from indexing.segment import Segmenter
 from indexing.types import ArticleRecord, Filters, Hit, Key
 from indexing.vector_cache import VectorCache
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: passage BM25 (indexing/passage_bm25.py)
 MAX_QUERY_CHARS = 20_000
 QUERY_CACHE = 10_000  # questions whose segmentation a serving process keeps
 
@@ -163,6 +164,7 @@ class IndexBuilder:
                                                         lambda done, total: progress("segment", done, total))
             bm25.build(records)
             bm25.save(tmp / "bm25")
+            PassageBM25.build(*bm25.title_body_tokens(records)).save(tmp / "passages")
             segmented += segmenter.misses
             progress("segment", len(records), len(records))
             seconds["segment+bm25"] = time.perf_counter() - t
@@ -256,9 +258,11 @@ class CorpusIndex:
 
     def __init__(self, corpus: str, directory: Path, manifest: dict, bm25: BM25Index, dense: DenseIndex | None,
                  embedder=None, resolver=None, aliases: dict[str, list[str]] | None = None, *,
-                 articles: ArticleLookup | None = None, stats: CorpusStats | None = None):
+                 articles: ArticleLookup | None = None, stats: CorpusStats | None = None,
+                 passages: PassageBM25 | None = None):
         self.corpus, self.directory, self.manifest = corpus, directory, manifest
         self.bm25, self.dense, self.embedder, self.resolver = bm25, dense, embedder, resolver
+        self.passages = passages
         cfg = manifest["config"]
         self.config = IndexConfig(**{**cfg, "weights": tuple(cfg["weights"])})
         # every article (the embedded index holds them in memory; the Milvus one fetches them as queries need them)
@@ -308,6 +312,7 @@ class CorpusIndex:
         try:
             bm25 = BM25Index.load(directory / "bm25", segmenter=Segmenter(cache_path=None, max_entries=QUERY_CACHE))
             dense = DenseIndex.load(directory, manifest["dense_index"]) if manifest["dense_index"] else None
+            passages = PassageBM25.load(directory / "passages")
         except Exception as exc:  # corrupt files: numpy/faiss/json errors of many kinds
             raise IndexUnavailable(f"index of {corpus!r} at {directory} is corrupt ({type(exc).__name__}: {exc}): "
                              f"{hint}") from exc
@@ -317,7 +322,7 @@ class CorpusIndex:
         if dense is not None and getattr(embedder, "quantize", int8) != int8:
             raise IndexUnavailable(f"index of {corpus!r} was built with int8={int8} but the encoder is configured with "
                              f"int8={embedder.quantize} (THUKY_DENSE_INT8): {hint}")
-        return cls(corpus, directory, manifest, bm25, dense, embedder, resolver, aliases)
+        return cls(corpus, directory, manifest, bm25, dense, embedder, resolver, aliases, passages=passages)
 
     def warm_up(self) -> None:
         """Run a few queries of growing length so the first real ones do not pay for lazy loads and kernel set-up
@@ -332,6 +337,14 @@ class CorpusIndex:
         attached."""
         vec = self.embedder.embed_queries([text])[0]
         return vec if self.query_adapter is None else self.query_adapter.apply(vec)
+
+    def passage_scores(self, search_text: str, keys: list[Key]) -> list[float | None]:
+        """The best passage's BM25 score of each article (``indexing/passage_bm25.py``) for an analysed search text;
+        None for every article when the index has no passages."""
+        if self.passages is None or not keys:
+            return [None] * len(keys)
+        row = self.bm25.row_of
+        return self.passages.best(self.bm25.tokens(search_text), [row[k] for k in keys]).tolist()
 
     def piece_vectors(self) -> tuple[np.ndarray, list[Key]]:
         """Every stored dense vector (one per article piece) and the article key of each."""

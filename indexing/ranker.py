@@ -5,8 +5,9 @@ gradient-boosted model whose features are what the hybrid already knows about ea
 scores and ranks, its fused score and rank — plus what is cheap to know about the article and the question: how much
 of the article's title and of its document's title the question repeats, whether the question names its document,
 the document's type and size, the article's number and length, and how many of the other candidates come from the
-same document (a law that fills the candidate list is likely the right law). No feature names a document, so the
-model carries over to laws it was not trained on.
+same document (a law that fills the candidate list is likely the right law), and how well the article's best passage
+matches the question (``indexing/passage_bm25.py``: a long article's whole-text BM25 hides the clause that answers).
+No feature names a document, so the model carries over to laws it was not trained on.
 
 The model is trained from the two dev sets (ALQAC on its 17 laws, Zalo on the 208 statutes) by :func:`train_from_dev`
 with a fixed seed (same data → same model file) and saved as ``ranker/model.txt`` + ``ranker/meta.json`` under
@@ -34,7 +35,7 @@ from indexing.corpus_stats import CorpusStats, article_number, syllables
 from indexing.records import ArticleLookup, InMemoryArticles
 from indexing.types import ArticleRecord, Filters, Hit, Key
 
-FORMAT = 2
+FORMAT = 3
 DEFAULT_DEPTH = 40
 FEATURES = (
     "bm25", "bm25_rel", "bm25_rank",
@@ -46,6 +47,7 @@ FEATURES = (
     "doc_type", "article_no", "article_pos", "doc_articles", "text_len",
     "doc_hits_top10", "doc_hits", "doc_best_rank", "doc_fused_share",
     "query_len", "superseded",
+    "passage", "passage_rel", "passage_rank",
 )
 DOC_TYPES = {"Hiến pháp": 0, "Bộ luật": 1, "Luật": 2}
 PARAMS = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": 0.05, "num_leaves": 15,
@@ -142,6 +144,7 @@ class Candidate:
     bm25: float | None  # None: not in the BM25 list
     dense: float | None  # None: not in the dense list (or no dense side)
     fused: float
+    passage: float | None = None  # the best passage's BM25 (indexing/passage_bm25.py); None: the index has none
 
 
 def _ranks(values: Sequence[float | None]) -> np.ndarray:
@@ -182,6 +185,9 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
         fused_share[d] += fused[i] / top_fused
     named = set(named_docs)
     bm_rank, de_rank = _ranks(bm), _ranks(de)
+    passage = [c.passage for c in cands]
+    top_passage = max((v for v in passage if v is not None), default=0.0) or 1.0
+    passage_rank = _ranks(passage)
     for i, (c, r) in enumerate(zip(cands, rows)):
         title = r.title_syl
         t_w = math.fsum(info.weight(w) for w in title)
@@ -205,6 +211,8 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
             *r.static,
             per_doc10[docs[i]], per_doc[docs[i]], best_rank[docs[i]], fused_share[docs[i]],
             len(q), r.superseded,
+            c.passage if c.passage is not None else np.nan,
+            c.passage / top_passage if c.passage is not None else np.nan, passage_rank[i],
         ]
     return x
 
@@ -221,9 +229,11 @@ def _coverage(info: RecordInfo, r: ArticleInfo, q: set[str], q_w: float, q_bi: s
     return (cover, len(q_bi & set(zip(syl, syl[1:]))) / len(q_bi), len(q_bi & set(zip(title, title[1:]))) / len(q_bi))
 
 
-def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
-    return [Candidate(h.key, h.scores.get("bm25"), h.scores.get("dense"), h.scores.get("fused", h.score))
-            for h in hits]
+def candidates_from_hits(hits: Sequence[Hit], passages: Sequence[float | None] | None = None) -> list[Candidate]:
+    """The ranker's candidates of fused hits, with each one's passage score when given."""
+    passages = passages if passages is not None else [None] * len(hits)
+    return [Candidate(h.key, h.scores.get("bm25"), h.scores.get("dense"), h.scores.get("fused", h.score), p)
+            for h, p in zip(hits, passages, strict=True)]
 
 
 class LearnedRanker:
@@ -280,8 +290,10 @@ class IndexRanker:
 
     takes_choices = True
 
-    def __init__(self, model: LearnedRanker, info: RecordInfo, analyzer):
+    def __init__(self, model: LearnedRanker, info: RecordInfo, analyzer,
+                 passages: Callable[[str, list[Key]], list[float | None]] | None = None):
         self.model, self.analyzer, self.info = model, analyzer, info
+        self.passages = passages  # CorpusIndex.passage_scores
         self.depth = model.depth
 
     def rerank(self, query: str, hits: list[Hit], filters: Filters | None = None,
@@ -290,7 +302,8 @@ class IndexRanker:
             return hits
         head, tail = hits[: self.depth], hits[self.depth:]
         q = self.analyzer.analyze(query, choices)
-        x = features(self.info, q.search_text, q.doc_ids, candidates_from_hits(head))
+        passages = self.passages(q.search_text, [h.key for h in head]) if self.passages is not None else None
+        x = features(self.info, q.search_text, q.doc_ids, candidates_from_hits(head, passages))
         pred = self.model.predict(x)
         order = sorted(range(len(head)), key=lambda i: (-pred[i], i))
         scores = [h.score for h in head]  # the fused scores, best first: each rank keeps its score
@@ -306,7 +319,8 @@ def attach_ranker(index, model: LearnedRanker | None) -> None:
     """Put the model in front of the index's rerankers (replacing one attached before); ``None`` removes it."""
     index.rerankers = [r for r in index.rerankers if not isinstance(r, IndexRanker)]
     if model is not None:
-        index.rerankers.insert(0, IndexRanker(model, RecordInfo(index.corpus_stats(), index.records), index.analyzer))
+        index.rerankers.insert(0, IndexRanker(model, RecordInfo(index.corpus_stats(), index.records), index.analyzer,
+                                              index.passage_scores))
 
 
 def load_ranker(home: Path) -> LearnedRanker | None:
@@ -369,7 +383,8 @@ def collect(index, questions: Sequence[Mapping], depth: int = DEFAULT_DEPTH) -> 
         text = check_query(q["text"])
         hits = index.hybrid.search(text, depth, None, q.get("choices"))
         a = index.analyzer.analyze(text, q.get("choices"))
-        xs.append(features(info, a.search_text, a.doc_ids, candidates_from_hits(hits)))
+        passages = index.passage_scores(a.search_text, [h.key for h in hits])
+        xs.append(features(info, a.search_text, a.doc_ids, candidates_from_hits(hits, passages)))
         ys.append(np.array([1.0 if h.key in q["gold"] else 0.0 for h in hits]))
         groups.append(len(hits))
     return DevFeatures(list(questions), np.concatenate(xs), np.concatenate(ys), groups)

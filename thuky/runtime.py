@@ -78,8 +78,12 @@ class Runtime:
     # -- indexes --------------------------------------------------------------------------------------------------
     def index_config(self) -> IndexConfig:
         s = self.settings
-        return IndexConfig(model_dir=str(s.model_dir) if s.dense else None, dense_max_seq=s.dense_max_seq,
-                           dense_int8=s.dense_int8, max_pieces=s.dense_max_pieces)
+        kw = {"model_dir": str(s.model_dir) if s.dense else None, "dense_max_seq": s.dense_max_seq,
+              "dense_int8": s.dense_int8}
+        if s.dense_max_pieces:
+            kw["max_pieces"] = s.dense_max_pieces
+        # Milvus stores one vector per article
+        return IndexConfig.one_piece(**kw) if s.search_backend == "milvus" else IndexConfig(**kw)
 
     def index_executor(self, ray_address: str | None = None) -> RayExecutor | None:
         """What segments and embeds an index build besides this process: Ray at ``ray_address`` (``"local"``: a Ray

@@ -34,8 +34,9 @@ class Settings(BaseSettings, ServiceConfig):
                                "reads")
     dense_int8: bool = Field(default=_INDEX.dense_int8, description="Dynamic int8 quantisation of the encoder (CPU "
                              "speed)")
-    dense_max_pieces: int = Field(default=_INDEX.max_pieces, description="Pieces (runs of whole clauses) embedded "
-                                  "per article")
+    dense_max_pieces: int | None = Field(default=None, description="Pieces (runs of whole clauses) embedded per "
+                                         f"article; default {_INDEX.max_pieces} on the embedded backend, 1 on Milvus "
+                                         "(one vector per article, and the fusion weights measured for one)")
     embed_batch_size: int = 16
     search_backend: Literal["embedded", "milvus"] = Field(
         default="embedded", description="Where the search indexes live: `embedded` (bm25s + FAISS folders under "

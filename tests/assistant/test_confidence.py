@@ -212,8 +212,12 @@ def test_the_confidence_learns_from_scope_scores_of_unseen_questions(monkeypatch
     assert len(fitted_on) == 5 and not np.isnan(stacked).any()
     for f, seen in enumerate(fitted_on):
         assert not seen & {r.text for r in rows if r.fold == f}
-    # ALQAC's exam questions count a quarter in the scope model
-    assert [calibration.SCOPE_WEIGHT.get(g, 1.0) for g in ("alqac", "zalo", "outside")] == [0.25, 1.0, 1.0]
+        # it learns from real users' questions only: Zalo's in the corpus and outside it, not ALQAC's exam statements
+        assert seen == {r.text for r in rows if r.fold != f and r.set in ("zalo", "outside")}
+    # without users' questions of both kinds there is no scope model, and the feature is missing
+    no_users = [r for r in rows if r.set != "zalo"]
+    assert np.isnan(calibration.stacked_scope(no_users)).all()
+    assert calibration.fit_confidence(no_users, 0.05).scope is None
 
 
 def test_fitting_needs_both_kinds_of_question():

@@ -37,7 +37,7 @@ def site(request, store, tmp_path):
     model.mkdir()
     (model / "config.json").write_text("{}")
     emb = HashEmbedder()
-    config = IndexConfig(model_dir=str(model), piece_chars=80)
+    config = IndexConfig(model_dir=str(model), piece_chars=80, max_pieces=1)  # Milvus: one vector per article
     backend = make_backend(request.param, tmp_path / "home", request)
     report = backend.builder(config, emb).build(store, "test")
     return backend, store, config, emb, report

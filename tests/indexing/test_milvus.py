@@ -80,7 +80,7 @@ def milvus_site(store, tmp_path):
     model.mkdir()
     (model / "config.json").write_text("{}")
     backend = MilvusBackend(str(tmp_path / "m.db"), tmp_path / "home")
-    return backend, store, IndexConfig(model_dir=str(model), piece_chars=80), HashEmbedder()
+    return backend, store, IndexConfig(model_dir=str(model), piece_chars=80, max_pieces=1), HashEmbedder()
 
 
 def test_an_unchanged_rebuild_upserts_nothing(milvus_site):

@@ -68,7 +68,12 @@ def test_features_shape_and_values():
     assert f["article_pos"][0] == pytest.approx(1.0) and f["doc_articles"][0] == pytest.approx(np.log(2))
     assert list(f["doc_hits"]) == [2, 1, 2] and list(f["doc_best_rank"]) == [1, 2, 1]
     assert f["query_len"][0] == len(set(syllables("Viên chức được hưởng chế độ thôi việc không?")))
+    assert np.isnan(f["passage"]).all() and np.isnan(f["passage_rank"]).all()  # an index without passages
     assert features(info, "x", [], []).shape == (0, len(FEATURES))
+    with_passages = [Candidate(c.key, c.bm25, c.dense, c.fused, p) for c, p in zip(cands, (2.0, 4.0, 0.0))]
+    g = dict(zip(FEATURES, features(info, "Viên chức thôi việc?", ["LVC"], with_passages).T))
+    assert list(g["passage"]) == [2.0, 4.0, 0.0] and list(g["passage_rel"]) == [0.5, 1.0, 0.0]
+    assert list(g["passage_rank"]) == [2, 1, 3]
 
 
 def _toy_training(seed: int = 0):
@@ -190,6 +195,8 @@ def test_index_runs_an_attached_ranker_before_named_units(store, tmp_path):
     assert sum(isinstance(r, IndexRanker) for r in index.rerankers) == 1
     hits = index.search("viên chức thôi việc hợp đồng", 2)
     assert len(model.seen[-1]) == len(plain)  # the ranker saw its depth of candidates, not just k + 2
+    passage = model.seen[-1][:, FEATURES.index("passage")]
+    assert not np.isnan(passage).any() and passage.max() > 0  # the index's passage scores reach the features
     assert [h.key for h in hits] == plain[::-1][:2] and "ranker" in hits[0].scores
     assert [h.rank for h in hits] == [1, 2]
     # a cited article still comes first, after the ranker
