@@ -168,8 +168,8 @@ def stacked_scope(rows: list[AnsweredQuestion]) -> np.ndarray:
 def fit_confidence(rows: list[AnsweredQuestion], max_abstain: float = MAX_ABSTAIN,
                    meta: dict | None = None) -> ConfidenceModel:
     """The logistic model on these answers (target: answerable), thresholded so that at most ``max_abstain`` of each
-    answerable set falls below. The question-scope model that ships with it is fitted on all their questions; the
-    confidence model learns from out-of-fold scope scores (:func:`stacked_scope`)."""
+    answerable set falls below. The question-scope model that ships with it is fitted on all their users' questions
+    (:data:`SCOPE_SETS`); the confidence model learns from out-of-fold scope scores (:func:`stacked_scope`)."""
     x = np.column_stack([np.array([r.x for r in rows]), stacked_scope(rows)])
     y = np.array([r.answerable for r in rows], dtype=int)
     model = fit(x, y, _weights(rows), meta={"trained_on": {g: sum(r.set == g for r in rows) for g in GROUPS},
