@@ -20,10 +20,16 @@ from assistant.extractive.units import Unit, split_units
 from assistant.understand import Question
 from corpus.text import fold
 
-__all__ = ["ExtractiveComposer", "aggregate_option", "RANK_TOLERANCE"]
+__all__ = ["ExtractiveComposer", "aggregate_option", "RANK_TOLERANCE", "HYBRID_TOLERANCE"]
 
-# how far below the best unit's score the best unit of a better-ranked article may be and still answer first
-RANK_TOLERANCE = 0.9
+# how far below the best unit's score the best unit of a better-ranked article may be and still answer first. Over a
+# learned ranker's ranking (its sources carry a "ranker" score) the composer follows it unless the better-ranked
+# article's units score under 0.3 of the best (an article retrieval got plainly wrong): out of fold
+# (benchmarks/answers_cv.py) Zalo's answers cite a gold article first 0.708 of the time at 0.5, 0.3 and 0.0, 0.703 at
+# 0.7 and 0.670 at 0.9; ALQAC's 0.901 at 0.5 to 0.0 and 0.910 at 0.9. Over the hybrid's own ranking it checks more
+# (0.9): there, following it lowered ALQAC's short answers' token F1 from 0.656 to 0.588 (benchmarks/assistant_dev.py)
+RANK_TOLERANCE = 0.3
+HYBRID_TOLERANCE = 0.9
 # the learned ranker's margin under which the next-ranked article is cited too ("Theo …. Theo …" — a second
 # article to check). Out of fold (benchmarks/answers_cv.py), Zalo's answers cite a gold article 0.778 at 1.0 / 0.795 at
 # 1.5 / 0.800 at 2.0 (the first cited alone: 0.670), and 42% / 50% of the statutes answers cite two articles or more
@@ -78,12 +84,13 @@ class ExtractiveComposer:
     def __init__(self, embed: Callable[[list[str]], np.ndarray] | None = None, max_quotes: int = 2,
                  mc_weights: tuple[float, float, float, float] = (0.3, 1.0, 0.0, 0.15),
                  all_threshold: float = 0.4, none_threshold: float = 0.5, option_depth: int = 1,
-                 rank_tolerance: float = RANK_TOLERANCE, max_points: int = 8, align_weight: float = 0.3,
+                 rank_tolerance: float = RANK_TOLERANCE, hybrid_tolerance: float = HYBRID_TOLERANCE,
+                 max_points: int = 8, align_weight: float = 0.3,
                  align_depth: int = 16, option_ranker: Linear | None = OPTION_RANKER,
                  ranker_close: float = RANKER_CLOSE):
         self.option_ranker = option_ranker
         self.ranker_close = ranker_close
-        self.rank_tolerance = rank_tolerance
+        self.rank_tolerance, self.hybrid_tolerance = rank_tolerance, hybrid_tolerance
         self.align_weight = align_weight
         self.align_depth = align_depth
         self.max_points = max_points
@@ -220,7 +227,9 @@ class ExtractiveComposer:
         ranked.sort(key=lambda p: -p[0])
         ranked = _aligned(asked, ranked, scorer, self.align_weight, self.align_depth)
         answering = {id(u) for _s, u in ranked[:self.align_depth] if answers(q, u)}
-        source = _answering_source(ranked, scorer.units, self.rank_tolerance, answering)
+        learned = any("ranker" in u.source.scores for u in scorer.units)
+        source = _answering_source(ranked, scorer.units, self.rank_tolerance if learned else self.hybrid_tolerance,
+                                   answering)
         inside = [(s, u) for s, u in ranked if u.source is source]
         inside.sort(key=lambda p: (id(p[1]) not in answering, -p[0]))
         top = inside[0]

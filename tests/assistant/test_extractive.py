@@ -230,3 +230,14 @@ def test_a_runner_up_the_ranker_could_hardly_tell_apart_is_cited_too():
     assert {c.article for c in far.citations} == {"273"}
     off = ExtractiveComposer(ranker_close=0).compose(q, sources(0.3))
     assert {c.article for c in off.citations} == {"273"}
+
+
+def test_the_first_citation_follows_a_learned_ranking_more_than_the_hybrids():
+    """Over a learned ranker's sources the composer keeps the better-ranked article unless its units score under
+    ``rank_tolerance`` of the best; over the hybrid's own ranking ``hybrid_tolerance`` (0.9) applies."""
+    q = understand("Điều kiện cấp thẻ hướng dẫn viên du lịch nội địa bao gồm những gì?")
+    composer = ExtractiveComposer(rank_tolerance=0.0)
+    assert composer.compose(q, SOURCES).citations[0].article == "59"  # no ranker score: 0.9 decides
+    ranked = [s.model_copy(update={"scores": {**s.scores, "ranker": 1.0 - i}}) for i, s in enumerate(SOURCES)]
+    assert composer.compose(q, ranked).citations[0].article == "82"  # the learned ranking's first article
+    assert ExtractiveComposer().compose(q, ranked).citations[0].article == "59"  # 0.3: article 82 plainly fails
