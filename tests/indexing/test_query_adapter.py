@@ -131,7 +131,8 @@ def test_training_rows_and_the_ranker_fingerprint_follow_the_adapter(built, tmp_
 @pytest.mark.slow
 def test_fitted_on_alqac_folds_it_lifts_the_held_out_dense_ranking(tmp_path, e5_model_dir):
     """Real data: fitted on four folds of ALQAC's dev questions, the adapter ranks the fifth fold's gold articles
-    higher on the dense side alone (the index built with the real model: minutes)."""
+    higher on the dense side alone (the index built with the real model, one piece per article as the adapter was
+    measured: minutes)."""
     from eval.corpora import open_alqac
     from indexing.index import IndexConfig
     from indexing.query_adapter import training_set
@@ -139,7 +140,7 @@ def test_fitted_on_alqac_folds_it_lifts_the_held_out_dense_ranking(tmp_path, e5_
     from tests.conftest import data_path
 
     data_dir = data_path("alqac", "questions.json").parent.parent
-    store, index, _ = open_alqac(tmp_path, data_dir, IndexConfig(model_dir=str(e5_model_dir)))
+    store, index, _ = open_alqac(tmp_path, data_dir, IndexConfig.one_piece(model_dir=str(e5_model_dir)))
     rows = training_set(index, dev_questions(data_dir, "alqac", store.resolver("alqac")))
     held = folds(len(rows.positives)) == 0
     adapter = fit([TrainingSet(rows.queries[~held], rows.pieces,
