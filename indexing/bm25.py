@@ -92,20 +92,16 @@ class BM25Index:
         doc_titles = sorted({r.doc_title for r in records}) if self.doc_title_weight else []
         return [r.title for r in records] + [r.text for r in records] + doc_titles
 
-    def _segmented(self, records: Sequence[ArticleRecord]) -> tuple[list[list[str]], list[list[str]], dict]:
+    def segmented(self, records: Sequence[ArticleRecord]) -> tuple[list[list[str]], list[list[str]], dict]:
+        """Each record's title and body, segmented, and the document titles the index weighs (text → tokens)."""
         texts = self.segment_texts(records)
         seg = self.segmenter.segment_many(texts, workers=self.workers)
         n = len(records)
         return seg[:n], seg[n:2 * n], dict(zip(texts[2 * n:], seg[2 * n:]))
 
-    def title_body_tokens(self, records: Sequence[ArticleRecord]) -> tuple[list[list[str]], list[list[str]]]:
-        """Each record's title and body, segmented (from the segmenter's cache once ``document_tokens`` ran)."""
-        title_toks, body_toks, _ = self._segmented(records)
-        return title_toks, body_toks
-
-    def document_tokens(self, records: Sequence[ArticleRecord]) -> list[list[str]]:
-        """The token list indexed for each record."""
-        title_toks, body_toks, dt_toks = self._segmented(records)
+    def document_tokens(self, records: Sequence[ArticleRecord], segmented: tuple | None = None) -> list[list[str]]:
+        """The token list indexed for each record (from ``segmented(records)`` when already made)."""
+        title_toks, body_toks, dt_toks = segmented if segmented is not None else self.segmented(records)
         out = []
         for r, t, body in zip(records, title_toks, body_toks):
             toks = t * self.title_weight + body

@@ -37,7 +37,7 @@ from indexing.cases import (FACETS, CaseFilters, CaseHit, CaseIndexConfig, CaseP
 from indexing.fusion import normalize
 from indexing.index import QUERY_CACHE
 from indexing.milvus import (BATCH, MAX_TEXT, MILVUS_BM25_B, MILVUS_BM25_K1, Blobs, Manifests, _literal, client,
-                             collection_name, is_lite, lex_text, loaded, scan, token_repeat)
+                             collection_name, drop, is_lite, lex_text, loaded, scan, token_repeat)
 from indexing.records import Fetched
 from indexing.segment import Segmenter
 
@@ -185,11 +185,7 @@ class MilvusCaseIndex:
         if old is None or old.get("schema") != schema or not (c.has_collection(pieces_name)
                                                               and c.has_collection(cases_name)):
             for name in (pieces_name, cases_name):
-                if c.has_collection(name):
-                    c.drop_collection(name)
-            from indexing import milvus
-
-            milvus._loaded.difference_update({(uri, pieces_name), (uri, cases_name)})
+                drop(c, uri, name)
             cls._create(c, uri, pieces_name, cases_name, dim)
         facets = {m.case_id: _facet_values(m) for m in summaries}
         fingerprint = None
@@ -221,7 +217,7 @@ class MilvusCaseIndex:
                                                           sort_keys=True).encode()).hexdigest()
             case_rows.append(row | {"dense": [1.0, 0.0]})
         cls._sync_rows(c, uri, cases_name, case_rows)
-        changed = cls._changed(c, uri, pieces_name, piece_rows)
+        changed, gone = cls._diff(c, uri, pieces_name, piece_rows)
         if changed:
             if embedder is not None:
                 texts = [r["text"] for r in changed]
@@ -242,7 +238,7 @@ class MilvusCaseIndex:
             for i in range(0, len(changed), BATCH):
                 c.upsert(pieces_name, [r | {"dense": v.tolist()} for r, v in zip(changed[i:i + BATCH],
                                                                                    vectors[i:i + BATCH])])
-        cls._delete_gone(c, uri, pieces_name, {r["pk"] for r in piece_rows})
+        cls._delete(c, pieces_name, gone)
         for name in (pieces_name, cases_name):
             c.flush(name)
         build = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -256,26 +252,23 @@ class MilvusCaseIndex:
         return cls(uri, corpus, manifest, token=token, embedder=embedder, config=config, df=dict(df))
 
     @staticmethod
-    def _stored(c, uri: str, name: str) -> dict[str, str]:
-        return {r["pk"]: r["content_hash"] for r in scan(loaded(c, uri, name), name, ["pk", "content_hash"])}
+    def _diff(c, uri: str, name: str, rows: list[dict]) -> tuple[list[dict], list[str]]:
+        """The rows whose content is not stored yet, and the stored primary keys no row has (one scan)."""
+        stored = {r["pk"]: r["content_hash"] for r in scan(loaded(c, uri, name), name, ["pk", "content_hash"])}
+        keep = {r["pk"] for r in rows}
+        return [r for r in rows if stored.get(r["pk"]) != r["content_hash"]], sorted(set(stored) - keep)
 
-    @classmethod
-    def _changed(cls, c, uri: str, name: str, rows: list[dict]) -> list[dict]:
-        stored = cls._stored(c, uri, name)
-        return [r for r in rows if stored.get(r["pk"]) != r["content_hash"]]
-
-    @classmethod
-    def _delete_gone(cls, c, uri: str, name: str, keep: set[str]) -> None:
-        gone = sorted(set(cls._stored(c, uri, name)) - keep)
+    @staticmethod
+    def _delete(c, name: str, gone: list[str]) -> None:
         for i in range(0, len(gone), 1000):
             c.delete(name, ids=gone[i:i + 1000])
 
     @classmethod
     def _sync_rows(cls, c, uri: str, name: str, rows: list[dict]) -> None:
-        changed = cls._changed(c, uri, name, rows)
+        changed, gone = cls._diff(c, uri, name, rows)
         for i in range(0, len(changed), BATCH):
             c.upsert(name, changed[i:i + BATCH])
-        cls._delete_gone(c, uri, name, {r["pk"] for r in rows})
+        cls._delete(c, name, gone)
 
     @classmethod
     def load(cls, uri: str, corpus: str, *, version: str | None = None, token: str | None = None, embedder=None,
@@ -446,11 +439,12 @@ class MilvusCaseIndex:
                                             for r in sim_rows])) if sim_rows else np.zeros(0)
         if qv is not None and sim_rows:
             sims = np.asarray([r["dense"] for r in sim_rows], dtype=np.float32) @ qv.T  # (pieces, chunks)
-            at = {c: i for i, c in enumerate(ids)}
-            for c in ids:
-                cols = [j for j, r in enumerate(sim_rows) if r["case_id"] == c]
-                if cols:
-                    case_dense[at[c]] = float(np.mean(np.max(sims[cols], axis=0)))
+            cols: dict[str, list[int]] = {}
+            for j, r in enumerate(sim_rows):
+                cols.setdefault(r["case_id"], []).append(j)
+            for i, c in enumerate(ids):
+                if c in cols:
+                    case_dense[i] = float(np.mean(np.max(sims[cols[c]], axis=0)))
             score = score + w_dense * np.asarray(normalize(case_dense.tolist()))
             piece_score = piece_score + np.asarray(normalize(sims.max(axis=1).tolist()))
         best: dict[str, tuple[float, dict]] = {}

@@ -162,9 +162,10 @@ class IndexBuilder:
                 texts = bm25.segment_texts(records)
                 segmented = self.executor.fill_segments(segmenter, texts,
                                                         lambda done, total: progress("segment", done, total))
-            bm25.build(records)
+            parts = bm25.segmented(records)  # titles, bodies, document titles: segmented once for both indexes
+            bm25.build(records, bm25.document_tokens(records, parts))
             bm25.save(tmp / "bm25")
-            PassageBM25.build(*bm25.title_body_tokens(records)).save(tmp / "passages")
+            PassageBM25.build(*parts[:2]).save(tmp / "passages")
             segmented += segmenter.misses
             progress("segment", len(records), len(records))
             seconds["segment+bm25"] = time.perf_counter() - t

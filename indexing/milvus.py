@@ -109,6 +109,13 @@ def loaded(c, uri: str, name: str):
     return c
 
 
+def drop(c, uri: str, name: str) -> None:
+    """Drop a collection (when it exists) and forget that it was loaded."""
+    if c.has_collection(name):
+        c.drop_collection(name)
+    _loaded.discard((uri, name))
+
+
 def scan(c, name: str, fields: list[str], expr: str = "") -> Iterator[dict]:
     """Every row of a loaded collection (``fields`` of the rows ``expr`` keeps), read in batches."""
     it = c.query_iterator(name, batch_size=2000, filter=expr, output_fields=fields, consistency_level="Strong")
@@ -259,9 +266,7 @@ class Collection:
         self.client.create_collection(self.name, schema=s, index_params=ip)
 
     def drop(self) -> None:
-        if self.exists():
-            self.client.drop_collection(self.name)
-        _loaded.discard((self.uri, self.name))
+        drop(self.client, self.uri, self.name)
 
     def hashes(self) -> dict[str, str]:
         """pk → content hash of every row."""
