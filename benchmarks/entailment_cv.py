@@ -6,21 +6,27 @@ the composer's units and support ranking are the product's. Each Đúng/Sai stat
 (``KFold(5, shuffle, seed 13)``, separately for each type); every model and threshold is fitted on the training folds
 only and scored on the held-out fold. Compared:
 
-* ``today``: the composer as committed (hand-set weights, fitted in-sample);
-* ``refit``: the same logistic form and inputs as the composer before this script (``tf_features`` + support score;
-  for options also the option's own coverage and its conflicts), refitted;
+* ``today``: the composer as committed (its judge and ranker fitted on all these questions: in-sample);
+* ``rules``: the composer's hand-set decisions (``scoring.p_true``; the options' support), fitted in-sample before
+  any of this;
+* ``refit``: the same logistic form and inputs as ``rules`` (``tf_features`` + support score; for options also the
+  option's own coverage and its conflicts), refitted;
+* ``judge`` (Đúng/Sai only): a logistic over ``decisions.STATEMENT_FEATURES``, the form of ``STATEMENT_JUDGE``;
 * ``rich``: every entailment feature, logistic regression;
 * ``rich-gbm``: every entailment feature, LightGBM;
 * ``rank`` (options only): the composer's aggregate rule as today, then among the plain options a conditional logit
-  (softmax over the options of a question, L2 ``RANK_L2``) over every entailment feature.
+  (softmax over the options of a question, L2 ``RANK_L2``) over ``decisions.OPTION_FEATURES``, the form of
+  ``OPTION_RANKER``. Its input ``statement_logit`` is the log-odds of a judge fitted on all the Đúng/Sai statements
+  (other questions than the options').
 
 For the per-option classifiers an option's label is whether it states the law: the answer of a plain question, every
 option but the answer of a negative one, all options under a right "Cả … đều đúng" (none under "… đều sai"); the
 choice then follows :func:`assistant.extractive.decisions.choose_option`, its aggregate thresholds chosen on the
 training folds. Logistic models use ``C = LOGISTIC_C``.
 
-Prints out-of-fold accuracy per type (and counting the product's abstentions as wrong), then the ranker's weights
-fitted on all dev questions: the constant ``OPTION_RANKER`` of ``assistant/extractive/decisions.py``.
+Prints out-of-fold accuracy per type (and counting the product's abstentions as wrong), then the judge and the
+ranker fitted on all dev questions: the constants ``STATEMENT_JUDGE`` and ``OPTION_RANKER`` of
+``assistant/extractive/decisions.py``.
 
     THUKY_HOME=~/.thuky .venv/bin/python benchmarks/entailment_cv.py [--k 8] [--json out.json]
 """
@@ -33,8 +39,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +50,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from assistant.abstain import should_abstain  # noqa: E402
 from assistant.answer import AnswerForm, Source  # noqa: E402
 from assistant.extractive import ExtractiveComposer, aggregate_option  # noqa: E402
-from assistant.extractive.decisions import Linear, choose_option  # noqa: E402
+from assistant.extractive.decisions import (OPTION_FEATURES, STATEMENT_FEATURES, Linear, Logistic,  # noqa: E402
+                                            choose_option)
 from assistant.understand import Question, understand  # noqa: E402
 
 FORMS = {"Đúng/Sai": AnswerForm.TRUE_FALSE, "Trắc nghiệm": AnswerForm.MULTIPLE_CHOICE}
@@ -57,16 +63,6 @@ TODAY_OPTION = TODAY_TF + ["opt_uni", "opt_bi", "opt_conflict"]
 THRESHOLDS = [round(x, 2) for x in np.arange(0.2, 0.81, 0.05)]
 LOGISTIC_C = 0.1
 RANK_L2 = 30.0
-
-
-@dataclass(frozen=True)
-class Logistic:
-    weights: dict[str, float]
-    bias: float
-
-    def prob(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(w * feats.get(k, 0.0) for k, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 # -- data ---------------------------------------------------------------------------------------------------------
@@ -106,14 +102,16 @@ def option_truth(q: Question, answer: str, aggregates: dict) -> dict[str, int]:
 
 
 def featurize(questions: list[dict], sources: list[list[dict]], composer: ExtractiveComposer) -> list[dict]:
-    """Per question: today's answer, whether the product abstains, and the features (per option for choices)."""
+    """Per question: the committed composer's answer, the hand-set rules' answer, whether the product abstains, and
+    the features (per option for choices)."""
+    rules = ExtractiveComposer(option_ranker=None, statement_judge=None)
     rows = []
     for q, srcs in zip(questions, sources):
         form = FORMS[q["question_type"]]
         uq = understand(q["text"], q.get("choices"), form)
         src = [Source(**s) for s in srcs]
         row = {"type": q["question_type"], "gold": q["answer"], "today": composer.compose(uq, src).value,
-               "abstained": should_abstain(uq, src)}
+               "rules": rules.compose(uq, src).value, "abstained": should_abstain(uq, src)}
         scorer = composer.scorer_for(uq, src)
         if form == AnswerForm.TRUE_FALSE:
             row["feats"] = composer.statement_evidence(scorer, uq.text) if scorer else {}
@@ -131,7 +129,7 @@ def featurize(questions: list[dict], sources: list[list[dict]], composer: Extrac
 
 # -- models -------------------------------------------------------------------------------------------------------
 def fit_logistic(x: np.ndarray, y: np.ndarray, names: list[str], c: float = LOGISTIC_C) -> Logistic:
-    """L2 logistic regression on standardised features, returned on the raw scale."""
+    """L2 logistic regression on standardised features, returned on the raw scale (threshold 0.5)."""
     from sklearn.linear_model import LogisticRegression
 
     mu, sd = x.mean(0), x.std(0)
@@ -191,7 +189,7 @@ def accuracy(rows: list[dict], preds: list[str]) -> float:
 
 
 def best_threshold(rows: list[dict], prob: Callable[[dict], float]) -> float:
-    return max(THRESHOLDS, key=lambda t: (accuracy(rows, tf_decide(rows, prob, t)), -abs(t - 0.5)))
+    return float(max(THRESHOLDS, key=lambda t: (accuracy(rows, tf_decide(rows, prob, t)), -abs(t - 0.5))))
 
 
 def best_aggregate_thresholds(rows: list[dict], prob: Callable[[dict], float]) -> tuple[float, float]:
@@ -199,6 +197,20 @@ def best_aggregate_thresholds(rows: list[dict], prob: Callable[[dict], float]) -
     grid = [(a, b) for a in THRESHOLDS for b in THRESHOLDS]
     return max(grid, key=lambda t: (accuracy(cached, option_decide(cached, lambda f: f["p"], *t)),
                                     -abs(t[0] - 0.5) - abs(t[1] - 0.5)))
+
+
+def fit_judge(rows: list[dict], names: Sequence[str] = STATEMENT_FEATURES) -> Logistic:
+    """The statement judge fitted on ``rows`` (Đúng/Sai), its threshold the training accuracy's best."""
+    feats, y = tf_samples([r for r in rows if r["feats"]])
+    model = fit_logistic(matrix(feats, list(names)), y, list(names))
+    return Logistic(model.weights, model.bias, best_threshold(rows, model.prob))
+
+
+def with_statement_logit(rows: list[dict], judge: Logistic) -> None:
+    """Sets each option's ``statement_logit`` (multiple-choice ``rows``) to ``judge``'s log-odds."""
+    for r in rows:
+        for f in r["feats"].values():
+            f["statement_logit"] = judge.log_odds(f)
 
 
 def fit_ranker(rows: list[dict], names: list[str], l2: float = RANK_L2) -> Linear:
@@ -249,16 +261,17 @@ def rank_decide(rows: list[dict], ranker: Linear, all_t: float = 0.4, none_t: fl
     return out
 
 
-def folds(n: int) -> list[np.ndarray]:
+def folds(n: int, seed: int = SEED) -> list[np.ndarray]:
     from sklearn.model_selection import KFold
 
-    return [test for _train, test in KFold(FOLDS, shuffle=True, random_state=SEED).split(np.arange(n))]
+    return [test for _train, test in KFold(FOLDS, shuffle=True, random_state=seed).split(np.arange(n))]
 
 
-def out_of_fold(rows: list[dict], names: list[str], kind: str, multiple_choice: bool) -> list[str]:
+def out_of_fold(rows: list[dict], names: list[str], kind: str, multiple_choice: bool,
+                seed: int = SEED) -> list[str]:
     """Held-out predictions of a model (and its thresholds) fitted on the other folds."""
     preds = [""] * len(rows)
-    for test in folds(len(rows)):
+    for test in folds(len(rows), seed):
         held = set(test.tolist())
         tr = [r for i, r in enumerate(rows) if i not in held and r["feats"]]
         if kind != "rank":
@@ -287,6 +300,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--k", type=int, default=8)
     ap.add_argument("--cache-dir", type=Path, default=Path("/tmp"))
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--seeds", default="13,7,21,5,42",
+                    help="fold seeds over which the judge's and the ranker's out-of-fold accuracy is averaged too")
     args = ap.parse_args(argv)
     from thuky.settings import get_settings
 
@@ -296,30 +311,46 @@ def main(argv=None) -> dict:
         return {}
     questions = [q for q in json.loads(path.read_text(encoding="utf-8")) if q["question_type"] in FORMS]
     sources = collect(questions, args.k, args.cache_dir)
-    rows = featurize(questions, sources, ExtractiveComposer(option_ranker=None))
+    rows = featurize(questions, sources, ExtractiveComposer())
     tf = [r for r in rows if r["type"] == "Đúng/Sai"]
     mc = [r for r in rows if r["type"] == "Trắc nghiệm"]
+    judge = fit_judge(tf)
+    with_statement_logit(mc, judge)
     rich_tf = sorted({n for r in tf for n in r["feats"]})
-    rich_mc = sorted({n for r in mc for f in r["feats"].values() for n in f})
+    rich_mc = sorted({n for r in mc for f in r["feats"].values() for n in f} - {"statement_logit"})
     out: dict = {}
     print(f"{'decision':<10}{'Đúng/Sai':>10}{'(+abst)':>9}{'Trắc nghiệm':>13}{'(+abst)':>9}   out of fold, "
           f"{FOLDS} folds, seed {SEED}; (+abst): the product's abstentions counted wrong")
-    candidates = {"today": None, "refit": ("logistic", TODAY_TF, TODAY_OPTION),
+    # name: (model kind, Đúng/Sai inputs or None, multiple-choice inputs or None); None: the composer's own answers
+    candidates = {"today": None, "rules": None, "refit": ("logistic", TODAY_TF, TODAY_OPTION),
+                  "judge": ("logistic", list(STATEMENT_FEATURES), None),
                   "rich": ("logistic", rich_tf, rich_mc), "rich-gbm": ("gbm", rich_tf, rich_mc),
-                  "rank": ("rank", None, rich_mc)}
+                  "rank": ("rank", None, list(OPTION_FEATURES))}
+    nan = (float("nan"), float("nan"))
     for name, spec in candidates.items():
-        p_tf, p_mc = [r["today"] for r in tf], [r["today"] for r in mc]
-        if spec is not None:
-            p_tf = out_of_fold(tf, spec[1], spec[0], False) if spec[1] else None
-            p_mc = out_of_fold(mc, spec[2], spec[0], True)
-        a_tf = report(tf, p_tf) if p_tf else (float("nan"), float("nan"))
-        a_mc = report(mc, p_mc)
+        if spec is None:
+            a_tf, a_mc = report(tf, [r[name] for r in tf]), report(mc, [r[name] for r in mc])
+        else:
+            a_tf = report(tf, out_of_fold(tf, spec[1], spec[0], False)) if spec[1] else nan
+            a_mc = report(mc, out_of_fold(mc, spec[2], spec[0], True)) if spec[2] else nan
         out[name] = {"true_false": a_tf, "multiple_choice": a_mc}
         print(f"{name:<10}{a_tf[0]:>10.4f}{a_tf[1]:>9.4f}{a_mc[0]:>13.4f}{a_mc[1]:>9.4f}", flush=True)
-    ranker = fit_ranker(mc, rich_mc)
-    print("\n# the ranker fitted on all dev multiple-choice questions (assistant/extractive/decisions.py):")
+    seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
+    for name, rows_, names, kind, multiple in (("judge", tf, list(STATEMENT_FEATURES), "logistic", False),
+                                               ("rank", mc, list(OPTION_FEATURES), "rank", True)):
+        accs = [accuracy(rows_, out_of_fold(rows_, names, kind, multiple, seed)) for seed in seeds]
+        out[name]["seeds"] = dict(zip(seeds, accs))
+        print(f"{name}: {float(np.mean(accs)):.4f} out of fold over seeds {seeds} "
+              f"({', '.join(f'{a:.4f}' for a in accs)})", flush=True)
+    ranker = fit_ranker(mc, list(OPTION_FEATURES))
+    in_sample = accuracy(tf, tf_decide(tf, judge.prob, judge.threshold))
+    print(f"\n# fitted on all {len(tf)} dev Đúng/Sai statements and {len(mc)} multiple-choice questions "
+          f"(assistant/extractive/decisions.py); the judge answers {in_sample:.4f} of the statements in-sample:")
+    print(f"STATEMENT_JUDGE = {judge!r}")
     print(f"OPTION_RANKER = {ranker!r}")
-    out["final"] = {"option_ranker": dict(ranker.weights)}
+    out["final"] = {"statement_judge": {"weights": dict(judge.weights), "bias": judge.bias,
+                                        "threshold": judge.threshold},
+                    "option_ranker": dict(ranker.weights), "judge_in_sample": in_sample}
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2))
     return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Answer, AnswerForm, Citation, Source
-from assistant.extractive.decisions import OPTION_RANKER, Linear, choose_option, pick_plain
+from assistant.extractive.decisions import OPTION_RANKER, STATEMENT_JUDGE, Linear, Logistic, choose_option, pick_plain
 from assistant.extractive.direct import answers, clean_quote, direct_value, lcs_pairs
 from assistant.extractive.entailment import option_features, statement_features
 from assistant.extractive.features import COMMON_SYLLABLES, quantities, tokens
@@ -87,8 +87,9 @@ class ExtractiveComposer:
                  rank_tolerance: float = RANK_TOLERANCE, hybrid_tolerance: float = HYBRID_TOLERANCE,
                  max_points: int = 8, align_weight: float = 0.3,
                  align_depth: int = 16, option_ranker: Linear | None = OPTION_RANKER,
-                 ranker_close: float = RANKER_CLOSE):
+                 ranker_close: float = RANKER_CLOSE, statement_judge: Logistic | None = STATEMENT_JUDGE):
         self.option_ranker = option_ranker
+        self.statement_judge = statement_judge
         self.ranker_close = ranker_close
         self.rank_tolerance, self.hybrid_tolerance = rank_tolerance, hybrid_tolerance
         self.align_weight = align_weight
@@ -112,15 +113,6 @@ class ExtractiveComposer:
                 sims = None
         return scorer.rank(tokens(text), sims)
 
-    def _support(self, scorer: Scorer, statement: str) -> _Support:
-        ranked = self._rank(scorer, statement)
-        if not ranked:
-            return _Support(0.0, None, {})
-        score, u = ranked[0]  # the unit that matches best decides
-        f = tf_features(statement, u, scorer)
-        f["score"] = score
-        return _Support(p_true(f), u, f)
-
     # -- evidence for the closed forms -------------------------------------------------------------------------
     def scorer_for(self, question: Question, sources: list[Source]) -> Scorer | None:
         """The scorer over the units the composer answers from (None without units)."""
@@ -134,7 +126,28 @@ class ExtractiveComposer:
     def option_evidence(self, scorer: Scorer, stem: str, options: dict[str, str]) -> dict[str, dict[str, float]]:
         """The entailment features of each option read with the stem."""
         ranked = {k: self._rank(scorer, f"{stem} {v}") for k, v in options.items()}
-        return option_features(stem, options, ranked, scorer)
+        return option_features(stem, options, ranked, scorer, self.statement_judge)
+
+    def judge_statement(self, scorer: Scorer, statement: str,
+                        first: Unit | None = None) -> tuple[bool, float, Unit | None]:
+        """Whether ``statement`` states the law, how sure (0 to 1), and the unit it is judged against: the one
+        that supports it best, or ``first`` when given. The learned judge decides; without one, the hand-set
+        :func:`~assistant.extractive.scoring.p_true`."""
+        ranked = self._rank(scorer, statement)
+        if first is not None:
+            ranked = [p for p in ranked if p[1] is first] + [p for p in ranked if p[1] is not first]
+        if not ranked:
+            return False, 0.0, None
+        if self.statement_judge is None:
+            f = tf_features(statement, ranked[0][1], scorer)
+            f["score"] = ranked[0][0]
+            p, threshold = p_true(f), 0.5
+        else:
+            p, threshold = self.statement_judge.prob(statement_features(statement, ranked, scorer)), \
+                self.statement_judge.threshold
+        holds = p >= threshold
+        sure = (p - threshold) / (1.0 - threshold) if holds else (threshold - p) / threshold
+        return holds, _clip(sure), ranked[0][1]
 
     # -- forms ------------------------------------------------------------------------------------------------
     def compose(self, question: Question, sources: list[Source]) -> Answer:
@@ -155,14 +168,10 @@ class ExtractiveComposer:
         return ans
 
     def _true_false(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
-        sup = self._support(scorer, q.text)
-        value = "Đúng" if sup.p >= 0.5 else "Sai"
-        u = sup.unit
-        if value == "Đúng":
-            text = f"Đúng. {_sayings([u])}"
-        else:
-            text = f"Sai. {_sayings([u])}"
-        conf = _clip(abs(sup.p - 0.5) * 2 * (0.5 + 0.5 * retrieval))
+        holds, sure, u = self.judge_statement(scorer, q.text)
+        value = "Đúng" if holds else "Sai"
+        text = f"{value}. {_sayings([u])}"
+        conf = _clip(sure * (0.5 + 0.5 * retrieval))
         return Answer(text=text, value=value, direct=value, citations=[_cite(u)], confidence=conf, **base)
 
     def option_support(self, scorer: Scorer, stem: str, option: str) -> _Support:
@@ -253,9 +262,7 @@ class ExtractiveComposer:
         direct = None
         value = _quote_text(top[1])
         if q.asks.kind == "yes_no":
-            sup = tf_features(_statement(q.text), top[1], scorer)
-            sup["score"] = top[0]
-            direct = value = "Có" if p_true(sup) >= 0.5 else "Không"
+            direct = value = "Có" if self.judge_statement(scorer, _statement(q.text), top[1])[0] else "Không"
         elif q.asks.kind == "content" and "citation" in source.scores and source.title:
             direct = f"Điều {source.article} {source.document_title} quy định về {_lower_first(source.title)}"
             direct = direct.replace("  ", " ")

@@ -4,8 +4,16 @@ against the units that match it best, as features for the learned decisions of :
 Beyond :func:`~assistant.extractive.scoring.tf_features` of the best unit: the best and worst of the top three units,
 the margin of the best unit over the next, how much of the statement the whole article says that the unit does not,
 words swapped in an otherwise shared context ("tối đa" where the law says "tối thiểu"), how much of the statement the
-unit says in the statement's own order, the longest stretch of the statement the unit lacks, and numbers of the same
-measure with another value.
+unit says in the statement's own order, the longest stretch of the statement the unit lacks, numbers of the same
+measure with another value, and where a statement copies the law but for a few words:
+
+* words put in place of the law's between two shared words ("Chủ tịch Ủy ban nhân dân cấp huyện" where the law
+  says "cấp xã"), or before the first shared word (another subject: "Bộ Giáo dục … quy định" where the law says
+  "Chính phủ quy định");
+* a permission against a prohibition ("Được phép mang vũ khí …" where the law says "Nghiêm cấm mang vũ khí …"),
+  and negations counted once every way of forbidding is written "cấm" ("Không được phép lợi dụng …" agrees with
+  "Cấm lợi dụng …");
+* words that narrow the rule ("một số công dân") where the law does not.
 """
 
 from __future__ import annotations
@@ -13,16 +21,24 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from assistant.extractive.decisions import Logistic
 from assistant.extractive.direct import lcs_pairs
-from assistant.extractive.features import ABSOLUTE_WORDS, COMMON_SYLLABLES, NEGATION_SYLLABLES, norm, quantities, tokens
+from assistant.extractive.features import (ABSOLUTE_WORDS, COMMON_SYLLABLES, NEGATION_SYLLABLES, RESTRICTIVE_WORDS,
+                                           bigrams, has_phrase, law_polarity, neg_grams, norm, prohibitions_as_cam,
+                                           quantities, statement_polarity, tokens)
 from assistant.extractive.scoring import Scorer, tf_features
 from assistant.extractive.units import Unit
 
 __all__ = ["statement_features", "option_features", "substitutions", "ordered_share", "longest_gap", "alignment_gaps",
-           "same_measure_conflicts", "TOP_UNITS"]
+           "same_measure_conflicts", "replacements", "replaced_subject", "negations_as_cam", "TOP_UNITS",
+           "REPLACEMENT_SPAN", "SUBJECT_SPAN"]
 
 #: how many of the best-matching units the features look across
 TOP_UNITS = 3
+#: the longest run of words (on either side) still read as one phrase put in place of another
+REPLACEMENT_SPAN = 6
+#: how far into the statement, and how far before the law's first shared word, a replaced subject may stand
+SUBJECT_SPAN = (8, 6)
 
 
 def substitutions(statement: Sequence[str], unit: Unit, scorer: Scorer) -> tuple[float, float]:
@@ -41,20 +57,24 @@ def substitutions(statement: Sequence[str], unit: Unit, scorer: Scorer) -> tuple
     return float(count), heaviest
 
 
-def ordered_share(statement: Sequence[str], unit: Unit, scorer: Scorer) -> float:
-    """The idf-weighted share of the statement's content syllables that the unit says in the statement's order."""
+def ordered_share(statement: Sequence[str], unit: Unit, scorer: Scorer,
+                  pairs: list[tuple[int, int]] | None = None) -> float:
+    """The idf-weighted share of the statement's content syllables that the unit says in the statement's order
+    (``pairs``: the statement and the unit aligned by :func:`lcs_pairs`, when already at hand)."""
     content = {t for t in statement if t not in COMMON_SYLLABLES}
     total = math.fsum(scorer.w(t) for t in content) or 1.0
-    common = {statement[i] for i, _ in lcs_pairs(statement, unit.toks)} & content
+    pairs = lcs_pairs(statement, unit.toks) if pairs is None else pairs
+    common = {statement[i] for i, _ in pairs} & content
     return math.fsum(scorer.w(t) for t in common) / total
 
 
-def alignment_gaps(statement: Sequence[str], unit: Unit, scorer: Scorer) -> tuple[float, float, float]:
+def alignment_gaps(statement: Sequence[str], unit: Unit, scorer: Scorer,
+                   pairs: list[tuple[int, int]] | None = None) -> tuple[float, float, float]:
     """Where the statement and the unit, aligned on a longest common subsequence, part between two shared words:
     the idf weight of the content syllables the statement puts in place of the unit's (replaced), that the unit has
     and the statement leaves out ("ly hôn giả tạo là" read as "ly hôn là": dropped), and that the statement adds
     (added), each as a share of the statement's content weight."""
-    pairs = lcs_pairs(statement, unit.toks)
+    pairs = lcs_pairs(statement, unit.toks) if pairs is None else pairs
     total = math.fsum(scorer.w(t) for t in set(statement) if t not in COMMON_SYLLABLES) or 1.0
     replaced = dropped = added = 0.0
 
@@ -72,6 +92,52 @@ def alignment_gaps(statement: Sequence[str], unit: Unit, scorer: Scorer) -> tupl
         elif s_gap:
             added += weight(s_gap)
     return replaced / total, dropped / total, added / total
+
+
+def _content(t: str) -> bool:
+    return t not in COMMON_SYLLABLES and not t.isdigit()
+
+
+def replacements(statement: Sequence[str], unit: Unit, scorer: Scorer,
+                 pairs: list[tuple[int, int]]) -> tuple[float, int]:
+    """Phrases of the statement put in place of the law's between two shared words (``pairs``, the alignment), each
+    side at most ``REPLACEMENT_SPAN`` words with content words of its own: (the heaviest, as the idf weight of the
+    lighter side over the default idf; how many). Numbers are left to the number features ("01" for "1")."""
+    heaviest, count = 0.0, 0
+    for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]):
+        s_gap, u_gap = statement[i1 + 1:i2], unit.toks[j1 + 1:j2]
+        if not s_gap or not u_gap or len(s_gap) > REPLACEMENT_SPAN or len(u_gap) > REPLACEMENT_SPAN:
+            continue
+        said = math.fsum(scorer.w(t) for t in s_gap if _content(t) and t not in u_gap)
+        lawful = math.fsum(scorer.w(t) for t in u_gap if _content(t) and t not in s_gap)
+        if said > 0 and lawful > 0:
+            count += 1
+            heaviest = max(heaviest, min(said, lawful) / (scorer.default_idf or 1.0))
+    return heaviest, count
+
+
+def replaced_subject(statement: Sequence[str], unit: Unit, scorer: Scorer, pairs: list[tuple[int, int]]) -> float:
+    """The idf weight (over the default idf) of the words the statement opens with, before its first word shared
+    with the unit, that the unit never says, when the unit too has content words just before that shared word:
+    another subject for the same rule."""
+    if not pairs:
+        return 0.0
+    i0, j0 = pairs[0]
+    said = [t for t in statement[:i0] if _content(t)]
+    lawful = [t for t in unit.toks[max(0, j0 - SUBJECT_SPAN[1]):j0] if _content(t)]
+    if not said or not lawful or i0 > SUBJECT_SPAN[0]:
+        return 0.0
+    return math.fsum(scorer.w(t) for t in said if t not in unit.tokset) / (scorer.default_idf or 1.0)
+
+
+def negations_as_cam(statement: Sequence[str], unit: Unit) -> tuple[float, float]:
+    """Negations the statement adds and drops, counted as :func:`~assistant.extractive.scoring.tf_features` does,
+    once every way of forbidding is written "cấm" on both sides."""
+    st, ut = prohibitions_as_cam(statement), prohibitions_as_cam(unit.toks)
+    s_neg, u_neg = neg_grams(st), neg_grams(ut)
+    s_bi = bigrams(st)
+    return (float(sum(1 for g in s_neg if g not in u_neg)),
+            float(sum(1 for g in u_neg if g in s_bi and g not in s_neg)))
 
 
 def longest_gap(statement: Sequence[str], tokset: set[str]) -> float:
@@ -122,8 +188,18 @@ def statement_features(statement: str, ranked: list[tuple[float, Unit]], scorer:
     f["art_miss"] = _missing(st, article, scorer)
     f["art_gain"] = f["miss"] - f["art_miss"]
     f["sub"], f["sub_max"] = substitutions(st, unit, scorer)
-    f["order"] = ordered_share(st, unit, scorer)
-    f["replaced"], f["dropped"], f["added"] = alignment_gaps(st, unit, scorer)
+    pairs = lcs_pairs(st, unit.toks)
+    f["order"] = ordered_share(st, unit, scorer, pairs)
+    f["replaced"], f["dropped"], f["added"] = alignment_gaps(st, unit, scorer, pairs)
+    f["aligned"] = len(pairs) / len(st) if st else 0.0
+    repl, n_repl = replacements(st, unit, scorer, pairs)
+    f["repl_max"], f["repl_n"], f["repl_aligned"] = repl, float(min(n_repl, 3)), repl * f["aligned"]
+    f["subject_replaced"] = replaced_subject(st, unit, scorer, pairs)
+    said, law = statement_polarity(st), law_polarity(unit.quote, unit.toks)
+    f["polarity_conflict"], f["polarity_agree"] = float(said * law == -1), float(said * law == 1)
+    f["neg_extra_cam"], f["neg_drop_cam"] = negations_as_cam(st, unit)
+    f["restrictive"] = float(sum(1 for w in RESTRICTIVE_WORDS
+                                 if has_phrase(st, [w]) and not has_phrase(unit.toks, [w])))
     f["run"] = longest_gap(st, unit.tokset)
     f["num_same"] = same_measure_conflicts(statement, unit)
     f["neg_bal"] = float(max(-3, min(3, _negations(st) - _negations(unit.toks))))
@@ -139,10 +215,11 @@ def _missing(statement: Sequence[str], tokset: set[str], scorer: Scorer) -> floa
 
 
 def option_features(stem: str, options: dict[str, str], ranked: dict[str, list[tuple[float, Unit]]],
-                    scorer: Scorer) -> dict[str, dict[str, float]]:
+                    scorer: Scorer, judge: Logistic | None = None) -> dict[str, dict[str, float]]:
     """Features of each option read with ``stem`` (``ranked[letter]``: the units by support of stem + option, not
-    empty): those of the statement, the option's own words found in the best unit and anywhere in the sources, and
-    the conflicts of the option alone. A choice compares them across the options of one question."""
+    empty): those of the statement, the option's own words found in the best unit and anywhere in the sources, the
+    conflicts of the option alone, and, given a statement ``judge``, its log-odds that stem and option state the
+    law. A choice compares them across the options of one question."""
     stem_toks = set(tokens(stem))
     out: dict[str, dict[str, float]] = {}
     for letter, option in options.items():
@@ -155,5 +232,7 @@ def option_features(stem: str, options: dict[str, str], ranked: dict[str, list[t
         alone = tf_features(option, unit, scorer)
         f["opt_conflict"] = (alone["neg_extra"] + 0.5 * (alone["neg"] + alone["neg_drop"]) + alone["num"]
                              + 0.5 * alone["abs"])
+        if judge is not None:
+            f["statement_logit"] = judge.log_odds(f)
         out[letter] = f
     return out

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
 
-__all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "NUMBER_WORDS", "WORD", "norm", "tokens", "quantities", "neg_grams",
-           "bigrams", "trigrams",
-           "NEGATION_SYLLABLES"]
+__all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "RESTRICTIVE_WORDS", "NUMBER_WORDS", "WORD", "norm", "tokens",
+           "quantities", "neg_grams", "bigrams", "trigrams", "NEGATION_SYLLABLES", "prohibitions_as_cam", "has_phrase",
+           "statement_polarity", "law_polarity", "PROHIBITING", "PERMITTING"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 #: the syllables Vietnamese numbers are written with, as a regex alternation
@@ -24,6 +24,13 @@ _NEG = {"không", "chưa", "cấm", "chẳng", "chớ", "đừng", "nghiêm"}
 NEGATION_SYLLABLES = frozenset(_NEG)
 ABSOLUTE_WORDS = ["luôn", "luôn luôn", "bất kỳ", "bất cứ", "tất cả", "chỉ", "duy nhất", "mọi", "hoàn toàn",
                   "tuyệt đối", "bắt buộc", "không cần", "tự do", "ngay lập tức", "vô điều kiện", "toàn bộ"]
+#: words that narrow a rule to part of what it covers ("một số công dân", "một phần thông tin") or compare
+RESTRICTIVE_WORDS = ["một số", "một vài", "một phần", "nhiều hơn", "ít hơn", "hơn so với"]
+#: phrases that forbid what follows ("không được phép", "nghiêm cấm"), longest first
+PROHIBITING = ["không được cho phép", "không được phép", "không cho phép", "không có quyền", "không được", "nghiêm cấm",
+               "cấm"]
+#: phrases that allow what follows
+PERMITTING = ["được phép", "cho phép", "có quyền", "được quyền", "có thể"]
 _UNITS_OF = ["ngày làm việc", "ngày", "tháng", "năm", "tuổi", "giờ", "phút", "lần", "người", "%", "phần trăm",
              "triệu", "tỷ", "nghìn", "đồng", "mét", "m", "km", "cm", "tuần", "quý", "kg", "gam", "thành viên"]
 _NUMWORDS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6,
@@ -106,3 +113,41 @@ def bigrams(toks: Sequence[str]) -> set[tuple[str, str]]:
 
 def trigrams(toks: Sequence[str]) -> set[tuple[str, str, str]]:
     return set(zip(toks, toks[1:], toks[2:]))
+
+
+def has_phrase(toks: Sequence[str], phrases: Sequence[str]) -> bool:
+    """Whether one of ``phrases`` (space-separated syllables) occurs in ``toks`` as whole syllables."""
+    padded = f" {' '.join(toks)} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def statement_polarity(toks: Sequence[str]) -> int:
+    """-1 when a statement forbids ("không được phép", "không thể", "cấm"), +1 when it allows ("được phép", "có
+    quyền", or a bare "được": "được hút thuốc"), else 0."""
+    if has_phrase(toks, PROHIBITING) or has_phrase(toks, ["không thể"]):
+        return -1
+    return 1 if has_phrase(toks, PERMITTING) or "được" in toks else 0
+
+
+_LEADING_NOT = re.compile(r"^(?:\d+\.|[a-zđ]\))?\s*không\s")
+
+
+def law_polarity(quote: str, context: Sequence[str]) -> int:
+    """-1 when a unit of law forbids (it says "không được", "cấm", opens with "Không …", or stands in a list of what
+    is forbidden: ``context``, its title and lead-in, says "cấm"), +1 when it allows ("được phép", "có quyền"),
+    else 0."""
+    text = norm(quote)
+    toks = WORD.findall(text)
+    if _LEADING_NOT.match(text) or has_phrase(toks, PROHIBITING) or "cấm" in context:
+        return -1
+    return 1 if has_phrase(toks, PERMITTING) else 0
+
+
+def prohibitions_as_cam(toks: Sequence[str]) -> list[str]:
+    """The syllables with every way of forbidding ("không được phép", "không cho phép", "nghiêm cấm", …) written
+    as "cấm", so that "Không được phép lợi dụng …" and "Cấm lợi dụng …" negate alike."""
+    padded = f" {' '.join(toks)} "
+    for phrase in PROHIBITING[:-1]:
+        if phrase != "không có quyền":
+            padded = padded.replace(f" {phrase} ", " cấm ")
+    return padded.split()

@@ -90,3 +90,82 @@ def test_alignment_gaps_find_replaced_dropped_and_added_words():
     replaced, dropped, added = alignment_gaps(tokens("Thời hạn kháng cáo là 15 ngày"), u, s)
     assert dropped > 0 and replaced == 0
     assert alignment_gaps(tokens("Thời hạn kháng cáo tối thiểu là 15 ngày"), u, s) == (0.0, 0.0, 0.0)
+
+
+def test_a_phrase_put_in_place_of_the_law_is_a_replacement_but_a_number_written_01_is_not():
+    from assistant.extractive.direct import lcs_pairs
+    from assistant.extractive.entailment import replacements
+
+    src = Source(document_id="d", document_title="Luật X", article="40", title="Cai nghiện", rank=1,
+                 text="1. Chủ tịch Ủy ban nhân dân cấp xã ra quyết định quản lý sau cai nghiện.\n"
+                      "2. Người phạm tội bị phạt tù từ 01 năm đến 05 năm.")
+    s = Scorer(split_units(src))
+    law = _unit(s, "1")
+    said = tokens("Chủ tịch Ủy ban nhân dân cấp huyện ra quyết định quản lý sau cai nghiện")
+    heaviest, count = replacements(said, law, s, lcs_pairs(said, law.toks))
+    assert count == 1 and heaviest > 0
+    same = tokens("Chủ tịch Ủy ban nhân dân cấp xã ra quyết định quản lý sau cai nghiện")
+    assert replacements(same, law, s, lcs_pairs(same, law.toks)) == (0.0, 0)
+    prison = _unit(s, "2")
+    numbers = tokens("Người phạm tội bị phạt tù từ 1 năm đến 5 năm")
+    assert replacements(numbers, prison, s, lcs_pairs(numbers, prison.toks)) == (0.0, 0)
+
+
+def test_another_subject_for_the_same_rule_is_read():
+    from assistant.extractive.direct import lcs_pairs
+    from assistant.extractive.entailment import replaced_subject
+
+    src = Source(document_id="d", document_title="Luật Giáo dục", article="11", title="Ngôn ngữ", rank=1,
+                 text="Chính phủ quy định việc dạy và học bằng tiếng nước ngoài trong cơ sở giáo dục.")
+    s = Scorer(split_units(src))
+    law = s.units[0]
+    other = tokens("Bộ Giáo dục và Đào tạo quy định việc dạy và học bằng tiếng nước ngoài")
+    same = tokens("Chính phủ quy định việc dạy và học bằng tiếng nước ngoài")
+    assert replaced_subject(other, law, s, lcs_pairs(other, law.toks)) > 0
+    assert replaced_subject(same, law, s, lcs_pairs(same, law.toks)) == 0.0
+
+
+def test_permission_against_prohibition_and_forbidding_written_alike():
+    from assistant.extractive.entailment import negations_as_cam
+    from assistant.extractive.features import law_polarity, prohibitions_as_cam, statement_polarity
+
+    assert statement_polarity(tokens("Được phép mang vũ khí vào phòng xử án")) == 1
+    assert statement_polarity(tokens("Không được phép lợi dụng hoạt động giáo dục")) == -1
+    assert statement_polarity(tokens("Thời hạn kháng cáo là 15 ngày")) == 0
+    assert law_polarity("2. Nghiêm cấm mang vũ khí vào phòng xử án.", tokens("Nội quy phiên tòa")) == -1
+    assert law_polarity("Không truyền bá tôn giáo trong cơ sở giáo dục.", []) == -1
+    assert law_polarity("a) Hút thuốc; uống rượu, bia;", tokens("Các hành vi bị nghiêm cấm. Hút thuốc")) == -1
+    assert law_polarity("Người lao động có quyền đơn phương chấm dứt hợp đồng.", []) == 1
+    assert prohibitions_as_cam(tokens("Không được phép lợi dụng")) == ["cấm", "lợi", "dụng"]
+    src = Source(document_id="d", document_title="Luật Giáo dục", article="21", title="Hoạt động giáo dục", rank=1,
+                 text="1. Cấm lợi dụng hoạt động giáo dục để xuyên tạc chủ trương.")
+    law = split_units(src)[0]
+    assert negations_as_cam(tokens("Không được phép lợi dụng hoạt động giáo dục để xuyên tạc"), law) == (0.0, 0.0)
+    assert negations_as_cam(tokens("Được lợi dụng hoạt động giáo dục để xuyên tạc"), law)[1] == 1.0
+
+
+def test_the_judge_reads_an_authority_swapped_and_a_narrowed_rule_as_false():
+    from assistant.extractive import ExtractiveComposer
+    from assistant.understand import understand
+
+    src = Source(document_id="d", document_title="Luật Trọng tài thương mại", article="34", title="Phí trọng tài",
+                 rank=1, score=0.9,
+                 text="1. Phí trọng tài là khoản thù lao cho việc giải quyết tranh chấp.\n"
+                      "2. Phí trọng tài do Trung tâm trọng tài ấn định. Trường hợp vụ tranh chấp được giải quyết bởi "
+                      "Trọng tài vụ việc, phí trọng tài do Hội đồng trọng tài ấn định.")
+    scope = Source(document_id="t", document_title="Luật Tiếp cận thông tin", article="2", title="Phạm vi", rank=1,
+                   score=0.9, text="Luật này áp dụng chung cho việc tiếp cận thông tin của công dân.")
+    judged, rules = ExtractiveComposer(), ExtractiveComposer(statement_judge=None)
+    swapped = ("Trường hợp vụ tranh chấp được giải quyết bởi Trọng tài vụ việc, phí trọng tài do Trung tâm trọng tài "
+               "ấn định, đúng hay sai?")
+    kept = swapped.replace("Trung tâm trọng tài", "Hội đồng trọng tài")
+    narrowed = "Luật này áp dụng cho một số công dân trong việc tiếp cận thông tin, đúng hay sai?"
+
+    def value(composer, text: str, source: Source = src) -> str:
+        return composer.compose(understand(text), [source]).value
+
+    assert value(judged, kept) == "Đúng"
+    assert value(judged, swapped) == "Sai"
+    assert value(judged, narrowed, scope) == "Sai"
+    # every word of the swapped statement is in the law: the hand-set rules took it for true
+    assert value(rules, swapped) == "Đúng"
