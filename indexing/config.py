@@ -31,6 +31,6 @@ class IndexConfig:
 
     @classmethod
     def one_piece(cls, **kw) -> IndexConfig:
-        """The configuration measured for one embedded piece per article (what the Milvus backend stores): its
-        weaker dense side weighs less in the fusion."""
+        """The configuration measured for one embedded piece per article (``THUKY_DENSE_MAX_PIECES=1``): its weaker
+        dense side weighs less in the fusion."""
         return cls(**{"max_pieces": 1, "weights": (1.0, 0.2), "law_boost": 1.5, **kw})

@@ -13,10 +13,16 @@ One collection per corpus (``thuky_<corpus>``), one row per article:
   index's ``bm25_k1``/``bm25_b``, which are set to the same values), and ThuKy's tuned k1 is 0.8. Writing every token
   ``r`` times scales term frequencies, document lengths and their average alike, which is BM25 with k1 / r: each token
   is written ``round(1.5 / k1)`` times (twice: k1 0.75), the query's once;
-- ``dense``: the e5 vector of the article's piece (``indexing/pieces.py``), from the same vector cache as the
+- ``dense``: the e5 vector of the article's first piece (``indexing/pieces.py``), from the same vector cache as the
   embedded index, searched exactly (``FLAT``, inner product) on milvus-lite and by Milvus's ``AUTOINDEX`` on a server;
+  the dense side when an article is read in one piece (``max_pieces`` 1);
 - ``content_hash``: what the row was built from, so a rebuild upserts only the articles that changed and deletes the
   ones that are gone.
+
+When the dense side reads every piece of an article (``max_pieces`` above 1, the default), a second collection
+(``thuky_<corpus>_pieces``) holds one row per piece: its article's key and filter fields and its vector. An
+article's dense score is its best piece's, as in the embedded index (the search reads ``PIECES_PER_HIT`` pieces per
+article wanted); a rebuild writes only the pieces that changed.
 
 Each list is fetched from Milvus with the search's filters as a Milvus filter expression; the two lists are fused in
 Python by ``HybridRetriever`` (ThuKy's weighted min-max fusion and law boost), so rankers and the assistant see the
@@ -60,6 +66,7 @@ BLOBS = "thuky_blobs"
 MILVUS_BM25_K1, MILVUS_BM25_B = 1.5, 0.75  # what milvus-lite 3.2.2 scores with, whatever the index asks
 MAX_TEXT = 1_048_576  # bytes of a VARCHAR field (the longest statute article is ~155 kB)
 BATCH = 256
+PIECES_PER_HIT = 4  # pieces read per article wanted from a piece collection (the embedded dense index reads 4 too)
 NO_DATE, NEVER = 0, 99_991_231  # unknown effective date (in force since always), unknown expiry (never)
 RECORD_FIELDS = ["ord", "doc_id", "article_no", "doc_title", "doc_type", "status", "title", "body", "path",
                  "effective", "expiry"]
@@ -217,12 +224,15 @@ def _record(r: dict) -> ArticleRecord:
 
 
 # --- the collection ----------------------------------------------------------------------------------------------
-class Collection:
-    """A corpus's collection: schema, rows, and the two searches (BM25 and dense) with filters inside Milvus."""
+class _Rows:
+    """A collection of one corpus: rows with a primary key and a content hash, written in batches, searched with the
+    filters inside Milvus."""
+
+    suffix = ""
 
     def __init__(self, uri: str, corpus: str, token: str | None = None):
         self.uri, self.corpus, self.token = uri, corpus, token
-        self.name = collection_name(corpus)
+        self.name = collection_name(corpus) + self.suffix
 
     @property
     def client(self):
@@ -235,35 +245,6 @@ class Collection:
 
     def exists(self) -> bool:
         return self.client.has_collection(self.name)
-
-    def create(self, dim: int) -> None:
-        from pymilvus import DataType, Function, FunctionType, MilvusClient
-
-        s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-        s.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=64)
-        s.add_field("content_hash", DataType.VARCHAR, max_length=64)
-        s.add_field("ord", DataType.INT64)
-        for f in ("doc_id", "article_no", "doc_type", "status"):
-            s.add_field(f, DataType.VARCHAR, max_length=512)
-        for f in ("doc_title", "title", "body"):
-            s.add_field(f, DataType.VARCHAR, max_length=MAX_TEXT)
-        s.add_field("path", DataType.JSON)
-        for f in ("effective", "expiry", "year"):
-            s.add_field(f, DataType.INT64)
-        s.add_field("lex", DataType.VARCHAR, max_length=MAX_TEXT, enable_analyzer=True,
-                    analyzer_params={"tokenizer": "standard"})
-        s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-        s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
-        s.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lex"],
-                                output_field_names=["sparse"]))
-        ip = self.client.prepare_index_params()
-        ip.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                     params={"bm25_k1": MILVUS_BM25_K1, "bm25_b": MILVUS_BM25_B})
-        ip.add_index(field_name="dense", index_type="FLAT" if is_lite(self.uri) else "AUTOINDEX", metric_type="IP")
-        if not is_lite(self.uri):  # scalar indexes for the filters (milvus-lite scans)
-            for f in ("doc_id", "doc_type", "status"):
-                ip.add_index(field_name=f, index_type="INVERTED")
-        self.client.create_collection(self.name, schema=s, index_params=ip)
 
     def drop(self) -> None:
         drop(self.client, self.uri, self.name)
@@ -280,22 +261,8 @@ class Collection:
         for i in range(0, len(pks), 1000):
             self.ready.delete(self.name, ids=pks[i:i + 1000])
 
-    def fetch(self, keys: list[Key]) -> dict[Key, ArticleRecord]:
-        """The articles stored under ``keys`` (the ones found)."""
-        out: dict[Key, ArticleRecord] = {}
-        for i in range(0, len(keys), 100):
-            rows = self.ready.get(self.name, ids=[row_key(k) for k in keys[i:i + 100]], output_fields=RECORD_FIELDS)
-            for r in rows:
-                rec = _record(r)
-                out[rec.key] = rec
-        return out
-
-    def keys(self) -> Iterator[Key]:
-        """Every stored article's key (a scan of the collection)."""
-        return ((r["doc_id"], r["article_no"]) for r in scan(self.ready, self.name, ["doc_id", "article_no"]))
-
     def vectors(self) -> tuple[np.ndarray, list[Key]]:
-        """Every stored article's dense vector and key (a scan of the collection)."""
+        """Every stored dense vector and the article key of each (a scan of the collection)."""
         vecs, keys = [], []
         for r in scan(self.ready, self.name, ["doc_id", "article_no", "dense"]):
             vecs.append(np.asarray(r["dense"], dtype=np.float32))
@@ -309,6 +276,89 @@ class Collection:
                                  filter=filter_expr(filters), output_fields=["doc_id", "article_no"],
                                  search_params=params, consistency_level="Bounded")
         return [((h["entity"]["doc_id"], h["entity"]["article_no"]), float(h["distance"])) for h in res[0]]
+
+    def _create(self, schema, dim: int) -> None:
+        """Creates the collection from ``schema`` (its own fields) plus what filters read and the dense vector."""
+        from pymilvus import DataType
+
+        for f in ("doc_id", "article_no", "doc_type", "status"):
+            schema.add_field(f, DataType.VARCHAR, max_length=512)
+        for f in ("effective", "expiry", "year"):
+            schema.add_field(f, DataType.INT64)
+        schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+        ip = self.client.prepare_index_params()
+        ip.add_index(field_name="dense", index_type="FLAT" if is_lite(self.uri) else "AUTOINDEX", metric_type="IP")
+        if not is_lite(self.uri):  # scalar indexes for the filters (milvus-lite scans)
+            for f in ("doc_id", "doc_type", "status"):
+                ip.add_index(field_name=f, index_type="INVERTED")
+        self._index_params(ip)
+        self.client.create_collection(self.name, schema=schema, index_params=ip)
+
+    def _index_params(self, ip) -> None:
+        """Indexes of the collection's own fields."""
+
+
+class PieceCollection(_Rows):
+    """A corpus's article pieces (``thuky_<corpus>_pieces``), when the dense side reads an article in several: one row
+    per piece with its article's key and filter fields and its e5 vector. An article's dense score is its best
+    piece's, as in the embedded index."""
+
+    suffix = "_pieces"
+
+    def create(self, dim: int) -> None:
+        from pymilvus import DataType, MilvusClient
+
+        s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        s.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=64)
+        s.add_field("content_hash", DataType.VARCHAR, max_length=64)
+        self._create(s, dim)
+
+    def search_dense(self, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Key, float]]:
+        """The ``k`` best articles by their best piece (``PIECES_PER_HIT`` pieces read per article wanted)."""
+        best: dict[Key, float] = {}
+        for key, score in self._search(np.asarray(vector, dtype=np.float32).tolist(), "dense", k * PIECES_PER_HIT,
+                                       filters, {"metric_type": "IP"}):
+            best.setdefault(key, score)
+        return sorted(best.items(), key=lambda kv: -kv[1])[:k]
+
+
+class Collection(_Rows):
+    """A corpus's collection: schema, rows, and the two searches (BM25 and dense) with filters inside Milvus."""
+
+    def create(self, dim: int) -> None:
+        from pymilvus import DataType, Function, FunctionType, MilvusClient
+
+        s = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        s.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=64)
+        s.add_field("content_hash", DataType.VARCHAR, max_length=64)
+        s.add_field("ord", DataType.INT64)
+        for f in ("doc_title", "title", "body"):
+            s.add_field(f, DataType.VARCHAR, max_length=MAX_TEXT)
+        s.add_field("path", DataType.JSON)
+        s.add_field("lex", DataType.VARCHAR, max_length=MAX_TEXT, enable_analyzer=True,
+                    analyzer_params={"tokenizer": "standard"})
+        s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+        s.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["lex"],
+                                output_field_names=["sparse"]))
+        self._create(s, dim)
+
+    def _index_params(self, ip) -> None:
+        ip.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                     params={"bm25_k1": MILVUS_BM25_K1, "bm25_b": MILVUS_BM25_B})
+
+    def fetch(self, keys: list[Key]) -> dict[Key, ArticleRecord]:
+        """The articles stored under ``keys`` (the ones found)."""
+        out: dict[Key, ArticleRecord] = {}
+        for i in range(0, len(keys), 100):
+            rows = self.ready.get(self.name, ids=[row_key(k) for k in keys[i:i + 100]], output_fields=RECORD_FIELDS)
+            for r in rows:
+                rec = _record(r)
+                out[rec.key] = rec
+        return out
+
+    def keys(self) -> Iterator[Key]:
+        """Every stored article's key (a scan of the collection)."""
+        return ((r["doc_id"], r["article_no"]) for r in scan(self.ready, self.name, ["doc_id", "article_no"]))
 
     def search_lexical(self, text: str, k: int, filters: Filters | None = None) -> list[tuple[Key, float]]:
         """BM25 over ``lex`` (``text`` made by :func:`lex_text`); best first. milvus-lite reports BM25 scores
@@ -415,6 +465,28 @@ def _schema(config: IndexConfig, dim: int) -> dict:
             "token_repeat": repeat, "title_weight": config.title_weight}
 
 
+def piece_key(key: Key, ordinal: int) -> str:
+    return hashlib.blake2b(json.dumps([*key, ordinal], ensure_ascii=False).encode(), digest_size=16).hexdigest()
+
+
+def _piece_rows(pieces, records: dict[Key, ArticleRecord], fingerprint: str | None,
+                variant: str) -> list[tuple[dict, str]]:
+    """(row, text) of each piece: its article's key and filter fields, hashed with the text and the encoder, so
+    that a rebuild re-embeds only changed pieces and re-writes the pieces of an article whose status or dates
+    changed."""
+    out = []
+    for p in pieces:
+        r = records[p.key]
+        row = {"pk": piece_key(p.key, p.ordinal), "doc_id": r.doc_id, "article_no": r.article_no,
+               "doc_type": r.doc_type or "", "status": r.status or "",
+               "effective": _date_int(r.effective_date, NO_DATE), "expiry": _date_int(r.expiry_date, NEVER),
+               "year": _year(r)}
+        h = hashlib.sha1(json.dumps([row, p.text, fingerprint, variant], ensure_ascii=False,
+                                    sort_keys=True).encode()).hexdigest()
+        out.append((row | {"content_hash": h}, p.text))
+    return out
+
+
 class MilvusIndexBuilder:
     """Builds (or updates) a corpus's collection from the store: same tokens and vectors as ``IndexBuilder``, from
     the same caches under ``THUKY_HOME/indexes/<corpus>/``; only changed articles are upserted, removed ones
@@ -430,10 +502,11 @@ class MilvusIndexBuilder:
             return self._build(store, corpus, progress or (lambda stage, done, total: None))
 
     def remove(self, corpus: str) -> None:
-        """Drop the corpus's collection and manifest (its corpus is empty)."""
+        """Drop the corpus's collections and manifest (its corpus is empty)."""
         Manifests(self.uri, self.token).remove(corpus)
         Blobs(self.uri, self.token).remove(corpus)
         Collection(self.uri, corpus, self.token).drop()
+        PieceCollection(self.uri, corpus, self.token).drop()
 
     def _build(self, store, corpus: str, progress: Callable[[str, int, int], None]) -> BuildReport:
         t0 = time.perf_counter()
@@ -444,8 +517,6 @@ class MilvusIndexBuilder:
                                    f"{corpus} PATH`)")
         if cfg.bm25_b != MILVUS_BM25_B:
             raise IndexUnavailable(f"Milvus scores BM25 with b = {MILVUS_BM25_B}; this index asks for {cfg.bm25_b}")
-        if cfg.model_dir and cfg.max_pieces != 1:
-            raise IndexUnavailable("the Milvus backend embeds one piece per article: set THUKY_DENSE_MAX_PIECES=1")
         root = corpus_root(self.home, corpus)
         seconds: dict[str, float] = {}
         t = time.perf_counter()
@@ -461,17 +532,25 @@ class MilvusIndexBuilder:
         fingerprint = model_fingerprint(cfg.model_dir)
         variant = f"{cfg.dense_max_seq}{'-int8' if cfg.dense_int8 else ''}"
         piece_of: dict[Key, str] = {}
-        if cfg.model_dir:
-            for p in article_pieces(records, cfg):
-                piece_of.setdefault(p.key, p.text)
+        pieces = article_pieces(records, cfg) if cfg.model_dir else []
+        for p in pieces:
+            piece_of.setdefault(p.key, p.text)
         dim = self.embedder.dim if cfg.model_dir else 2
         coll = Collection(self.uri, corpus, self.token)
         manifests = Manifests(self.uri, self.token)
         old = manifests.get(corpus)
         schema = _schema(cfg, dim)
+        piece_coll = PieceCollection(self.uri, corpus, self.token)
         if old is None or old.get("schema") != schema or not coll.exists():
             coll.drop()
+            piece_coll.drop()
             coll.create(dim)
+        several = bool(cfg.model_dir) and cfg.max_pieces > 1  # the dense side reads every piece
+        if not several:
+            piece_coll.drop()
+            pieces = []
+        elif not piece_coll.exists():
+            piece_coll.create(dim)
         rows, seen = [], set()
         for i, (r, toks) in enumerate(zip(records, tokens)):
             pk = row_key(r.key)
@@ -490,31 +569,40 @@ class MilvusIndexBuilder:
             h = hashlib.sha1(json.dumps([content, piece, fingerprint, variant], ensure_ascii=False,
                                         sort_keys=True).encode()).hexdigest()
             rows.append((row | {"content_hash": h}, piece))
+        piece_rows = _piece_rows(pieces, {r.key: r for r in records}, fingerprint, variant)
         t = time.perf_counter()
         stored = coll.hashes()
         changed = [(row, piece) for row, piece in rows if stored.get(row["pk"]) != row["content_hash"]]
         gone = sorted(set(stored) - seen)
+        stored_pieces = piece_coll.hashes() if several else {}
+        changed_pieces = [(row, text) for row, text in piece_rows
+                          if stored_pieces.get(row["pk"]) != row["content_hash"]]
+        gone_pieces = sorted(set(stored_pieces) - {row["pk"] for row, _ in piece_rows})
         embedded = 0
         cache = (VectorCache(root / f"vectors-{fingerprint}-{variant}.sqlite", dim) if cfg.model_dir else None)
         try:
             if cache is not None and self.executor is not None:
-                embedded += self.executor.fill_vectors(cache, [p for _, p in changed], self.embedder)
-            progress("upsert", 0, len(changed))
-            for start in range(0, len(changed), 1024):
-                chunk = changed[start:start + 1024]
-                if cache is not None:
-                    vectors, n = cache.embed([p for _, p in chunk], self.embedder.embed_passages)
-                    embedded += n
-                else:
-                    vectors = np.zeros((len(chunk), dim), dtype=np.float32)
-                    vectors[:, 0] = 1.0  # lexical only: a placeholder vector never searched
-                coll.upsert([row | {"dense": v.tolist()} for (row, _), v in zip(chunk, vectors)])
-                progress("upsert", start + len(chunk), len(changed))
+                embedded += self.executor.fill_vectors(cache, [p for _, p in changed + changed_pieces], self.embedder)
+            for target, todo in ((coll, changed), (piece_coll, changed_pieces)):
+                progress("upsert", 0, len(todo))
+                for start in range(0, len(todo), 1024):
+                    chunk = todo[start:start + 1024]
+                    if cache is not None:
+                        vectors, n = cache.embed([p for _, p in chunk], self.embedder.embed_passages)
+                        embedded += n
+                    else:
+                        vectors = np.zeros((len(chunk), dim), dtype=np.float32)
+                        vectors[:, 0] = 1.0  # lexical only: a placeholder vector never searched
+                    target.upsert([row | {"dense": v.tolist()} for (row, _), v in zip(chunk, vectors)])
+                    progress("upsert", start + len(chunk), len(todo))
         finally:
             if cache is not None:
                 cache.close()
         coll.delete(gone)
         coll.client.flush(coll.name)
+        if several:
+            piece_coll.delete(gone_pieces)
+            piece_coll.client.flush(piece_coll.name)
         seconds["embed+upsert"] = time.perf_counter() - t
         build = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         manifest = {"format": FORMAT_VERSION, "backend": "milvus", "build": build, "corpus": corpus,
@@ -522,17 +610,20 @@ class MilvusIndexBuilder:
                     "built_at": dt.datetime.now(dt.timezone.utc).isoformat(), "config": asdict(cfg),
                     "model": {"dir": cfg.model_dir, "fingerprint": fingerprint},
                     "counts": {"articles": len(seen), "documents": len({r.doc_id for r in records}),
-                               "pieces": len(seen) if cfg.model_dir else 0, "upserted": len(changed),
-                               "deleted": len(gone)},
-                    "dense_index": "milvus" if cfg.model_dir else None, "corpus_hash": _corpus_hash(records)}
+                               "pieces": len(piece_rows) if several else (len(seen) if cfg.model_dir else 0),
+                               "upserted": len(changed), "deleted": len(gone),
+                               **({"pieces_upserted": len(changed_pieces), "pieces_deleted": len(gone_pieces)}
+                                  if several else {})},
+                    "dense_index": "milvus" if cfg.model_dir else None,
+                    "piece_collection": piece_coll.name if several else None, "corpus_hash": _corpus_hash(records)}
         # what the ranker's features and the query analyser read of the whole corpus, so a worker never reads it all
         blobs = Blobs(self.uri, self.token)
         blobs.put(corpus, build, "stats", CorpusStats.from_records(records).to_json())
         manifests.put(corpus, manifest)
         blobs.prune(corpus, build)
         seconds["total"] = time.perf_counter() - t0
-        return BuildReport(corpus, Path(f"milvus:{coll.name}@{build}"), len(seen),
-                           len(seen) if cfg.model_dir else 0, segmenter.misses, embedded, seconds)
+        return BuildReport(corpus, Path(f"milvus:{coll.name}@{build}"), len(seen), manifest["counts"]["pieces"],
+                           segmenter.misses, embedded, seconds)
 
 
 # --- searching ---------------------------------------------------------------------------------------------------
@@ -567,8 +658,9 @@ class MilvusCorpusIndex(CorpusIndex):
     """A ``CorpusIndex`` whose two lists come from Milvus; fusion, law boost and rerankers as the embedded one."""
 
     def __init__(self, collection: Collection, manifest: dict, lexical: MilvusLexical, *, embedder=None,
-                 resolver=None, aliases=None, articles: FetchedArticles, stats: CorpusStats):
-        self.collection = collection
+                 resolver=None, aliases=None, articles: FetchedArticles, stats: CorpusStats,
+                 pieces: PieceCollection | None = None):
+        self.collection, self.pieces = collection, pieces
         directory = Path(f"milvus:{collection.name}@{manifest['build']}")
         super().__init__(collection.corpus, directory, manifest, lexical, collection if manifest["dense_index"]
                          else None, embedder, resolver, aliases, articles=articles, stats=stats)
@@ -600,15 +692,20 @@ class MilvusCorpusIndex(CorpusIndex):
         stats = CorpusStats.from_json(stats)
         articles = FetchedArticles(coll.fetch, int(manifest["counts"]["articles"]),
                                    {d: title for d, (title, _, _) in stats.docs.items()}, coll.keys)
+        pieces = None
+        if manifest.get("piece_collection"):
+            pieces = PieceCollection(uri, corpus, token)
+            if not pieces.exists():
+                raise IndexUnavailable(f"Milvus index of {corpus!r} misses its pieces ({pieces.name}): {hint}")
         lexical = MilvusLexical(coll, articles, Segmenter(cache_path=None, max_entries=QUERY_CACHE))
         return cls(coll, manifest, lexical, embedder=embedder, resolver=resolver, aliases=aliases, articles=articles,
-                   stats=stats)
+                   stats=stats, pieces=pieces)
 
     def _dense_search(self, text: str, n: int, filters: Filters | None):
-        return self.collection.search_dense(self.query_vector(text), n, filters)
+        return (self.pieces or self.collection).search_dense(self.query_vector(text), n, filters)
 
     def piece_vectors(self) -> tuple[np.ndarray, list[Key]]:
-        return self.collection.vectors()
+        return (self.pieces or self.collection).vectors()
 
 
 class MilvusBackend:

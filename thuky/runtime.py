@@ -82,8 +82,8 @@ class Runtime:
               "dense_int8": s.dense_int8}
         if s.dense_max_pieces:
             kw["max_pieces"] = s.dense_max_pieces
-        # Milvus stores one vector per article
-        return IndexConfig.one_piece(**kw) if s.search_backend == "milvus" else IndexConfig(**kw)
+        # one piece per article: the fusion weights measured for it
+        return IndexConfig.one_piece(**kw) if s.dense_max_pieces == 1 else IndexConfig(**kw)
 
     def index_executor(self, ray_address: str | None = None) -> RayExecutor | None:
         """What segments and embeds an index build besides this process: Ray at ``ray_address`` (``"local"``: a Ray

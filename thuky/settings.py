@@ -35,8 +35,8 @@ class Settings(BaseSettings, ServiceConfig):
     dense_int8: bool = Field(default=_INDEX.dense_int8, description="Dynamic int8 quantisation of the encoder (CPU "
                              "speed)")
     dense_max_pieces: int | None = Field(default=None, description="Pieces (runs of whole clauses) embedded per "
-                                         f"article; default {_INDEX.max_pieces} on the embedded backend, 1 on Milvus "
-                                         "(one vector per article, and the fusion weights measured for one)")
+                                         f"article, on either backend; default {_INDEX.max_pieces}. 1: the first "
+                                         "piece alone, with the fusion weights measured for one")
     embed_batch_size: int = 16
     search_backend: Literal["embedded", "milvus"] = Field(
         default="embedded", description="Where the search indexes live: `embedded` (bm25s + FAISS folders under "

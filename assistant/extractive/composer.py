@@ -13,7 +13,7 @@ import numpy as np
 from assistant.answer import Answer, AnswerForm, Citation, Source
 from assistant.extractive.decisions import OPTION_RANKER, STATEMENT_JUDGE, Linear, Logistic, choose_option, pick_plain
 from assistant.extractive.direct import answers, clean_quote, direct_value, lcs_pairs
-from assistant.extractive.entailment import option_features, statement_features
+from assistant.extractive.entailment import departure, option_features, statement_features
 from assistant.extractive.features import COMMON_SYLLABLES, quantities, tokens
 from assistant.extractive.scoring import Scorer, p_true, tf_features
 from assistant.extractive.units import Unit, split_units
@@ -170,7 +170,8 @@ class ExtractiveComposer:
     def _true_false(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
         holds, sure, u = self.judge_statement(scorer, q.text)
         value = "Đúng" if holds else "Sai"
-        text = f"{value}. {_sayings([u])}"
+        why = None if holds else departure(q.text, u, scorer)
+        text = f"{value}. {why + ' ' if why else ''}{_sayings([u])}"
         conf = _clip(sure * (0.5 + 0.5 * retrieval))
         return Answer(text=text, value=value, direct=value, citations=[_cite(u)], confidence=conf, **base)
 

@@ -169,3 +169,29 @@ def test_the_judge_reads_an_authority_swapped_and_a_narrowed_rule_as_false():
     assert value(judged, narrowed, scope) == "Sai"
     # every word of the swapped statement is in the law: the hand-set rules took it for true
     assert value(rules, swapped) == "Đúng"
+
+
+def test_a_false_statement_is_told_where_it_departs_from_the_law():
+    from assistant.extractive import ExtractiveComposer
+    from assistant.extractive.entailment import departure
+    from assistant.understand import understand
+
+    fee = Source(document_id="d", document_title="Luật Trọng tài thương mại", article="34", title="Phí trọng tài",
+                 rank=1, score=0.9,
+                 text="1. Phí trọng tài là khoản thù lao cho việc giải quyết tranh chấp.\n"
+                      "2. Phí trọng tài do Trung tâm trọng tài ấn định. Trường hợp vụ tranh chấp được giải quyết bởi "
+                      "Trọng tài vụ việc, phí trọng tài do Hội đồng trọng tài ấn định.")
+    answer = ExtractiveComposer().compose(understand(
+        "Trường hợp vụ tranh chấp được giải quyết bởi Trọng tài vụ việc, phí trọng tài do Trung tâm trọng tài ấn định, "
+        "đúng hay sai?"), [fee])
+    assert answer.value == "Sai"
+    assert answer.text.startswith("Sai. Luật quy định “do Hội đồng trọng tài”, không phải “do Trung tâm trọng tài”. "
+                                  "Theo khoản 2 Điều 34")
+    s = _scorer()
+    appeal = _unit(s, "1")
+    assert departure("Thời hạn kháng cáo tối thiểu là 30 ngày", appeal, s) == \
+        "Luật quy định 15 ngày, không phải 30 ngày."
+    assert departure("Thời hạn kháng cáo tối thiểu là 15 ngày", appeal, s) is None
+    work = _unit(s, "2")
+    assert departure("Người lao động không có quyền đơn phương chấm dứt hợp đồng lao động", work, s) == \
+        "Luật cho phép điều này."

@@ -37,7 +37,7 @@ def site(request, store, tmp_path):
     model.mkdir()
     (model / "config.json").write_text("{}")
     emb = HashEmbedder()
-    config = IndexConfig(model_dir=str(model), piece_chars=80, max_pieces=1)  # Milvus: one vector per article
+    config = IndexConfig(model_dir=str(model), piece_chars=80)  # every piece of an article embedded
     backend = make_backend(request.param, tmp_path / "home", request)
     report = backend.builder(config, emb).build(store, "test")
     return backend, store, config, emb, report
@@ -164,3 +164,33 @@ def test_the_ranker_sees_the_same_corpus_on_every_backend(site):
     want = features(RecordInfo.from_records(records), "viên chức thôi việc", ["58/2010/QH12"], cands)
     got = features(RecordInfo(index.corpus_stats(), index.records), "viên chức thôi việc", ["58/2010/QH12"], cands)
     assert np.array_equal(got, want, equal_nan=True)
+
+
+def test_the_dense_side_finds_an_article_by_its_later_piece(store, tmp_path, request):
+    """Every piece of an article is embedded and searched: a question worded like the article's third clause finds it
+    by dense search alone, on every backend; with one piece per article it is not found."""
+    long = doc("91/2015/QH13", "Bộ luật Dân sự", [
+        ("468", "Lãi suất", "1. Lãi suất vay do các bên thỏa thuận.\n2. Trường hợp các bên có thỏa thuận về việc trả "
+                            "lãi nhưng không xác định rõ lãi suất.\n3. Người cho vay được hưởng lãi quá hạn chưa trả "
+                            "bằng mức lãi suất ghi trong hợp đồng vay tài sản."),
+        ("469", "Hợp đồng vay", "1. Hợp đồng vay tài sản là sự thỏa thuận giữa các bên."),
+    ])
+    model = tmp_path / "fake-model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    question = "người cho vay được hưởng lãi quá hạn chưa trả bằng mức lãi suất ghi trong hợp đồng"
+    for name in BACKENDS:
+        corpus = name.replace("-", "_")
+        store.replace_source(corpus, "/c", "h", [long])
+        for pieces in (8, 1):
+            backend = make_backend(name, tmp_path / f"{name}-{pieces}", request)
+            emb = HashEmbedder()
+            config = IndexConfig(model_dir=str(model), piece_chars=60, max_pieces=pieces)
+            report = backend.builder(config, emb).build(store, corpus)
+            index = backend.load(corpus, embedder=emb, model_dir=config.model_dir)
+            found = [key for key, _ in index._dense_search(question, 1, None)]
+            if pieces == 8:
+                assert report.pieces >= 4 and found == [("91/2015/QH13", "468")], name
+                assert sum(1 for _, key in zip(*index.piece_vectors())) == report.pieces, name
+            else:
+                assert report.pieces == 2 and found == [("91/2015/QH13", "469")], name

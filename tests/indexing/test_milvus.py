@@ -239,3 +239,38 @@ def test_the_dense_search_reads_the_adapted_vector(milvus_site):
     assert index._dense_search(text, 1, None)[0][0] == ("58/2010/QH12", "30")
     attach_adapter(index, QueryAdapter(np.outer(target, target) - np.eye(emb.dim, dtype=np.float32)))
     assert index._dense_search(text, 1, None)[0][0] == ("100/2015/QH13", "123")
+
+
+def test_pieces_are_upserted_as_they_change_and_deleted_with_their_article(milvus_site):
+    """With every piece embedded, a rebuild writes only the pieces whose text changed and deletes the pieces of a
+    removed article; back to one piece per article, the piece collection is dropped."""
+    from indexing.milvus import PieceCollection
+
+    backend, store, config, emb = milvus_site
+    config = IndexConfig(model_dir=config.model_dir, piece_chars=40)
+    long = doc("91/2015/QH13", "Bộ luật Dân sự", [
+        ("468", "Lãi suất", "1. Lãi suất vay do các bên thỏa thuận.\n2. Các bên có thỏa thuận về việc trả lãi.\n"
+                            "3. Người cho vay được hưởng lãi quá hạn."),
+    ])
+    store.replace_source("test", "/c", "h1", [long])
+    backend.builder(config, emb).build(store, "test")
+    pieces = PieceCollection(backend.uri, "test")
+    first = Manifests(backend.uri).get("test")
+    n = first["counts"]["pieces"]
+    assert first["piece_collection"] == pieces.name and n > 5 and len(pieces.hashes()) == n
+    edited = doc("91/2015/QH13", "Bộ luật Dân sự", [
+        ("468", "Lãi suất", "1. Lãi suất vay do các bên thỏa thuận.\n2. Các bên có thỏa thuận về việc trả lãi.\n"
+                            "3. Người cho vay được hưởng lãi chậm trả."),
+    ])
+    store.replace_source("test", "/c", "h2", [edited])
+    before = emb.calls
+    backend.builder(config, emb).build(store, "test")
+    counts = Manifests(backend.uri).get("test")["counts"]
+    assert counts["pieces_upserted"] >= 1 and counts["pieces"] == n and emb.calls - before <= 2
+    store.delete_document("test", "58/2010/QH12")
+    backend.builder(config, emb).build(store, "test")
+    counts = Manifests(backend.uri).get("test")["counts"]
+    assert counts["pieces_deleted"] >= 2 and len(pieces.hashes()) == counts["pieces"] < n
+    assert all(key[0] != "58/2010/QH12" for key in pieces.vectors()[1])
+    backend.builder(IndexConfig(model_dir=config.model_dir, piece_chars=40, max_pieces=1), emb).build(store, "test")
+    assert not pieces.exists() and Manifests(backend.uri).get("test")["piece_collection"] is None
