@@ -20,7 +20,7 @@ One collection per corpus (``thuky_<corpus>``), one row per article:
   ones that are gone.
 
 When the dense side reads every piece of an article (``max_pieces`` above 1, the default), a second collection
-(``thuky_<corpus>_pieces``) holds one row per piece: its article's key and filter fields and its vector. An
+(``thuky_<corpus>__article_pieces``) holds one row per piece: its article's key and filter fields and its vector. An
 article's dense score is its best piece's, as in the embedded index (the search reads ``PIECES_PER_HIT`` pieces per
 article wanted); a rebuild writes only the pieces that changed.
 
@@ -232,7 +232,7 @@ class _Rows:
 
     def __init__(self, uri: str, corpus: str, token: str | None = None):
         self.uri, self.corpus, self.token = uri, corpus, token
-        self.name = collection_name(corpus) + self.suffix
+        self.name = collection_name(corpus + self.suffix)
 
     @property
     def client(self):
@@ -299,11 +299,12 @@ class _Rows:
 
 
 class PieceCollection(_Rows):
-    """A corpus's article pieces (``thuky_<corpus>_pieces``), when the dense side reads an article in several: one row
+    """A corpus's article pieces (``thuky_<corpus>__article_pieces``; a double underscore marks a collection derived
+    from a corpus's, as the case-law ones are), when the dense side reads an article in several: one row
     per piece with its article's key and filter fields and its e5 vector. An article's dense score is its best
     piece's, as in the embedded index."""
 
-    suffix = "_pieces"
+    suffix = "__article_pieces"
 
     def create(self, dim: int) -> None:
         from pymilvus import DataType, MilvusClient

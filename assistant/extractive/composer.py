@@ -13,7 +13,8 @@ import numpy as np
 from assistant.answer import Answer, AnswerForm, Citation, Source
 from assistant.extractive.decisions import OPTION_RANKER, STATEMENT_JUDGE, Linear, Logistic, choose_option, pick_plain
 from assistant.extractive.direct import answers, clean_quote, direct_value, lcs_pairs
-from assistant.extractive.entailment import departure, option_features, statement_features
+from assistant.extractive.departure import departure
+from assistant.extractive.entailment import option_features, statement_features
 from assistant.extractive.features import COMMON_SYLLABLES, quantities, tokens
 from assistant.extractive.scoring import Scorer, p_true, tf_features
 from assistant.extractive.units import Unit, split_units

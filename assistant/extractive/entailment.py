@@ -19,30 +19,24 @@ measure with another value, and where a statement copies the law but for a few w
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from assistant.extractive.decisions import Logistic
 from assistant.extractive.direct import lcs_pairs
 from assistant.extractive.features import (ABSOLUTE_WORDS, COMMON_SYLLABLES, NEGATION_SYLLABLES, RESTRICTIVE_WORDS,
-                                           WORD, bigrams, has_phrase, law_polarity, neg_grams, norm,
-                                           prohibitions_as_cam, quantities, statement_polarity, tokens)
+                                           bigrams, has_phrase, law_polarity, neg_grams, norm, prohibitions_as_cam,
+                                           quantities, statement_polarity, tokens)
 from assistant.extractive.scoring import Scorer, tf_features
 from assistant.extractive.units import Unit
-from corpus.text import merge_tone_placements, nfc
-from indexing.segment import tokenize as segment_words
 
 __all__ = ["statement_features", "option_features", "substitutions", "ordered_share", "longest_gap", "alignment_gaps",
-           "same_measure_conflicts", "replacements", "replaced_phrases", "replaced_subject", "departure", "word_spans",
-           "negations_as_cam", "TOP_UNITS", "SHOWN_SPAN",
-           "REPLACEMENT_SPAN", "SUBJECT_SPAN"]
+           "same_measure_conflicts", "replacements", "replaced_phrases", "replaced_subject", "narrowing_words",
+           "negations_as_cam", "TOP_UNITS", "REPLACEMENT_SPAN", "SUBJECT_SPAN"]
 
 #: how many of the best-matching units the features look across
 TOP_UNITS = 3
 #: the longest run of words (on either side) still read as one phrase put in place of another
 REPLACEMENT_SPAN = 6
-#: the longest phrase (either side) a false statement's explanation shows as put in place of the law's
-SHOWN_SPAN = 2
 #: how far into the statement, and how far before the law's first shared word, a replaced subject may stand
 SUBJECT_SPAN = (8, 6)
 
@@ -107,9 +101,9 @@ def _content(t: str) -> bool:
 def replaced_phrases(statement: Sequence[str], unit: Unit, scorer: Scorer,
                      pairs: list[tuple[int, int]]) -> list[tuple[float, int, int]]:
     """Phrases of the statement put in place of the law's between two shared words (``pairs``, the alignment), each
-    side at most ``REPLACEMENT_SPAN`` words with content words of its own, each as (the idf weight of the lighter side
-    over the default idf, its index in ``pairs``: the shared word before it, the shared word after it's index).
-    Numbers are left to the number features ("01" for "1")."""
+    side at most ``REPLACEMENT_SPAN`` words with content words of its own. Each is (the idf weight of its lighter
+    side over the default idf, the index in ``pairs`` of the shared word before it, of the one after it). Numbers
+    are left to the number features ("01" for "1")."""
     out = []
     for k, ((i1, j1), (i2, j2)) in enumerate(zip(pairs, pairs[1:])):
         s_gap, u_gap = statement[i1 + 1:i2], unit.toks[j1 + 1:j2]
@@ -143,6 +137,11 @@ def replaced_subject(statement: Sequence[str], unit: Unit, scorer: Scorer, pairs
     return math.fsum(scorer.w(t) for t in said if t not in unit.tokset) / (scorer.default_idf or 1.0)
 
 
+def narrowing_words(statement: Sequence[str], unit: Unit) -> list[str]:
+    """The words of ``RESTRICTIVE_WORDS`` the statement says and the unit does not ("một số công dân")."""
+    return [w for w in RESTRICTIVE_WORDS if has_phrase(statement, [w]) and not has_phrase(unit.toks, [w])]
+
+
 def negations_as_cam(statement: Sequence[str], unit: Unit) -> tuple[float, float]:
     """Negations the statement adds and drops, counted as :func:`~assistant.extractive.scoring.tf_features` does,
     once every way of forbidding is written "cấm" on both sides."""
@@ -151,63 +150,6 @@ def negations_as_cam(statement: Sequence[str], unit: Unit) -> tuple[float, float
     s_bi = bigrams(st)
     return (float(sum(1 for g in s_neg if g not in u_neg)),
             float(sum(1 for g in u_neg if g in s_bi and g not in s_neg)))
-
-
-def _as_written(words: Sequence[str], text: str) -> str:
-    """``words`` (normalised syllables) as ``text`` writes them, or joined as they are when it does not."""
-    pattern = r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)"
-    m = re.search(pattern, merge_tone_placements(nfc(text)), re.IGNORECASE)
-    return m.group(0) if m else " ".join(words)
-
-
-def word_spans(text: str, n: int, words: Callable[[str], list[str]]) -> list[tuple[int, int]] | None:
-    """For each of the ``n`` syllables :func:`tokens` reads in ``text``, the syllables of the word it belongs to
-    (``words``: a word segmenter, "thủ_tục"); None when the two readings do not line up."""
-    spans: list[tuple[int, int]] = []
-    for w in words(text):
-        k = len(WORD.findall(w.replace("_", " ")))
-        spans.extend([(len(spans), len(spans) + k)] * k)
-    return spans if len(spans) == n else None
-
-
-def departure(statement: str, unit: Unit, scorer: Scorer,
-              words: Callable[[str], list[str]] = segment_words) -> str | None:
-    """Where ``statement`` departs from ``unit``, in one sentence for a judge ("Luật quy định “cấp xã”, không phải
-    “cấp huyện”."): a number of the same measure with another value, a permission against a prohibition, the
-    heaviest phrase put in place of the law's (whole words as ``words`` segments them, from the shared word before
-    it), words that narrow the rule; None when none is found."""
-    st = tokens(statement)
-    said_q, law_q = quantities(statement), quantities(unit.match)
-    for value, measure in sorted(said_q, key=lambda q: (q[1] or "", q[0])):
-        lawful = sorted(v for v, m in law_q if m == measure and measure)
-        if lawful and value not in lawful:
-            return f"Luật quy định {' hoặc '.join(f'{v} {measure}' for v in lawful)}, không phải {value} {measure}."
-    said, law = statement_polarity(st), law_polarity(unit.quote, unit.toks)
-    if said == 1 and law == -1:
-        return "Luật cấm điều này."
-    if said == -1 and law == 1:
-        return "Luật cho phép điều này."
-    pairs = lcs_pairs(st, unit.toks)
-    # a short phrase without numbers, read from the shared word before it ("cấp huyện" for "cấp xã")
-    spans = [(w, pairs[a], pairs[b]) for w, a, b in replaced_phrases(st, unit, scorer, pairs)]
-    short = [(w, (i0, j0), (i2, j2)) for w, (i0, j0), (i2, j2) in spans
-             if i2 - i0 <= SHOWN_SPAN + 1 and j2 - j0 <= SHOWN_SPAN + 1
-             and not any(t.isdigit() for t in [*st[i0:i2], *unit.toks[j0:j2]])]
-    if short:
-        _w, (i0, j0), (i2, j2) = max(short, key=lambda p: p[0])
-        said_words, law_words = word_spans(statement, len(st), words), word_spans(unit.match, len(unit.toks), words)
-        if said_words and law_words:  # whole words, as many shared words on both sides
-            before = max(i0 - said_words[i0][0], j0 - law_words[j0][0])
-            after = max(said_words[i2 - 1][1] - i2, law_words[j2 - 1][1] - j2, 0)
-            i0, j0 = max(0, i0 - min(before, i0, j0)), max(0, j0 - min(before, i0, j0))
-            after = min(after, len(st) - i2, len(unit.toks) - j2)
-            i2, j2 = i2 + after, j2 + after
-        return (f"Luật quy định “{_as_written(unit.toks[j0:j2], unit.quote)}”, không phải "
-                f"“{_as_written(st[i0:i2], statement)}”.")
-    narrowing = [w for w in RESTRICTIVE_WORDS if has_phrase(st, [w]) and not has_phrase(unit.toks, [w])]
-    if narrowing:
-        return f"Luật không giới hạn ở “{narrowing[0]}”."
-    return None
 
 
 def longest_gap(statement: Sequence[str], tokset: set[str]) -> float:
@@ -268,8 +210,7 @@ def statement_features(statement: str, ranked: list[tuple[float, Unit]], scorer:
     said, law = statement_polarity(st), law_polarity(unit.quote, unit.toks)
     f["polarity_conflict"], f["polarity_agree"] = float(said * law == -1), float(said * law == 1)
     f["neg_extra_cam"], f["neg_drop_cam"] = negations_as_cam(st, unit)
-    f["restrictive"] = float(sum(1 for w in RESTRICTIVE_WORDS
-                                 if has_phrase(st, [w]) and not has_phrase(unit.toks, [w])))
+    f["restrictive"] = float(len(narrowing_words(st, unit)))
     f["run"] = longest_gap(st, unit.tokset)
     f["num_same"] = same_measure_conflicts(statement, unit)
     f["neg_bal"] = float(max(-3, min(3, _negations(st) - _negations(unit.toks))))

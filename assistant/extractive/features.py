@@ -143,11 +143,15 @@ def law_polarity(quote: str, context: Sequence[str]) -> int:
     return 1 if has_phrase(toks, PERMITTING) else 0
 
 
+#: the ways of forbidding an act that :func:`prohibitions_as_cam` writes "cấm" ("không có quyền" denies a right
+#: rather than forbidding an act, and stays as it is), longest first
+_FORBIDDING_ACTS = ("không được cho phép", "không được phép", "không cho phép", "không được", "nghiêm cấm")
+
+
 def prohibitions_as_cam(toks: Sequence[str]) -> list[str]:
-    """The syllables with every way of forbidding ("không được phép", "không cho phép", "nghiêm cấm", …) written
-    as "cấm", so that "Không được phép lợi dụng …" and "Cấm lợi dụng …" negate alike."""
+    """The syllables with every way of forbidding an act ("không được phép", "không cho phép", "nghiêm cấm", …)
+    written as "cấm", so that "Không được phép lợi dụng …" and "Cấm lợi dụng …" negate alike."""
     padded = f" {' '.join(toks)} "
-    for phrase in PROHIBITING[:-1]:
-        if phrase != "không có quyền":
-            padded = padded.replace(f" {phrase} ", " cấm ")
+    for phrase in _FORBIDDING_ACTS:
+        padded = padded.replace(f" {phrase} ", " cấm ")
     return padded.split()

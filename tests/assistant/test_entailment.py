@@ -173,7 +173,7 @@ def test_the_judge_reads_an_authority_swapped_and_a_narrowed_rule_as_false():
 
 def test_a_false_statement_is_told_where_it_departs_from_the_law():
     from assistant.extractive import ExtractiveComposer
-    from assistant.extractive.entailment import departure
+    from assistant.extractive.departure import departure
     from assistant.understand import understand
 
     fee = Source(document_id="d", document_title="Luật Trọng tài thương mại", article="34", title="Phí trọng tài",
