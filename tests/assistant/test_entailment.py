@@ -144,15 +144,17 @@ def test_permission_against_prohibition_and_forbidding_written_alike():
     assert negations_as_cam(tokens("Được lợi dụng hoạt động giáo dục để xuyên tạc"), law)[1] == 1.0
 
 
+ARBITRATION_FEE = Source(
+    document_id="d", document_title="Luật Trọng tài thương mại", article="34", title="Phí trọng tài", rank=1, score=0.9,
+    text="1. Phí trọng tài là khoản thù lao cho việc giải quyết tranh chấp.\n2. Phí trọng tài do Trung tâm trọng tài "
+         "ấn định. Trường hợp vụ tranh chấp được giải quyết bởi Trọng tài vụ việc, phí trọng tài do Hội đồng trọng "
+         "tài ấn định.")
+
+
 def test_the_judge_reads_an_authority_swapped_and_a_narrowed_rule_as_false():
     from assistant.extractive import ExtractiveComposer
     from assistant.understand import understand
 
-    src = Source(document_id="d", document_title="Luật Trọng tài thương mại", article="34", title="Phí trọng tài",
-                 rank=1, score=0.9,
-                 text="1. Phí trọng tài là khoản thù lao cho việc giải quyết tranh chấp.\n"
-                      "2. Phí trọng tài do Trung tâm trọng tài ấn định. Trường hợp vụ tranh chấp được giải quyết bởi "
-                      "Trọng tài vụ việc, phí trọng tài do Hội đồng trọng tài ấn định.")
     scope = Source(document_id="t", document_title="Luật Tiếp cận thông tin", article="2", title="Phạm vi", rank=1,
                    score=0.9, text="Luật này áp dụng chung cho việc tiếp cận thông tin của công dân.")
     judged, rules = ExtractiveComposer(), ExtractiveComposer(statement_judge=None)
@@ -161,7 +163,7 @@ def test_the_judge_reads_an_authority_swapped_and_a_narrowed_rule_as_false():
     kept = swapped.replace("Trung tâm trọng tài", "Hội đồng trọng tài")
     narrowed = "Luật này áp dụng cho một số công dân trong việc tiếp cận thông tin, đúng hay sai?"
 
-    def value(composer, text: str, source: Source = src) -> str:
+    def value(composer, text: str, source: Source = ARBITRATION_FEE) -> str:
         return composer.compose(understand(text), [source]).value
 
     assert value(judged, kept) == "Đúng"
@@ -176,14 +178,9 @@ def test_a_false_statement_is_told_where_it_departs_from_the_law():
     from assistant.extractive.departure import departure
     from assistant.understand import understand
 
-    fee = Source(document_id="d", document_title="Luật Trọng tài thương mại", article="34", title="Phí trọng tài",
-                 rank=1, score=0.9,
-                 text="1. Phí trọng tài là khoản thù lao cho việc giải quyết tranh chấp.\n"
-                      "2. Phí trọng tài do Trung tâm trọng tài ấn định. Trường hợp vụ tranh chấp được giải quyết bởi "
-                      "Trọng tài vụ việc, phí trọng tài do Hội đồng trọng tài ấn định.")
     answer = ExtractiveComposer().compose(understand(
         "Trường hợp vụ tranh chấp được giải quyết bởi Trọng tài vụ việc, phí trọng tài do Trung tâm trọng tài ấn định, "
-        "đúng hay sai?"), [fee])
+        "đúng hay sai?"), [ARBITRATION_FEE])
     assert answer.value == "Sai"
     assert answer.text.startswith("Sai. Luật quy định “do Hội đồng trọng tài”, không phải “do Trung tâm trọng tài”. "
                                   "Theo khoản 2 Điều 34")
