@@ -203,15 +203,18 @@ def cross_validate(rows: list[AnsweredQuestion], max_abstain: float = MAX_ABSTAI
 
 def confidence_fingerprint(ranker_fingerprint: str, data_dir: Path, max_abstain: float = MAX_ABSTAIN,
                            k: int = FOLDS, seed: int = SEED) -> str:
-    """What the fitted confidence model depends on beyond the code: the ranker's inputs, the outside questions and
-    the fitting parameters."""
+    """What the fitted confidence model depends on beyond the code: the ranker's inputs, the outside questions, the
+    fitting parameters and the composer's learned decisions."""
     import hashlib
 
     from assistant import question_scope
     from assistant.confidence import FEATURES, FORMAT
+    from assistant.extractive.decisions import OPTION_RANKER, STATEMENT_JUDGE
 
+    # the composer's learned decisions make the closed answers and their confidence: a refit of them refits this
     h = hashlib.sha256(json.dumps([ranker_fingerprint, FORMAT, FEATURES, max_abstain, k, seed, CALIBRATION,
-                                   SCOPE_SETS, question_scope.MIN_DF, question_scope.C]).encode())
+                                   SCOPE_SETS, question_scope.MIN_DF, question_scope.C, repr(STATEMENT_JUDGE),
+                                   repr(OPTION_RANKER)]).encode())
     h.update(Path(data_dir).joinpath(*OUTSIDE_FILE).read_bytes())
     return h.hexdigest()[:16]
 

@@ -131,8 +131,8 @@ class ExtractiveComposer:
 
     def judge_statement(self, scorer: Scorer, statement: str,
                         first: Unit | None = None) -> tuple[bool, float, Unit | None]:
-        """Whether ``statement`` states the law, how sure (0 to 1), and the unit it is judged against: the one
-        that supports it best, or ``first`` when given. The learned judge decides; without one, the hand-set
+        """Whether ``statement`` states the law, how sure (0 to 1), and the unit that supports it best (``first``
+        when given), the one an answer cites. The learned judge decides; without one, the hand-set
         :func:`~assistant.extractive.scoring.p_true`."""
         ranked = self._rank(scorer, statement)
         if first is not None:

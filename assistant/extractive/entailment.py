@@ -31,7 +31,7 @@ from assistant.extractive.units import Unit
 
 __all__ = ["statement_features", "option_features", "substitutions", "ordered_share", "longest_gap", "alignment_gaps",
            "same_measure_conflicts", "replacements", "replaced_phrases", "replaced_subject", "narrowing_words",
-           "negations_as_cam", "TOP_UNITS", "REPLACEMENT_SPAN", "SUBJECT_SPAN"]
+           "negations_as_cam", "copied_from", "TOP_UNITS", "REPLACEMENT_SPAN", "SUBJECT_SPAN"]
 
 #: how many of the best-matching units the features look across
 TOP_UNITS = 3
@@ -180,8 +180,24 @@ def _absolutes(text: str) -> int:
     return sum(1 for a in ABSOLUTE_WORDS if f" {a} " in padded)
 
 
+def copied_from(statement: Sequence[str], ranked: list[tuple[float, Unit]],
+                first_pairs: list[tuple[int, int]] | None = None) -> tuple[Unit, list[tuple[int, int]]]:
+    """The unit of the ``TOP_UNITS`` best (``ranked``, not empty) that the statement says most of in its own order —
+    the one it was likely copied from — and the two aligned (``first_pairs``: the best unit's alignment, when at
+    hand); the best unit on a tie."""
+    unit = ranked[0][1]
+    pairs = lcs_pairs(statement, unit.toks) if first_pairs is None else first_pairs
+    for _s, u in ranked[1:TOP_UNITS]:
+        other = lcs_pairs(statement, u.toks)
+        if len(other) > len(pairs):
+            unit, pairs = u, other
+    return unit, pairs
+
+
 def statement_features(statement: str, ranked: list[tuple[float, Unit]], scorer: Scorer) -> dict[str, float]:
-    """Features of ``statement`` against ``ranked`` (the units by support, best first; not empty)."""
+    """Features of ``statement`` against ``ranked`` (the units by support, best first; not empty): those of where
+    the statement copies the law but for a few words against the unit it was likely copied from
+    (:func:`copied_from`), the others against the best unit."""
     score, unit = ranked[0]
     st = tokens(statement)
     f = tf_features(statement, unit, scorer)
@@ -203,14 +219,15 @@ def statement_features(statement: str, ranked: list[tuple[float, Unit]], scorer:
     pairs = lcs_pairs(st, unit.toks)
     f["order"] = ordered_share(st, unit, scorer, pairs)
     f["replaced"], f["dropped"], f["added"] = alignment_gaps(st, unit, scorer, pairs)
+    source, pairs = copied_from(st, ranked, pairs)
     f["aligned"] = len(pairs) / len(st) if st else 0.0
-    repl, n_repl = replacements(st, unit, scorer, pairs)
+    repl, n_repl = replacements(st, source, scorer, pairs)
     f["repl_max"], f["repl_n"], f["repl_aligned"] = repl, float(min(n_repl, 3)), repl * f["aligned"]
-    f["subject_replaced"] = replaced_subject(st, unit, scorer, pairs)
-    said, law = statement_polarity(st), law_polarity(unit.quote, unit.toks)
+    f["subject_replaced"] = replaced_subject(st, source, scorer, pairs)
+    said, law = statement_polarity(st), law_polarity(source.quote, source.toks)
     f["polarity_conflict"], f["polarity_agree"] = float(said * law == -1), float(said * law == 1)
-    f["neg_extra_cam"], f["neg_drop_cam"] = negations_as_cam(st, unit)
-    f["restrictive"] = float(len(narrowing_words(st, unit)))
+    f["neg_extra_cam"], f["neg_drop_cam"] = negations_as_cam(st, source)
+    f["restrictive"] = float(len(narrowing_words(st, source)))
     f["run"] = longest_gap(st, unit.tokset)
     f["num_same"] = same_measure_conflicts(statement, unit)
     f["neg_bal"] = float(max(-3, min(3, _negations(st) - _negations(unit.toks))))
