@@ -22,7 +22,8 @@ from corpus.citations import Reference, parse_citations
 from corpus.text import fold, nfc
 from indexing.query import cut_folded
 
-__all__ = ["Question", "understand", "parse_choices", "is_negative_question", "Asks", "asks", "MEASURES"]
+__all__ = ["Question", "understand", "parse_choices", "is_negative_question", "negated_phrase", "Asks", "asks",
+           "MEASURES", "NEGATED_SPAN"]
 
 # on folded text (lowercase, no diacritics)
 _TF_TAIL = re.compile(r"[\s,.;:–-]*(la\s+)?(dung\s+hay\s+sai|dung\s+hoac\s+sai|dung\s*/\s*sai|dung\s+khong|"
@@ -182,14 +183,38 @@ _NEG_Q = re.compile(r"(không\s+phải|không\s+thuộc|không\s+đúng|không\s
                     r"không\s+phù\s+hợp|không\s+bắt\s+buộc|không\s+được\s+(?:thực\s+hiện|làm))")
 
 
+def _negation(text: str) -> tuple[str, re.Match | None, bool]:
+    """The text read for negation (parentheses left out), where its negation is (lowercase), and whether it is
+    written in capitals ("KHÔNG")."""
+    t = re.sub(r"\([^)]*\)", " ", nfc(text))  # "(trừ trường hợp …)" is not what the question asks
+    emphatic = bool(re.search(r"(?<!\w)(KHÔNG|TRỪ|SAI)(?!\w)", t))
+    low = t.lower()
+    return low, _NEG_Q.search(low) or re.search(r"(?<!\w)không(?=\s+(?:\w+\s+){0,10}nào\s+(?:sau|dưới)\s+đây)", low), \
+        emphatic
+
+
 def is_negative_question(text: str) -> bool:
     """A multiple-choice stem that asks for the option the law does *not* support ("không phải", "trừ", "KHÔNG
     đúng", "sai")."""
-    t = re.sub(r"\([^)]*\)", " ", nfc(text))  # "(trừ trường hợp …)" is not what the question asks
-    if re.search(r"(?<!\w)(KHÔNG|TRỪ|SAI)(?!\w)", t):
-        return True
-    low = t.lower()
-    return bool(_NEG_Q.search(low) or re.search(r"(?<!\w)không\s+(?:\w+\s+){0,10}nào\s+(?:sau|dưới)\s+đây", low))
+    _low, m, emphatic = _negation(text)
+    return emphatic or m is not None
+
+
+#: how many words, the negation's own included, :func:`negated_phrase` reads
+NEGATED_SPAN = 5
+
+
+def negated_phrase(text: str) -> str | None:
+    """The words a negative stem's negation opens, ``NEGATED_SPAN`` of them, lowercase ("không có quyền yêu cầu"
+    of "Chồng không có quyền yêu cầu ly hôn trong trường hợp nào?"): when the law says them too, the negation
+    is what the law states, not what the question asks for. None when the negation is written in capitals
+    ("KHÔNG"), the question's own, or when fewer words follow it."""
+    low, m, emphatic = _negation(text)
+    if emphatic or m is None:
+        return None
+    words = re.findall(r"\w+", low[m.start():])
+    words = words[next((i for i, w in enumerate(words) if w in ("không", "trừ", "sai")), 0):][:NEGATED_SPAN]
+    return " ".join(words) if len(words) == NEGATED_SPAN else None
 
 
 def understand(text: str, choices: dict[str, str] | None = None, form: AnswerForm | str | None = None,

@@ -14,15 +14,18 @@ only and scored on the held-out fold. Compared:
 * ``judge`` (Đúng/Sai only): a logistic over ``decisions.STATEMENT_FEATURES``, the form of ``STATEMENT_JUDGE``;
 * ``rich``: every entailment feature, logistic regression;
 * ``rich-gbm``: every entailment feature, LightGBM;
-* ``rank`` (options only): the composer's aggregate rule as today, then among the plain options a conditional logit
-  (softmax over the options of a question, L2 ``RANK_L2``) over ``decisions.OPTION_FEATURES``, the form of
-  ``OPTION_RANKER``. Its input ``statement_logit`` is the log-odds of a judge fitted on all the Đúng/Sai statements
-  (other questions than the options').
+* ``rank`` (options only): a conditional logit (softmax over every option of a question, plain options' utilities
+  negated for a negative stem; L2 ``RANK_L2`` on the plain options' features, ``AGGREGATE_L2`` on the aggregate
+  options') over ``decisions.OPTION_FEATURES`` and ``decisions.AGGREGATE_FEATURES``, the form of ``OPTION_RANKER``.
+  Its input ``statement_logit`` is the log-odds of a judge fitted on all the Đúng/Sai statements (other questions
+  than the options').
 
-For the per-option classifiers an option's label is whether it states the law: the answer of a plain question, every
-option but the answer of a negative one, all options under a right "Cả … đều đúng" (none under "… đều sai"); the
-choice then follows :func:`assistant.extractive.decisions.choose_option`, its aggregate thresholds chosen on the
-training folds. Logistic models use ``C = LOGISTIC_C``.
+A stem is negative when it asks for the option the law does not support
+(:meth:`~assistant.extractive.ExtractiveComposer.asks_unsupported`). For the per-option classifiers an option's
+label is whether it states the law: the answer of a plain question, every option but the answer of a negative one,
+all options under a right "Cả … đều đúng" (none under "… đều sai"); the choice then follows
+:func:`assistant.extractive.decisions.choose_option`, its aggregate thresholds chosen on the training folds.
+Logistic models use ``C = LOGISTIC_C``.
 
 Prints out-of-fold accuracy per type (and counting the product's abstentions as wrong), then the judge and the
 ranker fitted on all dev questions: the constants ``STATEMENT_JUDGE`` and ``OPTION_RANKER`` of
@@ -50,9 +53,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from assistant.abstain import should_abstain  # noqa: E402
 from assistant.answer import AnswerForm, Source  # noqa: E402
 from assistant.extractive import ExtractiveComposer, aggregate_option  # noqa: E402
-from assistant.extractive.decisions import (OPTION_FEATURES, STATEMENT_FEATURES, Linear, Logistic,  # noqa: E402
-                                            choose_option)
-from assistant.understand import Question, understand  # noqa: E402
+from assistant.extractive.decisions import (AGGREGATE_FEATURES, OPTION_FEATURES, STATEMENT_FEATURES,  # noqa: E402
+                                            Linear, Logistic, OptionRanker, aggregate_evidence, choose_option)
+from assistant.understand import understand  # noqa: E402
 
 FORMS = {"Đúng/Sai": AnswerForm.TRUE_FALSE, "Trắc nghiệm": AnswerForm.MULTIPLE_CHOICE}
 FOLDS, SEED = 5, 13
@@ -63,6 +66,7 @@ TODAY_OPTION = TODAY_TF + ["opt_uni", "opt_bi", "opt_conflict"]
 THRESHOLDS = [round(x, 2) for x in np.arange(0.2, 0.81, 0.05)]
 LOGISTIC_C = 0.1
 RANK_L2 = 30.0
+AGGREGATE_L2 = 1.0
 
 
 # -- data ---------------------------------------------------------------------------------------------------------
@@ -88,15 +92,15 @@ def collect(questions: list[dict], k: int, cache_dir: Path) -> list[list[dict]]:
     return out
 
 
-def option_truth(q: Question, answer: str, aggregates: dict) -> dict[str, int]:
+def option_truth(answer: str, aggregates: dict, negative: bool) -> dict[str, int]:
     """Whether each plain option states the law (see the module doc)."""
-    plain = [k for k in sorted(q.choices) if aggregates[k] is None]
+    plain = [k for k in sorted(aggregates) if aggregates[k] is None]
     agg = aggregates.get(answer)
     if agg is not None:
         kind, named = agg
         refs = set(named or plain)
         return {k: int((k in refs) == (kind == "all")) for k in plain}
-    if q.negative:
+    if negative:
         return {k: int(k != answer) for k in plain}
     return {k: int(k == answer) for k in plain}
 
@@ -119,10 +123,11 @@ def featurize(questions: list[dict], sources: list[list[dict]], composer: Extrac
             letters = sorted(uq.choices)
             aggs = {k: aggregate_option(uq.choices[k], letters) for k in letters}
             plain = {k: uq.choices[k] for k in letters if aggs[k] is None}
-            row.update(letters=letters, aggs=aggs, negative=uq.negative,
+            negative = composer.asks_unsupported(uq, scorer) if scorer else uq.negative
+            row.update(letters=letters, aggs=aggs, negative=negative,
                        feats=composer.option_evidence(scorer, uq.text, plain) if scorer else {},
                        support={k: composer.option_support(scorer, uq.text, v).p for k, v in plain.items()}
-                       if scorer else {}, truth=option_truth(uq, q["answer"], aggs))
+                       if scorer else {}, truth=option_truth(q["answer"], aggs, negative))
         rows.append(row)
     return rows
 
@@ -213,27 +218,37 @@ def with_statement_logit(rows: list[dict], judge: Logistic) -> None:
             f["statement_logit"] = judge.log_odds(f)
 
 
-def fit_ranker(rows: list[dict], names: list[str], l2: float = RANK_L2) -> Linear:
-    """Conditional logit over the plain options of the questions whose answer is a plain option (utilities negated
-    for a negative stem), on standardised features, returned on the raw scale."""
+def fit_ranker(rows: list[dict], names: list[str], l2: float = RANK_L2,
+               l2_aggregate: float = AGGREGATE_L2) -> OptionRanker:
+    """Conditional logit over every option of each question (plain options' features standardised, their utilities
+    negated for a negative stem; aggregate options' ``AGGREGATE_FEATURES``), returned on the raw scale."""
     from scipy.optimize import minimize
 
-    groups, gold = [], []
+    plain_x = matrix([f for r in rows for f in r["feats"].values()], names)
+    mu, sd = plain_x.mean(0), plain_x.std(0)
+    sd[sd < 1e-9] = 1.0
+    n_plain, n_agg = len(names), len(AGGREGATE_FEATURES)
+    groups = []
     for r in rows:
-        letters = sorted(r["feats"])
-        if r["gold"] not in letters:
+        if not r["feats"]:
+            continue
+        aggs = aggregate_evidence(r["aggs"], r["feats"], r["support"], r["negative"])
+        letters = sorted(r["feats"]) + sorted(aggs)
+        if r["gold"] not in letters or len(letters) < 2:
             continue
         sign = -1.0 if r["negative"] else 1.0
-        groups.append((sign, matrix([r["feats"][k] for k in letters], names)))
-        gold.append(letters.index(r["gold"]))
-    stacked = np.vstack([x for _s, x in groups])
-    mu, sd = stacked.mean(0), stacked.std(0)
-    sd[sd < 1e-9] = 1.0
-    xs = [sign * (x - mu) / sd for sign, x in groups]
+        x = np.zeros((len(letters), n_plain + n_agg))
+        for i, k in enumerate(letters):
+            if k in r["feats"]:
+                x[i, :n_plain] = sign * (matrix([r["feats"][k]], names)[0] - mu) / sd
+            else:
+                x[i, n_plain:] = matrix([aggs[k]], list(AGGREGATE_FEATURES))[0]
+        groups.append((x, letters.index(r["gold"])))
+    penalty = np.array([l2] * n_plain + [l2_aggregate] * n_agg)
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        value, grad = l2 * float(w @ w), 2 * l2 * w
-        for x, g in zip(xs, gold):
+        value, grad = float(penalty @ (w * w)), 2 * penalty * w
+        for x, g in groups:
             u = x @ w
             p = np.exp(u - u.max())
             p /= p.sum()
@@ -241,24 +256,17 @@ def fit_ranker(rows: list[dict], names: list[str], l2: float = RANK_L2) -> Linea
             grad -= x[g] - p @ x
         return value, grad
 
-    w = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x / sd
-    return Linear({n: float(round(v, 4)) for n, v in zip(names, w) if abs(v) >= 5e-5})
+    w = minimize(loss, np.zeros(n_plain + n_agg), jac=True, method="L-BFGS-B").x
+    plain = w[:n_plain] / sd
+    return OptionRanker(Linear({n: float(round(v, 4)) for n, v in zip(names, plain) if abs(v) >= 5e-5}),
+                        Linear({n: float(round(v, 4)) for n, v in zip(AGGREGATE_FEATURES, w[n_plain:])}),
+                        float(round(plain @ mu, 4)))
 
 
-def rank_decide(rows: list[dict], ranker: Linear, all_t: float = 0.4, none_t: float = 0.5) -> list[str]:
-    """Today's aggregate rule on the composer's support, then the ranker among the plain options."""
-    from assistant.extractive.decisions import pick_plain
-
-    out = []
-    for r in rows:
-        if not r["feats"]:
-            out.append("")
-            continue
-        best, _ = choose_option(r["letters"], r["aggs"], r["support"], r["negative"], all_t, none_t)
-        if r["aggs"][best] is None and len(r["feats"]) > 1:
-            best, _ = pick_plain({k: ranker.score(f) for k, f in r["feats"].items()}, r["negative"])
-        out.append(best)
-    return out
+def rank_decide(rows: list[dict], ranker: OptionRanker) -> list[str]:
+    """The ranker's choice among every option."""
+    return [ranker.choose(r["feats"], aggregate_evidence(r["aggs"], r["feats"], r["support"], r["negative"]),
+                          r["negative"])[0] if r["feats"] else "" for r in rows]
 
 
 def folds(n: int, seed: int = SEED) -> list[np.ndarray]:
@@ -350,7 +358,9 @@ def main(argv=None) -> dict:
     print(f"OPTION_RANKER = {ranker!r}")
     out["final"] = {"statement_judge": {"weights": dict(judge.weights), "bias": judge.bias,
                                         "threshold": judge.threshold},
-                    "option_ranker": dict(ranker.weights), "judge_in_sample": in_sample}
+                    "option_ranker": {"plain": dict(ranker.plain.weights),
+                                      "aggregate": dict(ranker.aggregate.weights), "offset": ranker.offset},
+                    "judge_in_sample": in_sample}
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2))
     return out

@@ -10,10 +10,11 @@ when an ``embed`` callable is injected, embedding similarity.
   ("không", "không được", "chưa", "cấm"), numbers and durations ("03 tháng" = "3 tháng", "từ 01 năm đến 05 năm") the
   statement states and the law does not, absolute words the law does not use ("luôn", "bất kỳ", "chỉ"), and
   content words of the statement missing from the law. A logistic score of these gives P(Đúng).
-* Trắc nghiệm: each option, read with the question stem, gets a support score (P(Đúng) and the option's own words
-  in the best unit); "Cả A, B, C đều đúng" / "Cả 3 phương án trên" / "Tất cả đều sai" options take the weakest (or
-  strongest) of the options they name; among the plain options a learned linear ranker over the entailment features
-  picks the answer (negative stems — "không phải", "trừ", "KHÔNG đúng" — the lowest).
+* Trắc nghiệm: each option, read with the question stem, gets the entailment features and the judge's log-odds;
+  "Cả A, B, C đều đúng" / "B và C" / "Tất cả đều sai" options the log-odds and support of the options they name; a
+  learned conditional logit over every option picks the answer (for a negative stem — "không phải", "trừ",
+  "KHÔNG đúng" — the plain option the law says least, unless the law itself states the stem's negation: "Chồng
+  không có quyền yêu cầu ly hôn trong trường hợp nào?").
 * Short answer / open: the best unit(s), quoted.
 
 The answer text is template words plus verbatim quotes; nothing else is stated.

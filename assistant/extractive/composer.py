@@ -11,14 +11,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import Answer, AnswerForm, Citation, Source
-from assistant.extractive.decisions import OPTION_RANKER, STATEMENT_JUDGE, Linear, Logistic, choose_option, pick_plain
+from assistant.extractive.decisions import (OPTION_RANKER, STATEMENT_JUDGE, Logistic, OptionRanker, aggregate_evidence,
+                                            choose_option)
 from assistant.extractive.direct import answers, clean_quote, direct_value, lcs_pairs
 from assistant.extractive.departure import departure
 from assistant.extractive.entailment import option_features, statement_features
-from assistant.extractive.features import COMMON_SYLLABLES, quantities, tokens
+from assistant.extractive.features import COMMON_SYLLABLES, has_phrase, quantities, tokens
 from assistant.extractive.scoring import Scorer, p_true, tf_features
 from assistant.extractive.units import Unit, split_units
-from assistant.understand import Question
+from assistant.understand import Question, negated_phrase
 from corpus.text import fold
 
 __all__ = ["ExtractiveComposer", "aggregate_option", "RANK_TOLERANCE", "HYBRID_TOLERANCE"]
@@ -38,10 +39,23 @@ HYBRID_TOLERANCE = 0.9
 RANKER_CLOSE = 2.0
 
 
+# "B và C", "Đáp án B và C là đúng", "A, B đều sai" (two letters at least: a lone "C" may be an option's content)
+_LETTER_LIST = re.compile(r"^((dap\s+an|phuong\s+an|y|cau)\s+)?[a-d](\s*(,|va|hoac)\s*[a-d])+"
+                          r"(\s+(la\s+|deu\s+|la\s+deu\s+)?(dung|(?P<sai>sai)))?$")
+_NO_RIGHT_OPTION = re.compile(r"^khong\s+co\s+(lua\s+chon|dap\s+an|phuong\s+an|y)(\s+nao)?\s+dung$")
+
+
 def aggregate_option(text: str, letters: Sequence[str]) -> tuple[str, list[str]] | None:
-    """("all", [A, B, C]) for "Cả A, B, C đều đúng" / "Cả 3 phương án trên" / "Tất cả các phương án";
-    ("none", […]) for "Cả A và B đều sai" / "Tất cả đều sai"; None for an ordinary option."""
+    """("all", [A, B, C]) for "Cả A, B, C đều đúng" / "Cả 3 phương án trên" / "Tất cả các phương án" / "B và C";
+    ("none", […]) for "Cả A và B đều sai" / "Tất cả đều sai" / "Không có lựa chọn đúng"; None for an ordinary
+    option."""
     f = fold(text).strip(" .;:")
+    listed = _LETTER_LIST.match(f)
+    if listed:
+        named = [x.upper() for x in re.findall(r"\b([a-d])\b", f) if x.upper() in letters]
+        return ("none" if listed.group("sai") else "all"), named
+    if _NO_RIGHT_OPTION.match(f):
+        return "none", []
     if not re.match(r"^(ca|tat\s+ca|ca\s+hai|ca\s+ba)\b", f) and not re.search(r"\b(deu\s+dung|deu\s+sai)\b", f):
         return None
     named = [letter for letter in re.findall(r"\b([a-d])\b", f) if letter.upper() in letters]
@@ -87,7 +101,7 @@ class ExtractiveComposer:
                  all_threshold: float = 0.4, none_threshold: float = 0.5, option_depth: int = 1,
                  rank_tolerance: float = RANK_TOLERANCE, hybrid_tolerance: float = HYBRID_TOLERANCE,
                  max_points: int = 8, align_weight: float = 0.3,
-                 align_depth: int = 16, option_ranker: Linear | None = OPTION_RANKER,
+                 align_depth: int = 16, option_ranker: OptionRanker | None = OPTION_RANKER,
                  ranker_close: float = RANKER_CLOSE, statement_judge: Logistic | None = STATEMENT_JUDGE):
         self.option_ranker = option_ranker
         self.statement_judge = statement_judge
@@ -123,6 +137,15 @@ class ExtractiveComposer:
     def statement_evidence(self, scorer: Scorer, statement: str) -> dict[str, float]:
         """The entailment features of a statement against the units that support it best."""
         return statement_features(statement, self._rank(scorer, statement), scorer)
+
+    def asks_unsupported(self, question: Question, scorer: Scorer) -> bool:
+        """Whether a multiple-choice stem asks for the option the law does not support: a negative stem
+        (:attr:`Question.negative`) whose negation the law does not itself state ("Chồng không có quyền yêu cầu
+        ly hôn trong trường hợp nào?" asks for the case the law lists)."""
+        if not question.negative:
+            return False
+        phrase = negated_phrase(question.text)
+        return phrase is None or not any(has_phrase(u.toks, [" ".join(tokens(phrase))]) for u in scorer.units)
 
     def option_evidence(self, scorer: Scorer, stem: str, options: dict[str, str]) -> dict[str, dict[str, float]]:
         """The entailment features of each option read with the stem."""
@@ -202,17 +225,19 @@ class ExtractiveComposer:
 
     def _multiple_choice(self, q: Question, scorer: Scorer, retrieval: float, base: dict) -> Answer:
         letters = sorted(q.choices)
-        negative = q.negative
+        negative = self.asks_unsupported(q, scorer)
         aggs = {k: aggregate_option(v, letters) for k, v in q.choices.items()}
         plain = [k for k in letters if aggs[k] is None]
         sup = {k: self.option_support(scorer, q.text, q.choices[k]) for k in plain}
-        best, score = choose_option(letters, aggs, {k: sup[k].p for k in plain}, negative, self.all_threshold,
-                                    self.none_threshold)
-        ordered = sorted(score.values(), reverse=True)
-        margin = ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)
-        if aggs[best] is None and self.option_ranker is not None and self.option_ranker.weights and len(plain) > 1:
+        if self.option_ranker is not None and plain and len(letters) > 1:
             feats = self.option_evidence(scorer, q.text, {k: q.choices[k] for k in plain})
-            best, margin = pick_plain({k: self.option_ranker.score(f) for k, f in feats.items()}, negative)
+            best, margin = self.option_ranker.choose(
+                feats, aggregate_evidence(aggs, feats, {k: v.p for k, v in sup.items()}, negative), negative)
+        else:
+            best, score = choose_option(letters, aggs, {k: sup[k].p for k in plain}, negative, self.all_threshold,
+                                        self.none_threshold)
+            ordered = sorted(score.values(), reverse=True)
+            margin = ordered[0] - (ordered[1] if len(ordered) > 1 else 0.0)
         cited: list[Unit] = []
         if aggs[best] is None:
             cited = [sup[best].unit] if sup[best].unit else []

@@ -2,13 +2,14 @@
 
 * Đúng/Sai (and Có/Không): a logistic P(the statement states the law), ``STATEMENT_JUDGE``, over
   ``STATEMENT_FEATURES``; the statement is right when P reaches the judge's threshold.
-* Multiple choice: aggregate options ("Cả 3 phương án trên", "Tất cả đều sai") by thresholds on the options'
-  support, the plain options by a linear ranker, ``OPTION_RANKER`` (the option with the highest utility; the lowest
-  for a negative stem), a conditional logit (softmax over the options of a question) over the option's features and
-  the judge's log-odds for the stem read with the option.
+* Multiple choice: ``OPTION_RANKER``, a conditional logit (softmax over every option of a question) that answers the
+  option of highest utility. A plain option's utility is linear in its features and the judge's log-odds for the
+  stem read with it (negated for a negative stem, which asks for the option the law does not support); an aggregate
+  option's ("Cả A, B, C đều đúng", "B và C", "Tất cả đều sai") in what kind it is and the log-odds and support of the
+  options it names (:func:`aggregate_evidence`).
 
-``benchmarks/entailment_cv.py`` measures both out of fold (5 folds by question, seed 13) on the ALQAC dev questions
-and prints the constants below from a final fit on all of them.
+``benchmarks/entailment_cv.py`` measures both out of fold (5 folds by question) on the ALQAC dev questions and
+prints the constants below from a final fit on all of them.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Linear", "Logistic", "choose_option", "pick_plain", "OPTION_RANKER", "STATEMENT_JUDGE",
-           "STATEMENT_FEATURES", "OPTION_FEATURES"]
+__all__ = ["Linear", "Logistic", "OptionRanker", "choose_option", "pick_plain", "aggregate_evidence", "OPTION_RANKER",
+           "STATEMENT_JUDGE", "STATEMENT_FEATURES", "OPTION_FEATURES", "AGGREGATE_FEATURES"]
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,68 @@ def pick_plain(utility: Mapping[str, float], negative: bool) -> tuple[str, float
     return best, share[0] - (share[1] if len(share) > 1 else 0.0)
 
 
+@dataclass(frozen=True)
+class OptionRanker:
+    """Utilities of every option of a question: a plain option's ``plain.score(features) - offset`` (negated for a
+    negative stem), an aggregate option's ``aggregate.score(aggregate_evidence)``; the option of highest utility is
+    the answer."""
+
+    plain: Linear = field(default_factory=Linear)
+    aggregate: Linear = field(default_factory=Linear)
+    offset: float = 0.0
+
+    def utilities(self, plain: Mapping[str, Mapping[str, float]], aggregates: Mapping[str, Mapping[str, float]],
+                  negative: bool) -> dict[str, float]:
+        sign = -1.0 if negative else 1.0
+        out = {k: sign * (self.plain.score(f) - self.offset) for k, f in plain.items()}
+        out.update({k: self.aggregate.score(f) for k, f in aggregates.items()})
+        return out
+
+    def choose(self, plain: Mapping[str, Mapping[str, float]], aggregates: Mapping[str, Mapping[str, float]],
+               negative: bool) -> tuple[str, float]:
+        """The option to answer and its softmax margin over the runner-up (0 to 1)."""
+        return pick_plain(self.utilities(plain, aggregates, negative), False)
+
+
+#: an aggregate option's inputs to ``OPTION_RANKER``: its kind ("all": every option it names states the law;
+#: "none": none does) and, over the options it names (every plain option when it names none), the judge's log-odds
+#: and the support score — negated for a negative stem, where "all" means every one of them is what the law does not
+#: say
+AGGREGATE_FEATURES = ("all", "all_min_logit", "all_mean_logit", "all_min_support", "none", "none_max_logit",
+                      "none_mean_logit", "none_max_support")
+
+
+def aggregate_evidence(aggregates: Mapping[str, tuple[str, list[str]] | None],
+                       plain: Mapping[str, Mapping[str, float]], support: Mapping[str, float],
+                       negative: bool) -> dict[str, dict[str, float]]:
+    """``AGGREGATE_FEATURES`` of each aggregate option (``aggregates``: each letter's kind and named letters, None
+    for a plain option; ``plain``: the plain options' features with ``statement_logit``; ``support``: their
+    support scores)."""
+    sign = -1.0 if negative else 1.0
+    out = {}
+    for k, agg in sorted(aggregates.items()):
+        if agg is None:
+            continue
+        kind, named = agg
+        refs = [r for r in (named or sorted(plain)) if r in plain] or sorted(plain)
+        logits = [sign * plain[r].get("statement_logit", 0.0) for r in refs] or [0.0]
+        sup = [sign * support.get(r, 0.0) for r in refs] or [0.0]
+        f = dict.fromkeys(AGGREGATE_FEATURES, 0.0)
+        if kind == "all":
+            f.update({"all": 1.0, "all_min_logit": min(logits), "all_mean_logit": sum(logits) / len(logits),
+                      "all_min_support": min(sup)})
+        else:
+            f.update({"none": 1.0, "none_max_logit": max(logits), "none_mean_logit": sum(logits) / len(logits),
+                      "none_max_support": max(sup)})
+        out[k] = f
+    return out
+
+
 def choose_option(letters: Sequence[str], aggregates: Mapping[str, tuple[str, list[str]] | None],
                   p: Mapping[str, float], negative: bool, all_threshold: float,
                   none_threshold: float) -> tuple[str, dict[str, float]]:
-    """The option to answer and every option's score. ``p``: P(true) of each plain option; a negative stem picks
+    """The hand-set choice (the composer's without ``OPTION_RANKER``): the option to answer and every option's
+    score. ``p``: P(true) of each plain option; a negative stem picks
     the least supported one; "all of …" wins when even its weakest option reaches ``all_threshold``, "none of …"
     when none reaches ``none_threshold``; ties go to the earlier letter."""
     plain = [k for k in letters if aggregates.get(k) is None and k in p]
@@ -113,13 +172,18 @@ STATEMENT_JUDGE = Logistic({
     "neg_drop_cam": -1.2428, "subject_replaced": -0.5161}, bias=2.7282, threshold=0.55)
 
 # fitted by `benchmarks/entailment_cv.py` on all 286 dev multiple-choice questions, over the retrieval of every
-# article piece and the judge above; out of fold (5 folds by question) it answers 0.7378 of them at seed 13 and
-# 0.7336 over seeds 13, 7, 21, 5 and 42, against 0.6993 for the support score alone (the aggregate rule the same)
-OPTION_RANKER = Linear({
-    "abs": -0.1336, "abs_any": -0.0026, "added": 0.6199, "art_gain": 1.54, "art_miss": -0.7736, "bi": 0.8485,
-    "dropped": -1.0231, "gap": 0.5711, "length": 0.2111, "miss": -0.4523, "miss_max": 0.0176, "n_miss": -0.0989,
-    "neg": -0.0515, "neg_bal": 0.1597, "neg_drop": -0.5652, "neg_extra": -0.0374, "num": -0.3182,
-    "num_same": -0.3659, "oov": -0.0199, "opt_any": 0.1719, "opt_bi": 0.5798, "opt_conflict": -0.3013,
-    "opt_uni": 0.5929, "order": 0.5606, "replaced": 0.192, "run": -1.2117, "score": 0.8456, "sub": -0.001,
-    "sub_max": -0.0312, "top_abs_min": 0.0324, "top_miss_min": -0.4574, "top_neg_min": -0.0619,
-    "top_num_min": -0.1796, "top_uni_max": 0.4537, "tri": 0.4149, "uni": 0.4592, "statement_logit": 0.1494})
+# article piece and the judge above; out of fold (5 folds by question) it answers 0.7657 of them at seed 13 and
+# 0.7552 over seeds 13, 7, 21, 5 and 42, against 0.7168 for the hand-set rules (the support score, the aggregate
+# options by thresholds on it)
+OPTION_RANKER = OptionRanker(plain=Linear({
+    "abs": -0.1419, "abs_any": -0.05, "added": 1.1525, "art_gain": 0.9436, "art_miss": -0.7097, "bi": 0.6503,
+    "dropped": -1.1006, "gap": 0.6277, "length": 0.171, "miss": -0.4599, "miss_max": -0.0154, "n_miss": -0.0875,
+    "neg": -0.0828, "neg_bal": 0.2444, "neg_drop": -0.4142, "neg_extra": 0.0258, "num": -0.3861,
+    "num_same": -0.4849, "oov": -0.029, "opt_any": 0.3318, "opt_bi": 0.6893, "opt_conflict": -0.3473,
+    "opt_uni": 0.658, "order": 0.3906, "replaced": 0.4801, "run": -1.115, "score": 0.7373, "sub": 0.1516,
+    "sub_max": -0.1675, "top_abs_min": 0.04, "top_miss_min": -0.4416, "top_neg_min": 0.0326,
+    "top_num_min": -0.245, "top_uni_max": 0.4312, "tri": 0.309, "uni": 0.4611, "statement_logit": 0.1648}),
+    aggregate=Linear({
+        "all": 2.1444, "all_min_logit": -0.0481, "all_mean_logit": 0.2398, "all_min_support": 1.6008,
+        "none": 0.2267, "none_max_logit": 0.1524, "none_mean_logit": -0.0527, "none_max_support": 0.1196}),
+    offset=3.1582)

@@ -1,5 +1,5 @@
 from assistant.answer import Source
-from assistant.extractive.decisions import Linear, choose_option, pick_plain
+from assistant.extractive.decisions import Linear, OptionRanker, aggregate_evidence, choose_option, pick_plain
 from assistant.extractive.entailment import (alignment_gaps, longest_gap, option_features, ordered_share,
                                              same_measure_conflicts, statement_features, substitutions)
 from assistant.extractive.features import tokens
@@ -80,6 +80,23 @@ def test_choice_with_aggregate_options():
     assert choose_option(letters, aggs, {"A": 0.9, "B": 0.8, "C": 0.7}, False, 0.5, 0.5)[0] == "D"
     none = {"A": None, "B": None, "C": None, "D": ("none", [])}
     assert choose_option(letters, none, {"A": 0.1, "B": 0.2, "C": 0.1}, False, 0.5, 0.5)[0] == "D"
+
+
+def test_the_ranker_weighs_aggregate_options_against_plain_ones():
+    ranker = OptionRanker(Linear({"statement_logit": 1.0}), Linear({"all": 0.5, "all_min_logit": 1.0}), offset=0.0)
+    plain = {"A": {"statement_logit": 2.0}, "B": {"statement_logit": 1.5}, "C": {"statement_logit": -3.0}}
+    aggs = {"A": None, "B": None, "C": None, "D": ("all", ["A", "B"])}
+    evidence = aggregate_evidence(aggs, plain, {"A": 1.0, "B": 0.9, "C": 0.1}, False)
+    assert set(evidence) == {"D"} and evidence["D"]["all_min_logit"] == 1.5 and evidence["D"]["all_min_support"] == 0.9
+    assert ranker.choose(plain, evidence, False)[0] == "A"  # 2.0 against 0.5 + 1.5
+    stronger = OptionRanker(ranker.plain, Linear({"all": 1.0, "all_min_logit": 1.0}))
+    assert stronger.choose(plain, evidence, False)[0] == "D"
+    # a negative stem: the plain option the law says least, and "all of A, B" read as both not said
+    negated = aggregate_evidence(aggs, plain, {"A": 1.0, "B": 0.9, "C": 0.1}, True)
+    assert negated["D"]["all_min_logit"] == -2.0
+    assert ranker.choose(plain, negated, True)[0] == "C"
+    every = aggregate_evidence({"A": None, "B": None, "D": ("none", [])}, plain, {}, False)
+    assert every["D"]["none"] == 1.0 and every["D"]["none_max_logit"] == 2.0
 
 
 def test_alignment_gaps_find_replaced_dropped_and_added_words():

@@ -110,6 +110,33 @@ def test_all_of_the_above():
     assert aggregate_option("Cả A và B đều sai.", "ABCD") == ("none", ["A", "B"])
     assert aggregate_option("Tất cả các phương án trên.", "ABCD") == ("all", [])
     assert aggregate_option("Cấp dưỡng cho con", "ABCD") is None
+    assert aggregate_option("Đáp án B và C là đúng", "ABCD") == ("all", ["B", "C"])
+    assert aggregate_option("B và C", "ABCD") == ("all", ["B", "C"])
+    assert aggregate_option("A, B đều sai", "ABCD") == ("none", ["A", "B"])
+    assert aggregate_option("Không có lựa chọn đúng", "ABCD") == ("none", [])
+    assert aggregate_option("C", "ABCD") is None  # a film rating "C" is an option's content
+
+
+def test_two_named_options_are_answered_together():
+    choices = {"A": "Có quốc tịch Việt Nam, thường trú tại Việt Nam", "B": "Tốt nghiệp đại học chuyên ngành luật",
+               "C": "Có năng lực hành vi dân sự đầy đủ", "D": "A và C"}
+    a = _ask("Điều kiện cấp thẻ hướng dẫn viên du lịch nội địa bao gồm những gì?", choices)
+    assert a.value == "D" and a.citations and all(c.verified for c in a.citations)
+
+
+def test_a_negation_the_law_states_is_not_the_question_asking_for_what_the_law_does_not_say():
+    law = _src("Chồng không có quyền yêu cầu ly hôn trong trường hợp vợ đang có thai, sinh con hoặc đang nuôi con "
+               "dưới 12 tháng tuổi.", "51", "Quyền yêu cầu giải quyết ly hôn")
+    choices = {"A": "Vợ đang có thai", "B": "Vợ ngoại tình", "C": "Hai vợ chồng thường xuyên cãi vã"}
+    composer = ExtractiveComposer()
+    q = understand("Chồng không có quyền yêu cầu ly hôn trong trường hợp nào?", choices)
+    scorer = composer.scorer_for(q, [law])
+    assert q.negative and not composer.asks_unsupported(q, scorer)
+    assert composer.compose(q, [law]).value == "A"
+    emphatic = understand("Chồng KHÔNG có quyền yêu cầu ly hôn trong trường hợp nào?", choices)
+    assert composer.asks_unsupported(emphatic, scorer)  # written in capitals, the negation is the question's
+    asked = understand("Đâu không phải là trường hợp chồng không có quyền yêu cầu ly hôn?", choices)
+    assert composer.asks_unsupported(asked, composer.scorer_for(asked, [law]))
 
 
 def test_short_answer_is_a_span_of_the_law():

@@ -1,5 +1,5 @@
 from assistant.answer import AnswerForm
-from assistant.understand import is_negative_question, parse_choices, understand
+from assistant.understand import is_negative_question, negated_phrase, parse_choices, understand
 
 
 def test_true_false_tail_is_stripped():
@@ -43,6 +43,13 @@ def test_negative_questions():
     assert is_negative_question("Đâu không phải là điều kiện cấp thẻ hướng dẫn viên?")
     assert not is_negative_question("Tổ chức kinh doanh dịch vụ lưu trú du lịch có nghĩa vụ nào sau đây?")
     assert not is_negative_question("Khi chấm dứt hợp đồng (trừ trường hợp buộc thôi việc) phải báo trước bao lâu?")
+    # the words the negation opens, for the composer to look for in the law
+    assert negated_phrase("Chồng không có quyền yêu cầu ly hôn trong trường hợp nào?") == "không có quyền yêu cầu"
+    assert negated_phrase("Đâu không phải là điều kiện cấp thẻ hướng dẫn viên?") == "không phải là điều kiện"
+    assert negated_phrase("Con dưới 36 tháng tuổi được giao cho mẹ, trừ trường hợp người mẹ không đủ điều kiện?") \
+        == "trừ trường hợp người mẹ"
+    assert negated_phrase("Điều nào sau đây KHÔNG đúng về tên gọi của pháp nhân?") is None  # capitals: the question's
+    assert negated_phrase("Điều nào sau đây sai?") is None
 
 
 def test_what_a_question_asks_for():
