@@ -94,11 +94,17 @@ def test_numbers_with_leading_zeros():
     assert _ask("Người phạm tội bị phạt tù từ 1 năm đến 7 năm, đúng hay sai?").value == "Sai"
 
 
-def test_multiple_choice_and_negative_stem():
-    choices = {"A": "Có quốc tịch Việt Nam, thường trú tại Việt Nam.", "B": "Có năng lực hành vi dân sự đầy đủ.",
-               "C": "Tốt nghiệp đại học trở lên chuyên ngành kế toán.", "D": "Không mắc bệnh truyền nhiễm."}
-    a = _ask("Đâu không phải là điều kiện cấp thẻ hướng dẫn viên du lịch nội địa?", choices)
-    assert a.value == "C" and a.citations and all(c.verified for c in a.citations)
+@pytest.mark.parametrize("question, choices, answer", [
+    ("Đâu không phải là điều kiện cấp thẻ hướng dẫn viên du lịch nội địa?",  # a negative stem
+     {"A": "Có quốc tịch Việt Nam, thường trú tại Việt Nam.", "B": "Có năng lực hành vi dân sự đầy đủ.",
+      "C": "Tốt nghiệp đại học trở lên chuyên ngành kế toán.", "D": "Không mắc bệnh truyền nhiễm."}, "C"),
+    ("Điều kiện cấp thẻ hướng dẫn viên du lịch nội địa bao gồm những gì?",  # two named options answered together
+     {"A": "Có quốc tịch Việt Nam, thường trú tại Việt Nam", "B": "Tốt nghiệp đại học chuyên ngành luật",
+      "C": "Có năng lực hành vi dân sự đầy đủ", "D": "A và C"}, "D"),
+])
+def test_multiple_choice(question, choices, answer):
+    a = _ask(question, choices)
+    assert a.value == answer and a.citations and all(c.verified for c in a.citations)
 
 
 def test_all_of_the_above():
@@ -115,13 +121,6 @@ def test_all_of_the_above():
     assert aggregate_option("A, B đều sai", "ABCD") == ("none", ["A", "B"])
     assert aggregate_option("Không có lựa chọn đúng", "ABCD") == ("none", [])
     assert aggregate_option("C", "ABCD") is None  # a film rating "C" is an option's content
-
-
-def test_two_named_options_are_answered_together():
-    choices = {"A": "Có quốc tịch Việt Nam, thường trú tại Việt Nam", "B": "Tốt nghiệp đại học chuyên ngành luật",
-               "C": "Có năng lực hành vi dân sự đầy đủ", "D": "A và C"}
-    a = _ask("Điều kiện cấp thẻ hướng dẫn viên du lịch nội địa bao gồm những gì?", choices)
-    assert a.value == "D" and a.citations and all(c.verified for c in a.citations)
 
 
 def test_a_negation_the_law_states_is_not_the_question_asking_for_what_the_law_does_not_say():
