@@ -51,8 +51,8 @@ class Logistic:
 
 
 def pick_plain(utility: Mapping[str, float], negative: bool) -> tuple[str, float]:
-    """The plain option to answer, by ``utility`` (letter order breaks ties), and its softmax margin over the
-    runner-up (0 to 1)."""
+    """The option to answer, by ``utility`` (the lowest for a ``negative`` stem; letter order breaks ties), and its
+    softmax margin over the runner-up (0 to 1)."""
     letters = sorted(utility)
     sign = -1.0 if negative else 1.0
     best = max(letters, key=lambda k: (sign * utility[k], -letters.index(k)))
@@ -124,9 +124,9 @@ def choose_option(letters: Sequence[str], aggregates: Mapping[str, tuple[str, li
                   p: Mapping[str, float], negative: bool, all_threshold: float,
                   none_threshold: float) -> tuple[str, dict[str, float]]:
     """The hand-set choice (the composer's without ``OPTION_RANKER``): the option to answer and every option's
-    score. ``p``: P(true) of each plain option; a negative stem picks
-    the least supported one; "all of …" wins when even its weakest option reaches ``all_threshold``, "none of …"
-    when none reaches ``none_threshold``; ties go to the earlier letter."""
+    score. ``p``: P(true) of each plain option; a negative stem picks the least supported one; "all of …" wins when
+    even its weakest option reaches ``all_threshold``, "none of …" when none reaches ``none_threshold``; ties go to
+    the earlier letter."""
     plain = [k for k in letters if aggregates.get(k) is None and k in p]
     score = {k: (-p[k] if negative else p[k]) for k in plain}
     for k in letters:
