@@ -147,9 +147,12 @@ class ExtractiveComposer:
         phrase = negated_phrase(question.text)
         return phrase is None or not any(has_phrase(u.toks, [" ".join(tokens(phrase))]) for u in scorer.units)
 
-    def option_evidence(self, scorer: Scorer, stem: str, options: dict[str, str]) -> dict[str, dict[str, float]]:
-        """The entailment features of each option read with the stem."""
-        ranked = {k: self._rank(scorer, f"{stem} {v}") for k, v in options.items()}
+    def option_evidence(self, scorer: Scorer, stem: str, options: dict[str, str],
+                        ranked: dict[str, list[tuple[float, Unit]]] | None = None) -> dict[str, dict[str, float]]:
+        """The entailment features of each option read with the stem (``ranked``: each option's units by support
+        of stem + option, when already at hand)."""
+        if ranked is None:
+            ranked = {k: self._rank(scorer, f"{stem} {v}") for k, v in options.items()}
         return option_features(stem, options, ranked, scorer, self.statement_judge)
 
     def judge_statement(self, scorer: Scorer, statement: str,
@@ -199,10 +202,13 @@ class ExtractiveComposer:
         conf = _clip(sure * (0.5 + 0.5 * retrieval))
         return Answer(text=text, value=value, direct=value, citations=[_cite(u)], confidence=conf, **base)
 
-    def option_support(self, scorer: Scorer, stem: str, option: str) -> _Support:
+    def option_support(self, scorer: Scorer, stem: str, option: str,
+                       ranked: list[tuple[float, Unit]] | None = None) -> _Support:
         """How well the sources support ``option`` read with the question ``stem``: the option's own words found in
-        the unit that best matches stem and option together, less negation/number/absolute-word conflicts."""
-        ranked = self._rank(scorer, f"{stem} {option}")
+        the unit that best matches stem and option together, less negation/number/absolute-word conflicts
+        (``ranked``: the units by support of stem + option, when already at hand)."""
+        if ranked is None:
+            ranked = self._rank(scorer, f"{stem} {option}")
         if not ranked:
             return _Support(0.0, None, {})
         score, u = ranked[0]
@@ -228,9 +234,10 @@ class ExtractiveComposer:
         negative = self.asks_unsupported(q, scorer)
         aggs = {k: aggregate_option(v, letters) for k, v in q.choices.items()}
         plain = [k for k in letters if aggs[k] is None]
-        sup = {k: self.option_support(scorer, q.text, q.choices[k]) for k in plain}
+        ranked = {k: self._rank(scorer, f"{q.text} {q.choices[k]}") for k in plain}  # read once, used twice
+        sup = {k: self.option_support(scorer, q.text, q.choices[k], ranked[k]) for k in plain}
         if self.option_ranker is not None and plain and len(letters) > 1:
-            feats = self.option_evidence(scorer, q.text, {k: q.choices[k] for k in plain})
+            feats = self.option_evidence(scorer, q.text, {k: q.choices[k] for k in plain}, ranked)
             best, margin = self.option_ranker.choose(
                 feats, aggregate_evidence(aggs, feats, {k: v.p for k, v in sup.items()}, negative), negative)
         else:
