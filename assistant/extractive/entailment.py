@@ -13,7 +13,9 @@ measure with another value, and where a statement copies the law but for a few w
 * a permission against a prohibition ("Được phép mang vũ khí …" where the law says "Nghiêm cấm mang vũ khí …"),
   and negations counted once every way of forbidding is written "cấm" ("Không được phép lợi dụng …" agrees with
   "Cấm lợi dụng …");
-* words that narrow the rule ("một số công dân") where the law does not.
+* words that narrow the rule ("một số công dân") where the law does not;
+* a term put in place of another of its contrast set (``CONTRAST_SETS``: "cấp huyện" where the law says "cấp xã",
+  "dưới mức cho phép" where it says "vượt mức", "công dân" where it says "cơ quan nhà nước").
 """
 
 from __future__ import annotations
@@ -23,15 +25,15 @@ from collections.abc import Sequence
 
 from assistant.extractive.decisions import Logistic
 from assistant.extractive.direct import lcs_pairs
-from assistant.extractive.features import (ABSOLUTE_WORDS, COMMON_SYLLABLES, NEGATION_SYLLABLES, RESTRICTIVE_WORDS,
-                                           bigrams, has_phrase, law_polarity, neg_grams, norm, prohibitions_as_cam,
-                                           quantities, statement_polarity, tokens)
+from assistant.extractive.features import (ABSOLUTE_WORDS, COMMON_SYLLABLES, CONTRAST_SETS, NEGATION_SYLLABLES,
+                                           RESTRICTIVE_WORDS, bigrams, has_phrase, law_polarity, neg_grams, norm,
+                                           prohibitions_as_cam, quantities, statement_polarity, tokens)
 from assistant.extractive.scoring import Scorer, tf_features
 from assistant.extractive.units import Unit
 
 __all__ = ["statement_features", "option_features", "substitutions", "ordered_share", "longest_gap", "alignment_gaps",
            "same_measure_conflicts", "replacements", "replaced_phrases", "replaced_subject", "narrowing_words",
-           "negations_as_cam", "copied_from", "TOP_UNITS", "REPLACEMENT_SPAN", "SUBJECT_SPAN"]
+           "negations_as_cam", "contrasting_terms", "copied_from", "TOP_UNITS", "REPLACEMENT_SPAN", "SUBJECT_SPAN"]
 
 #: how many of the best-matching units the features look across
 TOP_UNITS = 3
@@ -137,6 +139,35 @@ def replaced_subject(statement: Sequence[str], unit: Unit, scorer: Scorer, pairs
     return math.fsum(scorer.w(t) for t in said if t not in unit.tokset) / (scorer.default_idf or 1.0)
 
 
+def _contrasts(said: Sequence[str], lawful: Sequence[str]) -> int:
+    """How many contrast sets have a member in ``said`` and another, none of the same, in ``lawful``."""
+    said, lawful = prohibitions_as_cam(said), prohibitions_as_cam(lawful)
+    count = 0
+    for terms in CONTRAST_SETS:
+        a = {t for t in terms if has_phrase(said, [t])}
+        b = {t for t in terms if has_phrase(lawful, [t])}
+        count += bool(a and b and not a & b)
+    return count
+
+
+def contrasting_terms(statement: Sequence[str], unit: Unit, pairs: list[tuple[int, int]]) -> int:
+    """How many times the statement says one term of a contrast set (``CONTRAST_SETS``) where the unit, aligned to
+    it by ``pairs``, says another: between two shared words (each side at most ``REPLACEMENT_SPAN`` words), in the
+    subject before the first shared word (as :func:`replaced_subject` reads it) and in the words just past the
+    last. Each side is read with the shared words around it ("cấp huyện" against "cấp xã")."""
+    if not pairs:
+        return 0
+    count = 0
+    for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]):
+        if 0 < i2 - i1 - 1 <= REPLACEMENT_SPAN and 0 < j2 - j1 - 1 <= REPLACEMENT_SPAN:
+            count += _contrasts(statement[i1:i2 + 1], unit.toks[j1:j2 + 1])
+    (i0, j0), (i_end, j_end) = pairs[0], pairs[-1]
+    if 0 < i0 <= SUBJECT_SPAN[0]:
+        count += _contrasts(statement[:i0 + 1], unit.toks[max(0, j0 - SUBJECT_SPAN[1]):j0 + 1])
+    tail = REPLACEMENT_SPAN + 1
+    return count + _contrasts(statement[i_end:i_end + tail], unit.toks[j_end:j_end + tail])
+
+
 def narrowing_words(statement: Sequence[str], unit: Unit) -> list[str]:
     """The words of ``RESTRICTIVE_WORDS`` the statement says and the unit does not ("một số công dân")."""
     return [w for w in RESTRICTIVE_WORDS if has_phrase(statement, [w]) and not has_phrase(unit.toks, [w])]
@@ -228,6 +259,7 @@ def statement_features(statement: str, ranked: list[tuple[float, Unit]], scorer:
     f["polarity_conflict"], f["polarity_agree"] = float(said * law == -1), float(said * law == 1)
     f["neg_extra_cam"], f["neg_drop_cam"] = negations_as_cam(st, source)
     f["restrictive"] = float(len(narrowing_words(st, source)))
+    f["contrast"] = float(min(2, contrasting_terms(st, source, pairs)))
     f["run"] = longest_gap(st, unit.tokset)
     f["num_same"] = same_measure_conflicts(statement, unit)
     f["neg_bal"] = float(max(-3, min(3, _negations(st) - _negations(unit.toks))))

@@ -10,7 +10,7 @@ from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
 
 __all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "RESTRICTIVE_WORDS", "NUMBER_WORDS", "WORD", "norm", "tokens",
            "quantities", "neg_grams", "bigrams", "trigrams", "NEGATION_SYLLABLES", "prohibitions_as_cam", "has_phrase",
-           "statement_polarity", "law_polarity", "PROHIBITING", "PERMITTING"]
+           "statement_polarity", "law_polarity", "PROHIBITING", "PERMITTING", "CONTRAST_SETS"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 #: the syllables Vietnamese numbers are written with, as a regex alternation
@@ -31,6 +31,24 @@ PROHIBITING = ["không được cho phép", "không được phép", "không cho
                "cấm"]
 #: phrases that allow what follows
 PERMITTING = ["được phép", "cho phép", "có quyền", "được quyền", "có thể"]
+#: sets of terms a rule cannot trade for one another without saying something else: the level of an authority
+#: ("cấp xã" / "cấp huyện"), the instance of a trial, the branch of law, bounds and directions ("tối đa" /
+#: "tối thiểu", "vượt" / "dưới"), what must be against what may be, the parties of a relation ("vợ" / "chồng",
+#: "công dân" / "cơ quan nhà nước") and the state bodies ("Chính phủ" / "Bộ" / "Quốc hội"); forbidding is read
+#: as "cấm" first (:func:`prohibitions_as_cam`)
+CONTRAST_SETS = (
+    ("cấp xã", "cấp huyện", "cấp tỉnh", "trung ương"),
+    ("sơ thẩm", "phúc thẩm", "giám đốc thẩm", "tái thẩm"),
+    ("dân sự", "hình sự", "hành chính", "thương mại", "lao động"),
+    ("tối đa", "tối thiểu"), ("trên", "dưới", "vượt"), ("cao", "thấp"), ("tăng", "giảm"), ("trước", "sau"),
+    ("nhiều", "ít"), ("lớn", "nhỏ"), ("dài", "ngắn"), ("trong", "ngoài"),
+    ("phải", "có thể", "không cần", "tự nguyện", "bắt buộc"), ("được", "bị", "cấm"),
+    ("vợ", "chồng"), ("cha", "mẹ"), ("nam", "nữ"), ("công dân", "cơ quan nhà nước"),
+    ("người lao động", "người sử dụng lao động"), ("bên bán", "bên mua"), ("bên cho vay", "bên vay"),
+    ("toàn bộ", "một phần"), ("tất cả", "một số"), ("công khai", "bí mật"), ("hợp pháp", "bất hợp pháp"),
+    ("có hiệu lực", "vô hiệu"), ("đồng ý", "từ chối"),
+    ("chính phủ", "quốc hội", "thủ tướng", "bộ", "ủy ban nhân dân", "tòa án", "viện kiểm sát", "hội đồng"),
+)
 _UNITS_OF = ["ngày làm việc", "ngày", "tháng", "năm", "tuổi", "giờ", "phút", "lần", "người", "%", "phần trăm",
              "triệu", "tỷ", "nghìn", "đồng", "mét", "m", "km", "cm", "tuần", "quý", "kg", "gam", "thành viên"]
 _NUMWORDS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6,

@@ -168,6 +168,14 @@ ARBITRATION_FEE = Source(
          "tài ấn định.")
 
 
+REHAB = Source(
+    document_id="m", document_title="Luật Phòng, chống ma túy", article="40", title="Quản lý sau cai nghiện", rank=1,
+    score=0.9, text="1. Người đã hoàn thành cai nghiện ma túy được quản lý sau cai nghiện trong thời hạn 02 năm.\n"
+                    "2. Chủ tịch Ủy ban nhân dân cấp xã ra quyết định và tổ chức quản lý sau cai nghiện ma túy.")
+LEVEL_SWAPPED = ("Chủ tịch Ủy ban nhân dân cấp huyện ra quyết định và tổ chức quản lý sau cai nghiện ma túy, đúng hay "
+                 "sai?")
+
+
 def test_the_judge_reads_an_authority_swapped_and_a_narrowed_rule_as_false():
     from assistant.extractive import ExtractiveComposer
     from assistant.understand import understand
@@ -175,19 +183,27 @@ def test_the_judge_reads_an_authority_swapped_and_a_narrowed_rule_as_false():
     scope = Source(document_id="t", document_title="Luật Tiếp cận thông tin", article="2", title="Phạm vi", rank=1,
                    score=0.9, text="Luật này áp dụng chung cho việc tiếp cận thông tin của công dân.")
     judged, rules = ExtractiveComposer(), ExtractiveComposer(statement_judge=None)
-    swapped = ("Trường hợp vụ tranh chấp được giải quyết bởi Trọng tài vụ việc, phí trọng tài do Trung tâm trọng tài "
-               "ấn định, đúng hay sai?")
-    kept = swapped.replace("Trung tâm trọng tài", "Hội đồng trọng tài")
     narrowed = "Luật này áp dụng cho một số công dân trong việc tiếp cận thông tin, đúng hay sai?"
 
-    def value(composer, text: str, source: Source = ARBITRATION_FEE) -> str:
+    def value(composer, text: str, source: Source = REHAB) -> str:
         return composer.compose(understand(text), [source]).value
 
-    assert value(judged, kept) == "Đúng"
-    assert value(judged, swapped) == "Sai"
+    assert value(judged, LEVEL_SWAPPED.replace("cấp huyện", "cấp xã")) == "Đúng"
+    assert value(judged, LEVEL_SWAPPED) == "Sai"
     assert value(judged, narrowed, scope) == "Sai"
-    # every word of the swapped statement is in the law: the hand-set rules took it for true
-    assert value(rules, swapped) == "Đúng"
+    # every word but one of the swapped statement is in the law: the hand-set rules took it for true
+    assert value(rules, LEVEL_SWAPPED) == "Đúng"
+    # a body the contrast sets do not list put in place of another lowers the judge's odds, not enough alone to
+    # say Sai: the law is copied word for word but for "Trung tâm" / "Hội đồng"
+    swapped = ("Trường hợp vụ tranh chấp được giải quyết bởi Trọng tài vụ việc, phí trọng tài do Trung tâm trọng tài "
+               "ấn định")
+    kept = swapped.replace("Trung tâm trọng tài", "Hội đồng trọng tài")
+
+    def odds(statement: str) -> float:
+        scorer = judged.scorer_for(understand(statement), [ARBITRATION_FEE])
+        return judged.statement_judge.log_odds(judged.statement_evidence(scorer, statement))
+
+    assert odds(swapped) < odds(kept)
 
 
 def test_a_false_statement_is_told_where_it_departs_from_the_law():
@@ -195,12 +211,9 @@ def test_a_false_statement_is_told_where_it_departs_from_the_law():
     from assistant.extractive.departure import departure
     from assistant.understand import understand
 
-    answer = ExtractiveComposer().compose(understand(
-        "Trường hợp vụ tranh chấp được giải quyết bởi Trọng tài vụ việc, phí trọng tài do Trung tâm trọng tài ấn định, "
-        "đúng hay sai?"), [ARBITRATION_FEE])
+    answer = ExtractiveComposer().compose(understand(LEVEL_SWAPPED), [REHAB])
     assert answer.value == "Sai"
-    assert answer.text.startswith("Sai. Luật quy định “do Hội đồng trọng tài”, không phải “do Trung tâm trọng tài”. "
-                                  "Theo khoản 2 Điều 34")
+    assert answer.text.startswith("Sai. Luật quy định “cấp xã”, không phải “cấp huyện”. Theo khoản 2 Điều 40")
     s = _scorer()
     appeal = _unit(s, "1")
     assert departure("Thời hạn kháng cáo tối thiểu là 30 ngày", appeal, s) == \
@@ -209,3 +222,39 @@ def test_a_false_statement_is_told_where_it_departs_from_the_law():
     work = _unit(s, "2")
     assert departure("Người lao động không có quyền đơn phương chấm dứt hợp đồng lao động", work, s) == \
         "Luật cho phép điều này."
+
+
+def test_a_term_traded_for_another_of_its_contrast_set_is_counted():
+    from assistant.extractive.direct import lcs_pairs
+    from assistant.extractive.entailment import contrasting_terms
+
+    src = Source(document_id="d", document_title="Luật X", article="2", title="Giải thích từ ngữ", rank=1,
+                 text="1. Cung cấp thông tin là việc cơ quan nhà nước công khai thông tin theo yêu cầu của công dân.\n"
+                      "2. Khu vực ô nhiễm là khu vực đất có chất ô nhiễm vượt mức cho phép.\n"
+                      "3. Cấm lợi dụng hoạt động giáo dục để xuyên tạc chủ trương.")
+    s = Scorer(split_units(src))
+
+    def count(statement: str, clause: str) -> int:
+        said, law = tokens(statement), _unit(s, clause)
+        return contrasting_terms(said, law, lcs_pairs(said, law.toks))
+
+    assert count("Cung cấp thông tin là việc công dân công khai thông tin theo yêu cầu của cơ quan nhà nước", "1") >= 1
+    assert count("Cung cấp thông tin là việc cơ quan nhà nước công khai thông tin theo yêu cầu của công dân", "1") == 0
+    assert count("Khu vực ô nhiễm là khu vực đất có chất ô nhiễm dưới mức cho phép", "2") == 1
+    assert count("Khu vực ô nhiễm là khu vực đất có chất ô nhiễm vượt mức cho phép", "2") == 0
+    # forbidding is read as "cấm" on both sides first: "không được phép" says what "cấm" says
+    assert count("Không được phép lợi dụng hoạt động giáo dục để xuyên tạc chủ trương", "3") == 0
+    assert count("Được lợi dụng hoạt động giáo dục để xuyên tạc chủ trương", "3") == 1
+
+
+def test_the_judge_reads_a_bound_turned_around_as_false():
+    from assistant.extractive import ExtractiveComposer
+    from assistant.understand import understand
+
+    src = Source(document_id="m", document_title="Luật Bảo vệ môi trường", article="16", title="Khu vực ô nhiễm",
+                 rank=1, score=0.9, text="1. Khu vực ô nhiễm môi trường đất là khu vực đất có chất ô nhiễm vượt mức "
+                                         "cho phép theo quy chuẩn kỹ thuật môi trường.")
+    stated = "Khu vực ô nhiễm môi trường đất là khu vực đất có chất ô nhiễm vượt mức cho phép, đúng hay sai?"
+    composer = ExtractiveComposer()
+    assert composer.compose(understand(stated), [src]).value == "Đúng"
+    assert composer.compose(understand(stated.replace("vượt", "dưới")), [src]).value == "Sai"
