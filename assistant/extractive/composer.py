@@ -145,7 +145,10 @@ class ExtractiveComposer:
         if not question.negative:
             return False
         phrase = negated_phrase(question.text)
-        return phrase is None or not any(has_phrase(u.toks, [" ".join(tokens(phrase))]) for u in scorer.units)
+        if phrase is None:
+            return True
+        said = [" ".join(tokens(phrase))]
+        return not any(has_phrase(u.toks, said) for u in scorer.units)
 
     def option_evidence(self, scorer: Scorer, stem: str, options: dict[str, str],
                         ranked: dict[str, list[tuple[float, Unit]]] | None = None) -> dict[str, dict[str, float]]:

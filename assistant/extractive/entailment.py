@@ -27,7 +27,7 @@ from assistant.extractive.decisions import Logistic
 from assistant.extractive.direct import lcs_pairs
 from assistant.extractive.features import (ABSOLUTE_WORDS, COMMON_SYLLABLES, CONTRAST_SETS, NEGATION_SYLLABLES,
                                            RESTRICTIVE_WORDS, bigrams, has_phrase, law_polarity, neg_grams, norm,
-                                           prohibitions_as_cam, quantities, statement_polarity, tokens)
+                                           phrases_in, prohibitions_as_cam, quantities, statement_polarity, tokens)
 from assistant.extractive.scoring import Scorer, tf_features
 from assistant.extractive.units import Unit
 
@@ -139,13 +139,16 @@ def replaced_subject(statement: Sequence[str], unit: Unit, scorer: Scorer, pairs
     return math.fsum(scorer.w(t) for t in said if t not in unit.tokset) / (scorer.default_idf or 1.0)
 
 
+_CONTRAST_TERMS = sorted({t for terms in CONTRAST_SETS for t in terms})
+
+
 def _contrasts(said: Sequence[str], lawful: Sequence[str]) -> int:
     """How many contrast sets have a member in ``said`` and another, none of the same, in ``lawful``."""
-    said, lawful = prohibitions_as_cam(said), prohibitions_as_cam(lawful)
+    said_terms = phrases_in(prohibitions_as_cam(said), _CONTRAST_TERMS)
+    law_terms = phrases_in(prohibitions_as_cam(lawful), _CONTRAST_TERMS)
     count = 0
     for terms in CONTRAST_SETS:
-        a = {t for t in terms if has_phrase(said, [t])}
-        b = {t for t in terms if has_phrase(lawful, [t])}
+        a, b = said_terms.intersection(terms), law_terms.intersection(terms)
         count += bool(a and b and not a & b)
     return count
 

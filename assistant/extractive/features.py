@@ -10,6 +10,7 @@ from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
 
 __all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "RESTRICTIVE_WORDS", "NUMBER_WORDS", "WORD", "norm", "tokens",
            "quantities", "neg_grams", "bigrams", "trigrams", "NEGATION_SYLLABLES", "prohibitions_as_cam", "has_phrase",
+           "phrases_in",
            "statement_polarity", "law_polarity", "PROHIBITING", "PERMITTING", "CONTRAST_SETS"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -137,6 +138,13 @@ def has_phrase(toks: Sequence[str], phrases: Sequence[str]) -> bool:
     """Whether one of ``phrases`` (space-separated syllables) occurs in ``toks`` as whole syllables."""
     padded = f" {' '.join(toks)} "
     return any(f" {p} " in padded for p in phrases)
+
+
+def phrases_in(toks: Sequence[str], phrases: Sequence[str]) -> set[str]:
+    """The ``phrases`` that occur in ``toks`` as whole syllables (:func:`has_phrase` for each, the text joined
+    once)."""
+    padded = f" {' '.join(toks)} "
+    return {p for p in phrases if f" {p} " in padded}
 
 
 def statement_polarity(toks: Sequence[str]) -> int:
