@@ -10,8 +10,7 @@ from corpus.text import merge_tone_placements, nfc, normalize_quote_marks
 
 __all__ = ["COMMON_SYLLABLES", "ABSOLUTE_WORDS", "RESTRICTIVE_WORDS", "NUMBER_WORDS", "WORD", "norm", "tokens",
            "quantities", "neg_grams", "bigrams", "trigrams", "NEGATION_SYLLABLES", "prohibitions_as_cam", "has_phrase",
-           "phrases_in",
-           "statement_polarity", "law_polarity", "PROHIBITING", "PERMITTING", "CONTRAST_SETS"]
+           "phrases_in", "statement_polarity", "law_polarity", "PROHIBITING", "PERMITTING", "CONTRAST_SETS"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 #: the syllables Vietnamese numbers are written with, as a regex alternation
