@@ -124,9 +124,10 @@ def featurize(questions: list[dict], sources: list[list[dict]], composer: Extrac
             aggs = {k: aggregate_option(uq.choices[k], letters) for k in letters}
             plain = {k: uq.choices[k] for k in letters if aggs[k] is None}
             negative = composer.asks_unsupported(uq, scorer) if scorer else uq.negative
+            ranked = composer.rank_options(scorer, uq.text, plain) if scorer else {}
             row.update(letters=letters, aggs=aggs, negative=negative,
-                       feats=composer.option_evidence(scorer, uq.text, plain) if scorer else {},
-                       support={k: composer.option_support(scorer, uq.text, v).p for k, v in plain.items()}
+                       feats=composer.option_evidence(scorer, uq.text, plain, ranked) if scorer else {},
+                       support={k: composer.option_support(scorer, uq.text, v, ranked[k]).p for k, v in plain.items()}
                        if scorer else {}, truth=option_truth(q["answer"], aggs, negative))
         rows.append(row)
     return rows

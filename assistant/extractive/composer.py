@@ -150,12 +150,14 @@ class ExtractiveComposer:
         said = [" ".join(tokens(phrase))]
         return not any(has_phrase(u.toks, said) for u in scorer.units)
 
+    def rank_options(self, scorer: Scorer, stem: str, options: dict[str, str]) -> dict[str, list[tuple[float, Unit]]]:
+        """Each option's units by support of the stem read with the option (what :meth:`option_support` and
+        :meth:`option_evidence` read)."""
+        return {k: self._rank(scorer, f"{stem} {v}") for k, v in options.items()}
+
     def option_evidence(self, scorer: Scorer, stem: str, options: dict[str, str],
-                        ranked: dict[str, list[tuple[float, Unit]]] | None = None) -> dict[str, dict[str, float]]:
-        """The entailment features of each option read with the stem (``ranked``: each option's units by support
-        of stem + option, when already at hand)."""
-        if ranked is None:
-            ranked = {k: self._rank(scorer, f"{stem} {v}") for k, v in options.items()}
+                        ranked: dict[str, list[tuple[float, Unit]]]) -> dict[str, dict[str, float]]:
+        """The entailment features of each option read with the stem (``ranked``: :meth:`rank_options`)."""
         return option_features(stem, options, ranked, scorer, self.statement_judge)
 
     def judge_statement(self, scorer: Scorer, statement: str,
@@ -205,13 +207,10 @@ class ExtractiveComposer:
         conf = _clip(sure * (0.5 + 0.5 * retrieval))
         return Answer(text=text, value=value, direct=value, citations=[_cite(u)], confidence=conf, **base)
 
-    def option_support(self, scorer: Scorer, stem: str, option: str,
-                       ranked: list[tuple[float, Unit]] | None = None) -> _Support:
+    def option_support(self, scorer: Scorer, stem: str, option: str, ranked: list[tuple[float, Unit]]) -> _Support:
         """How well the sources support ``option`` read with the question ``stem``: the option's own words found in
-        the unit that best matches stem and option together, less negation/number/absolute-word conflicts
-        (``ranked``: the units by support of stem + option, when already at hand)."""
-        if ranked is None:
-            ranked = self._rank(scorer, f"{stem} {option}")
+        the unit that best matches stem and option together (``ranked``: the option's entry of
+        :meth:`rank_options`), less negation/number/absolute-word conflicts."""
         if not ranked:
             return _Support(0.0, None, {})
         score, u = ranked[0]
@@ -237,7 +236,7 @@ class ExtractiveComposer:
         negative = self.asks_unsupported(q, scorer)
         aggs = {k: aggregate_option(v, letters) for k, v in q.choices.items()}
         plain = [k for k in letters if aggs[k] is None]
-        ranked = {k: self._rank(scorer, f"{q.text} {q.choices[k]}") for k in plain}  # read once, used twice
+        ranked = self.rank_options(scorer, q.text, {k: q.choices[k] for k in plain})
         sup = {k: self.option_support(scorer, q.text, q.choices[k], ranked[k]) for k in plain}
         if self.option_ranker is not None and plain and len(letters) > 1:
             feats = self.option_evidence(scorer, q.text, {k: q.choices[k] for k in plain}, ranked)

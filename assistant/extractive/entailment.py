@@ -100,6 +100,14 @@ def _content(t: str) -> bool:
     return t not in COMMON_SYLLABLES and not t.isdigit()
 
 
+def _replaced_spans(pairs: list[tuple[int, int]]):
+    """Where the aligned statement and unit (``pairs``) both say something between two shared words, each side at
+    most ``REPLACEMENT_SPAN`` words: (the index in ``pairs`` of the shared word before, that pair, the one after)."""
+    for k, ((i1, j1), (i2, j2)) in enumerate(zip(pairs, pairs[1:])):
+        if 0 < i2 - i1 - 1 <= REPLACEMENT_SPAN and 0 < j2 - j1 - 1 <= REPLACEMENT_SPAN:
+            yield k, (i1, j1), (i2, j2)
+
+
 def replaced_phrases(statement: Sequence[str], unit: Unit, scorer: Scorer,
                      pairs: list[tuple[int, int]]) -> list[tuple[float, int, int]]:
     """Phrases of the statement put in place of the law's between two shared words (``pairs``, the alignment), each
@@ -107,10 +115,8 @@ def replaced_phrases(statement: Sequence[str], unit: Unit, scorer: Scorer,
     side over the default idf, the index in ``pairs`` of the shared word before it, of the one after it). Numbers
     are left to the number features ("01" for "1")."""
     out = []
-    for k, ((i1, j1), (i2, j2)) in enumerate(zip(pairs, pairs[1:])):
+    for k, (i1, j1), (i2, j2) in _replaced_spans(pairs):
         s_gap, u_gap = statement[i1 + 1:i2], unit.toks[j1 + 1:j2]
-        if not s_gap or not u_gap or len(s_gap) > REPLACEMENT_SPAN or len(u_gap) > REPLACEMENT_SPAN:
-            continue
         said = math.fsum(scorer.w(t) for t in s_gap if _content(t) and t not in u_gap)
         lawful = math.fsum(scorer.w(t) for t in u_gap if _content(t) and t not in s_gap)
         if said > 0 and lawful > 0:
@@ -160,10 +166,8 @@ def contrasting_terms(statement: Sequence[str], unit: Unit, pairs: list[tuple[in
     last. Each side is read with the shared words around it ("cấp huyện" against "cấp xã")."""
     if not pairs:
         return 0
-    count = 0
-    for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]):
-        if 0 < i2 - i1 - 1 <= REPLACEMENT_SPAN and 0 < j2 - j1 - 1 <= REPLACEMENT_SPAN:
-            count += _contrasts(statement[i1:i2 + 1], unit.toks[j1:j2 + 1])
+    count = sum(_contrasts(statement[i1:i2 + 1], unit.toks[j1:j2 + 1]) for _k, (i1, j1), (i2, j2) in
+                _replaced_spans(pairs))
     (i0, j0), (i_end, j_end) = pairs[0], pairs[-1]
     if 0 < i0 <= SUBJECT_SPAN[0]:
         count += _contrasts(statement[:i0 + 1], unit.toks[max(0, j0 - SUBJECT_SPAN[1]):j0 + 1])
