@@ -45,9 +45,9 @@ EVERY = {"alqac": 3}
 # the question-scope model learns how real users word questions: Zalo's, in the corpus and outside it (ALQAC's exam
 # statements are worded otherwise; with them its AUROC out of fold was lower)
 SCOPE_SETS = ("zalo", "outside")
-CALIBRATION = 5  # how the out-of-fold answers are made (2: each fold with its own query adapter; 3: the composer cites
+CALIBRATION = 6  # how the out-of-fold answers are made (2: each fold with its own query adapter; 3: the composer cites
 # the runner-up article within a ranker margin of 2.0; 4: its first citation follows the ranking; 5: Đúng/Sai answers
-# and their confidence come from the statement judge)
+# and their confidence come from the statement judge; 6: ranker scores in units of the typical margin)
 
 
 @dataclass

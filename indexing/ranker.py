@@ -13,7 +13,10 @@ The model is trained from the two dev sets (ALQAC on its 17 laws, Zalo on the 20
 with a fixed seed (same data → same model file) and saved as ``ranker/model.txt`` + ``ranker/meta.json`` under
 ``THUKY_HOME/models``; :func:`attach_ranker` puts it in front of a ``CorpusIndex``'s other rerankers. A reranked hit
 keeps the fused score of the rank it lands on as its ``score`` (so scores still fall with rank and stay on the scale
-other parts of the product read), and the model's own score under ``scores["ranker"]``.
+other parts of the product read), and the model's own score under ``scores["ranker"]``, in units of the model's
+typical margin (:func:`typical_margin`): a LambdaMART score has no scale of its own — it grows with how well the
+training data separates, so two homes (or two seeds) score the same ranking on scales a third apart — and whoever reads
+the score (the composer's runner-up rule, the answer's confidence) reads it in those units.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from indexing.corpus_stats import CorpusStats, article_number, syllables
 from indexing.records import ArticleLookup, InMemoryArticles
 from indexing.types import ArticleRecord, Filters, Hit, Key
 
-FORMAT = 3
+FORMAT = 4  # 4: the model carries its typical margin (meta "margin_scale")
 DEFAULT_DEPTH = 40
 FEATURES = (
     "bm25", "bm25_rel", "bm25_rank",
@@ -54,6 +57,9 @@ PARAMS = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learnin
           "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
           "lambda_l2": 1.0, "verbose": -1, "deterministic": True, "force_row_wise": True, "num_threads": 2}
 ROUNDS = 300
+# the set whose questions' margins are the unit of the ranker's scores: the real users' (ALQAC's exam questions are
+# ranked with margins twice as wide)
+MARGIN_SET = "zalo"
 # the dev sets the model learns from, under the shared data directory
 DEV_FILES = {"alqac": ("alqac", "questions.json"), "zalo": ("zalo", "questions-statutes.json")}
 DEV_CORPORA = {"alqac": "alqac", "zalo": "statutes"}  # the corpus each dev set is asked over
@@ -244,6 +250,11 @@ class LearnedRanker:
         self.meta = dict(meta or {})
         self.depth = int(self.meta.get("depth", DEFAULT_DEPTH))
 
+    @property
+    def margin_scale(self) -> float:
+        """The unit of the scores the index reads (:func:`typical_margin`; 1.0 for a model fitted without it)."""
+        return float(self.meta.get("margin_scale", 1.0))
+
     def predict(self, x: np.ndarray) -> np.ndarray:
         if not len(x):
             return np.zeros(0)
@@ -304,7 +315,7 @@ class IndexRanker:
         q = self.analyzer.analyze(query, choices)
         passages = self.passages(q.search_text, [h.key for h in head]) if self.passages is not None else None
         x = features(self.info, q.search_text, q.doc_ids, candidates_from_hits(head, passages))
-        pred = self.model.predict(x)
+        pred = self.model.predict(x) / self.model.margin_scale
         order = sorted(range(len(head)), key=lambda i: (-pred[i], i))
         scores = [h.score for h in head]  # the fused scores, best first: each rank keeps its score
         out = []
@@ -366,6 +377,11 @@ class DevFeatures:
     y: np.ndarray
     groups: list[int]
 
+    def rows(self, i: int) -> np.ndarray:
+        """The feature rows of question ``i``'s candidates."""
+        start = sum(self.groups[:i])
+        return self.x[start:start + self.groups[i]]
+
     def subset(self, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """The rows of the questions ``keep`` (a boolean mask over questions) selects."""
         rows = np.repeat(np.asarray(keep, dtype=bool), self.groups)
@@ -400,12 +416,47 @@ def collect_dev(data_dir: Path, indexes: Mapping[str, object],
 
 def fit_dev(dev: Mapping[str, DevFeatures], keep: Mapping[str, np.ndarray] | None = None, *, seed: int = 13,
             meta: Mapping | None = None) -> LearnedRanker:
-    """The ranker fitted on the dev sets' questions that ``keep`` selects (all by default). Each set weighs the same,
-    whatever its size: a question's weight is 1 / the number of its set's questions in training."""
+    """The ranker fitted on the dev sets' questions that ``keep`` selects (all by default), with its typical margin
+    over them (:func:`typical_margin`). Each set weighs the same, whatever its size: a question's weight is 1 / the
+    number of its set's questions in training."""
+    keep = {name: np.asarray(keep[name] if keep is not None else np.ones(len(d.questions)), dtype=bool)
+            for name, d in dev.items()}
+    return _fit_sets(dev, keep, seed, {**(meta or {}), "margin_scale": typical_margin(dev, keep, seed=seed)})
+
+
+def typical_margin(dev: Mapping[str, DevFeatures], keep: Mapping[str, np.ndarray], *, seed: int = 13,
+                   k: int = 5) -> float:
+    """The median margin between the first two candidates of a real user's question (:data:`MARGIN_SET`; every
+    set's when it is absent) that the model did not learn from: the questions ``keep`` selects, cut into ``k`` folds,
+    each ranked by a model fitted on the others. A model fitted on them all then scores a new question on that scale:
+    its own questions' margins are wider (in sample), and so are an exam's. 1.0 when there is nothing to measure."""
+    names = [MARGIN_SET] if MARGIN_SET in dev else list(dev)
+    inner = {name: folds(int(mask.sum()), k, seed) for name, mask in keep.items()}
+    margins = []
+    for f in range(k):
+        train, held = {}, {}
+        for name, mask in keep.items():
+            chosen = np.flatnonzero(mask)
+            train[name] = np.zeros(len(mask), dtype=bool)
+            train[name][chosen[inner[name] != f]] = True
+            held[name] = chosen[inner[name] == f]
+        if not any(len(held[name]) for name in names) or not any(t.any() for t in train.values()):
+            continue
+        model = _fit_sets(dev, train, seed)
+        for name in names:
+            for i in held[name]:
+                scores = np.sort(model.predict(dev[name].rows(int(i))))
+                if len(scores) > 1:
+                    margins.append(scores[-1] - scores[-2])
+    scale = float(np.median(margins)) if margins else 0.0
+    return scale if scale > 1e-6 else 1.0
+
+
+def _fit_sets(dev: Mapping[str, DevFeatures], keep: Mapping[str, np.ndarray], seed: int,
+              meta: Mapping | None = None) -> LearnedRanker:
     xs, ys, ws, groups, counts = [], [], [], [], {}
     for name, d in dev.items():
-        mask = keep[name] if keep is not None else np.ones(len(d.questions), dtype=bool)
-        x, y, g = d.subset(mask)
+        x, y, g = d.subset(keep[name])
         xs.append(x)
         ys.append(y)
         ws.append(np.full(len(y), 1.0 / max(1, len(g))))

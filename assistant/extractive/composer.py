@@ -33,10 +33,11 @@ __all__ = ["ExtractiveComposer", "aggregate_option", "RANK_TOLERANCE", "HYBRID_T
 RANK_TOLERANCE = 0.3
 HYBRID_TOLERANCE = 0.9
 # the learned ranker's margin under which the next-ranked article is cited too ("Theo …. Theo …" — a second
-# article to check). Out of fold (benchmarks/answers_cv.py), Zalo's answers cite a gold article 0.778 at 1.0 / 0.795 at
-# 1.5 / 0.800 at 2.0 (the first cited alone: 0.670), and 42% / 50% of the statutes answers cite two articles or more
-# at 1.0 / 2.0; ALQAC's answers (0.938) do not change
-RANKER_CLOSE = 2.0
+# article to check), in the ranker's own unit: the median margin of a real user's question it did not learn from
+# (indexing.ranker.typical_margin). At 1.0 about half of real users' answers cite a second article, on any home: a
+# fixed margin of 2.0 raw did so on one home and in 36–39% of answers on a fresh one, whose ranker scores on a wider
+# scale (median margin 2.55–2.75 over three seeds)
+RANKER_CLOSE = 1.0
 
 
 # "B và C", "Đáp án B và C là đúng", "A, B đều sai" (two letters at least: a lone "C" may be an option's content)
@@ -375,7 +376,7 @@ def _fit(q: Question, u: Unit) -> float:
 
 def _close_runner_up(source: Source, ranked: list[tuple[float, Unit]], close: float) -> Unit | None:
     """The best unit of the best-ranked other article when the learned ranker could hardly tell it from ``source``
-    (scores within ``close``); None without ranker scores."""
+    (scores within ``close`` of its typical margins); None without ranker scores."""
     mine = source.scores.get("ranker")
     if mine is None or close <= 0:
         return None

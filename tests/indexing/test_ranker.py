@@ -8,8 +8,8 @@ import pytest
 
 from indexing.bm25 import recover_compounds
 from indexing.query import QueryAnalyzer
-from indexing.ranker import (FEATURES, Candidate, IndexRanker, LearnedRanker, RecordInfo, dev_questions, features,
-                             fit, syllables)
+from indexing.ranker import (FEATURES, Candidate, DevFeatures, IndexRanker, LearnedRanker, RecordInfo, dev_questions,
+                             features, fit, fit_dev, syllables, typical_margin)
 from indexing.types import ArticleRecord, Hit
 
 
@@ -76,11 +76,11 @@ def test_features_shape_and_values():
     assert list(g["passage_rank"]) == [2, 1, 3]
 
 
-def _toy_training(seed: int = 0):
+def _toy_training(seed: int = 0, questions: int = 60):
     """Groups of 8 candidates where the gold one has the best dense score but a random fused rank."""
     rng = np.random.RandomState(seed)
     xs, y, groups = [], [], []
-    for _ in range(60):
+    for _ in range(questions):
         n = 8
         x = rng.rand(n, len(FEATURES))
         gold = rng.randint(n)
@@ -112,10 +112,36 @@ def test_fit_learns_and_is_deterministic(tmp_path):
         LearnedRanker.load(tmp_path / "ranker")
 
 
+def _dev(seed: int, questions: int = 60) -> DevFeatures:
+    x, y, groups = _toy_training(seed, questions)
+    return DevFeatures([{"text": str(i)} for i in range(len(groups))], x, y, groups)
+
+
+def test_a_model_fitted_on_the_dev_sets_carries_its_typical_margin_on_unseen_questions():
+    """The unit of the ranker's scores: the median margin between the first two candidates of a real user's question
+    ("zalo") ranked by a model fitted without it — what a new question gets, and narrower than in sample."""
+    dev = {"alqac": _dev(0), "zalo": _dev(1)}
+    keep = {name: np.ones(60, dtype=bool) for name in dev}
+    scale = typical_margin(dev, keep, seed=7)
+    model = fit_dev(dev, seed=7)
+    assert model.margin_scale == scale and model.meta["trained_on"] == {"alqac": 60, "zalo": 60}
+    in_sample = np.median([np.diff(np.sort(model.predict(dev["zalo"].rows(i)))[-2:])[0] for i in range(60)])
+    assert 0 < scale < in_sample
+    assert dev["zalo"].rows(2).shape == (8, len(FEATURES)) and np.array_equal(dev["zalo"].rows(2), dev["zalo"].x[16:24])
+    # only the questions kept: another fold, another scale; measured on "zalo" alone
+    half = {name: np.arange(60) % 2 == 0 for name in dev}
+    assert typical_margin(dev, half, seed=7) != scale
+    assert typical_margin({**dev, "zalo": _dev(2)}, keep, seed=7) != scale
+    # nothing to measure (too few questions to tell two candidates apart): the unit stays 1
+    tiny = {"zalo": DevFeatures([{"text": "a"}], np.zeros((2, len(FEATURES))), np.array([1.0, 0.0]), [2])}
+    assert typical_margin(tiny, {"zalo": np.ones(1, dtype=bool)}) == 1.0
+
+
 class _Constant:
-    """A stand-in model: prefers the candidate with the best dense score."""
+    """A stand-in model: prefers the candidate with the best dense score (its typical margin: 0.5)."""
 
     depth = 3
+    margin_scale = 0.5
 
     def predict(self, x):
         return np.nan_to_num(x[:, FEATURES.index("dense")], nan=-1.0)
@@ -132,7 +158,8 @@ def test_index_ranker_reorders_the_head_and_keeps_the_score_scale():
     out = ranker.rerank("thôi việc", hits)
     assert [h.key for h in out] == [("LVC", "29"), ("BLHS", "51"), ("LVC", "30"), ("BLHS", "52")]
     assert [h.score for h in out] == [1.2, 0.8, 0.5, 0.1]  # each rank keeps its fused score
-    assert out[0].scores["ranker"] == pytest.approx(0.9) and out[0].scores["bm25"] == 4.0
+    assert out[0].scores["ranker"] == pytest.approx(0.9 / 0.5)  # in units of the model's typical margin
+    assert out[0].scores["bm25"] == 4.0
     assert [h.rank for h in out[:3]] == [1, 2, 3]
     assert ranker.rerank("x", hits[:1]) == hits[:1]
 
@@ -170,6 +197,7 @@ class _Reverse:
     """A stand-in model that ranks the fused candidates in reverse, and records what it was shown."""
 
     depth = 5
+    margin_scale = 1.0
 
     def __init__(self):
         self.seen = []
