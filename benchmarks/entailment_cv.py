@@ -88,6 +88,7 @@ def collect(questions: list[dict], k: int, cache_dir: Path) -> list[list[dict]]:
         uq = understand(q["text"], q.get("choices"), FORMS[q["question_type"]])
         hits = index.search(uq.raw, k, None, choices=uq.choices)
         out.append([s.model_dump() for s in sources_from_hits(index, hits)])
+    cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(out, ensure_ascii=False))
     return out
 
