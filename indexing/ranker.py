@@ -58,7 +58,7 @@ PARAMS = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learnin
           "lambda_l2": 1.0, "verbose": -1, "deterministic": True, "force_row_wise": True, "num_threads": 2}
 ROUNDS = 300
 # the set whose questions' margins are the unit of the ranker's scores: the real users' (ALQAC's exam questions are
-# ranked with margins twice as wide)
+# ranked with margins more than twice as wide: 5.8 against 2.5 on a fresh home)
 MARGIN_SET = "zalo"
 # the dev sets the model learns from, under the shared data directory
 DEV_FILES = {"alqac": ("alqac", "questions.json"), "zalo": ("zalo", "questions-statutes.json")}
