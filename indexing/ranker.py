@@ -436,18 +436,18 @@ def typical_margin(dev: Mapping[str, DevFeatures], keep: Mapping[str, np.ndarray
     for f in range(k):
         train, held = {}, {}
         for name, mask in keep.items():
-            chosen = np.flatnonzero(mask)
-            train[name] = np.zeros(len(mask), dtype=bool)
-            train[name][chosen[inner[name] != f]] = True
-            held[name] = chosen[inner[name] == f]
-        if not any(len(held[name]) for name in names) or not any(t.any() for t in train.values()):
+            train[name], held[name] = mask.copy(), mask.copy()
+            train[name][mask] = inner[name] != f
+            held[name][mask] = inner[name] == f
+        if not any(held[name].any() for name in names) or not any(t.any() for t in train.values()):
             continue
         model = _fit_sets(dev, train, seed)
         for name in names:
-            for i in held[name]:
-                scores = np.sort(model.predict(dev[name].rows(int(i))))
+            x, _, groups = dev[name].subset(held[name])
+            for scores in np.split(model.predict(x), np.cumsum(groups)[:-1]):
                 if len(scores) > 1:
-                    margins.append(scores[-1] - scores[-2])
+                    top = np.sort(scores)
+                    margins.append(top[-1] - top[-2])
     scale = float(np.median(margins)) if margins else 0.0
     return scale if scale > 1e-6 else 1.0
 
