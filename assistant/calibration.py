@@ -28,10 +28,9 @@ import numpy as np
 from assistant.confidence import ConfidenceModel, fit, threshold_for
 from assistant.confidence import features as confidence_features
 from assistant.question_scope import QuestionScope, fit_scope
-from indexing.query_adapter import TrainingSet, attach_adapter, training_set
-from indexing.query_adapter import fit as fit_adapter
-from indexing.ranker import (DEV_CORPORA, DEV_FILES, DevFeatures, attach_ranker, collect_dev, dev_questions, fit_dev,
-                             folds)
+from indexing.adapted_dev import AdaptedDev
+from indexing.query_adapter import attach_adapter
+from indexing.ranker import DEV_CORPORA, DevFeatures, attach_ranker, collect_dev, fit_dev, folds
 
 FOLDS = 5
 SEED = 13
@@ -45,9 +44,10 @@ EVERY = {"alqac": 3}
 # the question-scope model learns how real users word questions: Zalo's, in the corpus and outside it (ALQAC's exam
 # statements are worded otherwise; with them its AUROC out of fold was lower)
 SCOPE_SETS = ("zalo", "outside")
-CALIBRATION = 6  # how the out-of-fold answers are made (2: each fold with its own query adapter; 3: the composer cites
+CALIBRATION = 7  # how the out-of-fold answers are made (2: each fold with its own query adapter; 3: the composer cites
 # the runner-up article within a ranker margin of 2.0; 4: its first citation follows the ranking; 5: Đúng/Sai answers
-# and their confidence come from the statement judge; 6: ranker scores in units of the typical margin)
+# and their confidence come from the statement judge; 6: ranker scores in units of the typical margin; 7: with a query
+# adapter, the folds' rankers learn from questions searched through adapters that did not see them)
 
 
 @dataclass
@@ -74,35 +74,27 @@ def outside_questions(data_dir: Path) -> list[dict]:
     return [{"text": q["text"], "choices": None, "gold": set()} for q in raw]
 
 
-def adapter_training_sets(indexes: Mapping[str, object], resolvers: Mapping[str, object],
-                          data_dir: Path) -> dict[str, TrainingSet] | None:
-    """The query adapter's training rows of each dev set when the indexes search through an adapter (so that
-    :func:`answer_out_of_fold` fits one per fold); None when they do not."""
-    if not all(getattr(index, "query_adapter", None) is not None for index in indexes.values()):
-        return None
-    return {name: training_set(index, dev_questions(data_dir, name, resolvers[name]))
-            for name, index in indexes.items()}
-
-
 def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers: Mapping[str, object],
                        data_dir: Path, dev: Mapping[str, DevFeatures] | None = None, *, k: int = FOLDS,
                        seed: int = SEED, progress: Callable[[int, int], None] | None = None,
-                       adapter_sets: Mapping[str, TrainingSet] | None = None) -> list[AnsweredQuestion]:
+                       adapted: AdaptedDev | None = None) -> list[AnsweredQuestion]:
     """Answer every dev question with a ranker that did not see it. ``draft(text, corpus=, choices=)`` is
     ``Assistant.draft`` with ``abstain_rule=False`` over ``indexes`` (the rankers are attached to those objects, so
     the assistant must search these very indexes); ``indexes``/``resolvers`` as for ``indexing.ranker.collect_dev``.
-    With ``adapter_sets`` (each dev set's query-adapter training rows, ``indexing.query_adapter.training_set``, in
-    the order of ``dev_questions``) a fold's questions are also searched through a query adapter fitted without them,
-    and the fold's ranker learns from that adapter's candidates, as the shipped pair is trained. The indexes are left
-    without a ranker or adapter: attach the ones that ship afterwards."""
-    if adapter_sets is None:
+    With ``adapted`` (when the product searches through a query adapter) the folds are its folds: a fold's
+    questions are searched through its adapter fitted without them, and its ranker learns from the other folds'
+    out-of-fold features, as the shipped pair is trained. The indexes are left without a ranker or adapter: attach
+    the ones that ship afterwards."""
+    if adapted is None:
         dev = dev if dev is not None else collect_dev(data_dir, indexes, resolvers)
-        asked = {name: d.questions for name, d in dev.items()}
     else:
-        asked = {name: dev_questions(data_dir, name, resolvers[name]) for name in DEV_FILES}
+        dev, k = adapted.features, len(adapted.fold_adapters.adapters)
+    asked = {name: d.questions for name, d in dev.items()}
     sets = {name: (DEV_CORPORA[name], qs, True) for name, qs in asked.items()}
     sets["outside"] = (DEV_CORPORA["zalo"], outside_questions(data_dir), False)
     fold_of = {name: folds(len(qs), k, seed) for name, (_, qs, _) in sets.items()}
+    if adapted is not None:
+        fold_of.update(adapted.fold_adapters.fold_of)
     distinct = list({id(i): i for i in indexes.values()}.values())  # both sets may search one index
     total = sum(len(range(0, len(qs), EVERY.get(name, 1))) for name, (_, qs, _) in sets.items())
     done = 0
@@ -110,11 +102,9 @@ def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers
     try:
         for f in range(k):
             train = {name: fold_of[name] != f for name in asked}
-            if adapter_sets is not None:
-                adapter = fit_adapter([adapter_sets[name].subset(train[name]) for name in asked], seed=seed)
+            if adapted is not None:
                 for index in distinct:
-                    attach_adapter(index, adapter)
-                dev = collect_dev(data_dir, indexes, resolvers)
+                    attach_adapter(index, adapted.fold_adapters.adapters[f])
             model = fit_dev(dev, train, seed=seed)
             for index in distinct:
                 attach_ranker(index, model)
@@ -135,7 +125,7 @@ def answer_out_of_fold(draft: Callable, indexes: Mapping[str, object], resolvers
     finally:
         for index in distinct:
             attach_ranker(index, None)
-            if adapter_sets is not None:
+            if adapted is not None:
                 attach_adapter(index, None)
     return out
 

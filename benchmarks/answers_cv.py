@@ -24,9 +24,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.calibration import (FOLDS, MAX_ABSTAIN, SEED, AnsweredQuestion, adapter_training_sets,  # noqa: E402
-                                   answer_out_of_fold, cross_validate)
+from assistant.calibration import (FOLDS, MAX_ABSTAIN, SEED, AnsweredQuestion, answer_out_of_fold,  # noqa: E402
+                                   cross_validate)
 from eval.metrics.confidence import abstention_curve, auroc  # noqa: E402
+from indexing.adapted_dev import AdaptedDev  # noqa: E402
 from indexing.ranker import DEV_CORPORA, DEV_FILES  # noqa: E402
 
 
@@ -110,8 +111,9 @@ def main(argv=None) -> dict:
         def draft(text, corpus, choices):
             return assistant.draft(text, corpus=corpus, choices=choices, abstain_rule=False)
 
-        rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, k=FOLDS, seed=SEED,
-                                  adapter_sets=adapter_training_sets(indexes, resolvers, data_dir))
+        adapted = AdaptedDev(indexes, resolvers, data_dir, k=FOLDS, seed=SEED) if all(
+            index.query_adapter is not None for index in indexes.values()) else None
+        rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, k=FOLDS, seed=SEED, adapted=adapted)
         print(f"answered {len(rows)} questions out of fold in {time.perf_counter() - t:.0f}s", file=sys.stderr)
         if args.rows:
             args.rows.write_text(json.dumps([r.row() for r in rows], ensure_ascii=False))

@@ -13,7 +13,7 @@ several corpora at once (each set weighs the same). Measured out of fold in ``be
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,12 +179,14 @@ def training_fingerprint(data_dir: Path, indexes: Mapping[str, object], seed: in
 
 
 def train_from_dev(home: Path, data_dir: Path, indexes: Mapping[str, object], resolvers: Mapping[str, object],
-                   seed: int = 13, out_dir: Path | None = None, force: bool = False) -> tuple[Path | None, bool]:
+                   seed: int = 13, out_dir: Path | None = None, force: bool = False,
+                   sets: Callable[[], Mapping[str, TrainingSet]] | None = None) -> tuple[Path | None, bool]:
     """Fit the adapter on both dev sets (``indexes``/``resolvers`` as ``indexing.ranker.train_from_dev``) and save it
     (default: ``home/models/query-adapter``); returns ``(directory, trained)`` — ``trained`` is False when the adapter
     there already has this training's fingerprint and ``force`` is not set; ``(None, False)`` when an index has no
     dense side (lexical only: nothing to adapt). Train it before the ranker, whose candidates come from the adapted
-    dense search."""
+    dense search. ``sets()``, when given, makes each set's training rows (:func:`training_set`), e.g. shared with
+    ``indexing.adapted_dev.AdaptedDev``."""
     from indexing.ranker import dev_questions
 
     if any(getattr(index, "dense", None) is None or index.embedder is None for index in indexes.values()):
@@ -197,6 +199,8 @@ def train_from_dev(home: Path, data_dir: Path, indexes: Mapping[str, object], re
                 return directory, False
         except (OSError, ValueError):
             pass
-    sets = [training_set(indexes[name], dev_questions(data_dir, name, resolvers[name])) for name in sorted(indexes)]
-    adapter = fit(sets, seed=seed, meta={"fingerprint": fingerprint, "sets": sorted(indexes)})
+    rows = sets() if sets is not None else {
+        name: training_set(indexes[name], dev_questions(data_dir, name, resolvers[name])) for name in indexes}
+    adapter = fit([rows[name] for name in sorted(indexes)], seed=seed,
+                  meta={"fingerprint": fingerprint, "sets": sorted(indexes)})
     return adapter.save(directory), True

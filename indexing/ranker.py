@@ -38,7 +38,7 @@ from indexing.corpus_stats import CorpusStats, article_number, syllables
 from indexing.records import ArticleLookup, InMemoryArticles
 from indexing.types import ArticleRecord, Filters, Hit, Key
 
-FORMAT = 4  # 4: the model carries its typical margin (meta "margin_scale")
+FORMAT = 5  # 4: the model carries its typical margin (meta "margin_scale"); 5: feature "case_kind"
 DEFAULT_DEPTH = 40
 FEATURES = (
     "bm25", "bm25_rel", "bm25_rank",
@@ -51,6 +51,7 @@ FEATURES = (
     "doc_hits_top10", "doc_hits", "doc_best_rank", "doc_fused_share",
     "query_len", "superseded",
     "passage", "passage_rel", "passage_rank",
+    "case_kind",
 )
 DOC_TYPES = {"Hiến pháp": 0, "Bộ luật": 1, "Luật": 2}
 PARAMS = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": 0.05, "num_leaves": 15,
@@ -68,6 +69,23 @@ _ASKS_DEFINITION = re.compile(r"\b(khai niem|dinh nghia|la gi|hieu (nhu )?the na
 _DEFINITIONS = re.compile(r"\b(giai thich tu ngu|khai niem|dinh nghia)\b")
 # syllables of document titles that say nothing about the subject ("Luật", "Bộ luật", "sửa đổi"…)
 _TITLE_STOP = {"luật", "bộ", "của", "về", "và", "năm", "sửa", "đổi", "bổ", "sung", "một", "số", "điều", "việt", "nam"}
+#: the kinds of case a court tries (vụ án dân sự, hình sự, hành chính), as a question and a document's title name them
+#: ("Bộ luật Tố tụng dân sự", "Luật Thi hành án hình sự", "Luật Xử lý vi phạm hành chính")
+CASE_KINDS = frozenset({("dân", "sự"), ("hình", "sự"), ("hành", "chính")})
+
+
+def case_kinds(text: str) -> frozenset:
+    """The kinds of case (:data:`CASE_KINDS`) ``text`` names."""
+    s = syllables(text)
+    return frozenset(zip(s, s[1:])) & CASE_KINDS
+
+
+def _case_kind(question: frozenset, document: frozenset) -> float:
+    """1: the document's title names a kind of case the question names; -1: only others; 0: none; NaN: the question
+    names none."""
+    if not question:
+        return np.nan
+    return 1.0 if document & question else (-1.0 if document else 0.0)
 
 
 def _doc_year(doc_id: str) -> float:
@@ -88,6 +106,7 @@ class ArticleInfo:
     static: tuple[float, float, float, float, float]
     superseded: float
     doc_syl: set[str]
+    case_kinds: frozenset
 
 
 class RecordInfo:
@@ -101,6 +120,7 @@ class RecordInfo:
         self.idf = {w: math.log(1 + n / c) for w, c in stats.df.items()}
         self.max_idf = math.log(1 + n)
         self._doc_syl = {d: {w for w in syllables(t) if w not in _TITLE_STOP} for d, (t, _, _) in stats.docs.items()}
+        self._case_kinds = {d: case_kinds(t) for d, (t, _, _) in stats.docs.items()}
         # a document another one of the same title and a later year replaces (two versions of a law in one corpus)
         newest: dict[str, float] = {}
         for d, (t, _, _) in stats.docs.items():
@@ -138,7 +158,8 @@ class RecordInfo:
             static=(float(DOC_TYPES.get(r.doc_type, 3)), no, no / max_no if not math.isnan(max_no) else float("nan"),
                     math.log(articles), math.log(1 + len(r.text))),
             superseded=self._superseded.get(r.doc_id, 0.0),
-            doc_syl=self._doc_syl.get(r.doc_id) or {w for w in syllables(title) if w not in _TITLE_STOP})
+            doc_syl=self._doc_syl.get(r.doc_id) or {w for w in syllables(title) if w not in _TITLE_STOP},
+            case_kinds=self._case_kinds[r.doc_id] if r.doc_id in self._case_kinds else case_kinds(title))
 
     def weight(self, w: str) -> float:
         return self.idf.get(w, self.max_idf)
@@ -172,6 +193,7 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
     q = set(q_syl)
     q_joined = f" {' '.join(q_syl)} "
     asks_definition = float(bool(_ASKS_DEFINITION.search(fold(query_text))))
+    q_kinds = case_kinds(query_text)
     q_bi = set(zip(q_syl, q_syl[1:]))
     q_w = math.fsum(info.weight(w) for w in q) or 1.0
     rows = info.rows([c.key for c in cands])
@@ -219,6 +241,7 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
             len(q), r.superseded,
             c.passage if c.passage is not None else np.nan,
             c.passage / top_passage if c.passage is not None else np.nan, passage_rank[i],
+            _case_kind(q_kinds, r.case_kinds),
         ]
     return x
 
@@ -387,6 +410,20 @@ class DevFeatures:
         rows = np.repeat(np.asarray(keep, dtype=bool), self.groups)
         return self.x[rows], self.y[rows], [g for g, k in zip(self.groups, keep) if k]
 
+    @classmethod
+    def gather(cls, questions: Sequence[Mapping], parts: Sequence[tuple[np.ndarray, DevFeatures]]) -> DevFeatures:
+        """The features of ``questions`` collected in parts: each part's positions in ``questions`` and its
+        features (of those questions, in that order), together covering every question once."""
+        x: list = [None] * len(questions)
+        y: list = [None] * len(questions)
+        for positions, d in parts:
+            cuts = np.cumsum(d.groups)[:-1]
+            for i, xi, yi in zip(positions, np.split(d.x, cuts), np.split(d.y, cuts)):
+                x[i], y[i] = xi, yi
+        if any(v is None for v in x):
+            raise ValueError("the parts do not cover every question")
+        return cls(list(questions), np.concatenate(x), np.concatenate(y), [len(v) for v in y])
+
 
 def collect(index, questions: Sequence[Mapping], depth: int = DEFAULT_DEPTH) -> DevFeatures:
     """Feature rows of the first ``depth`` fused candidates of each question through the index's own hybrid
@@ -475,12 +512,12 @@ def folds(n: int, k: int = 5, seed: int = 13) -> np.ndarray:
     return out
 
 
-def training_fingerprint(data_dir: Path, indexes: Mapping[str, object], seed: int) -> str:
+def training_fingerprint(data_dir: Path, indexes: Mapping[str, object], seed: int, out_of_fold: bool = False) -> str:
     """What a trained model depends on, hashed: the dev questions' bytes, each index's corpus, configuration,
-    embedding model and query adapter, the features and the training parameters. Same fingerprint → same model
-    file."""
+    embedding model and query adapter, the features, the training parameters and whether the questions were searched
+    out of fold (``indexing.adapted_dev``). Same fingerprint → same model file."""
     params = {"format": FORMAT, "features": FEATURES, "params": PARAMS, "rounds": ROUNDS, "depth": DEFAULT_DEPTH,
-              "seed": seed}
+              "seed": seed, **({"searched": "out of fold"} if out_of_fold else {})}
     # the candidates come from the adapted search when a query adapter is attached
     return dev_fingerprint(params, data_dir, indexes, lambda index: (
         a.meta.get("fingerprint") if (a := getattr(index, "query_adapter", None)) is not None else None))
@@ -510,19 +547,22 @@ def trained_fingerprint(directory: Path) -> str | None:
 
 
 def train_from_dev(home: Path, data_dir: Path, indexes: Mapping[str, object], resolvers: Mapping[str, object],
-                   seed: int = 13, out_dir: Path | None = None, force: bool = False) -> tuple[Path, bool]:
+                   seed: int = 13, out_dir: Path | None = None, force: bool = False,
+                   dev: Callable[[], Mapping[str, DevFeatures]] | None = None) -> tuple[Path, bool]:
     """Train the ranker on both dev sets and save it (default: ``home/models/ranker``, where the index registry looks
     for it); returns ``(directory, trained)`` — ``trained`` is False when the model there already has this training's
     fingerprint (:func:`training_fingerprint`) and ``force`` is not set. ``indexes``/``resolvers`` map ``"alqac"``
     and ``"zalo"`` to the loaded ``CorpusIndex`` of corpora ``alqac`` and ``statutes`` and to their alias resolvers.
     Each set weighs the same in training, whatever its size (a question's weight is 1 / the number of questions of
-    its set)."""
+    its set). ``dev()``, when given, makes the features to learn from instead of :func:`collect_dev` through the
+    indexes as they search — give the out-of-fold ones (``indexing.adapted_dev.AdaptedDev``) whenever the indexes
+    search through a query adapter."""
     directory = Path(out_dir) if out_dir else ranker_dir(home)
-    fingerprint = training_fingerprint(data_dir, indexes, seed)
+    fingerprint = training_fingerprint(data_dir, indexes, seed, out_of_fold=dev is not None)
     if not force and trained_fingerprint(directory) == fingerprint:
         return directory, False
     config = {name: {k: v for k, v in indexes[name].manifest["config"].items() if k != "model_dir"}
               for name in indexes}
-    model = fit_dev(collect_dev(data_dir, indexes, resolvers), seed=seed,
+    model = fit_dev(dev() if dev is not None else collect_dev(data_dir, indexes, resolvers), seed=seed,
                     meta={"index_config": config, "fingerprint": fingerprint})
     return model.save(directory), True

@@ -98,9 +98,10 @@ def train(
     adapted search's candidates) learn from ALQAC's questions on corpus ``alqac`` and Zalo's on ``statutes``; the
     confidence model from out-of-fold answers to those and to Zalo's questions whose law is not in the corpus.
     Needs both corpora's built indexes; each model is skipped when it was fitted on the same inputs."""
-    from assistant.calibration import (OUTSIDE_FILE, adapter_training_sets, answer_out_of_fold, confidence_fingerprint,
-                                       cv_summary, fit_confidence)
+    from assistant.calibration import (OUTSIDE_FILE, answer_out_of_fold, confidence_fingerprint, cv_summary,
+                                       fit_confidence)
     from assistant.confidence import confidence_dir, load_confidence
+    from indexing.adapted_dev import AdaptedDev
     from indexing.index import IndexUnavailable
     from indexing.query_adapter import attach_adapter, load_adapter
     from indexing.query_adapter import train_from_dev as train_adapter
@@ -118,23 +119,29 @@ def train(
     except IndexUnavailable as exc:
         fail(str(exc))
     resolvers = {name: rt.store.resolver(corpus) for name, corpus in DEV_CORPORA.items()}
-    # the query adapter first (when it is on): the ranker learns from the adapted dense search's candidates
-    adapter = None
+    # the query adapter first (when it is on): the ranker learns from the adapted dense search's candidates, each
+    # question's through an adapter fitted without it (the fold adapters, shared with the confidence's answers)
+    adapter, adapted = None, None
     if not rt.settings.query_adapter:
-        console.print("query adapter: off (THUKY_QUERY_ADAPTER=true fits and uses it)", highlight=False,
-                      soft_wrap=True)
+        console.print("query adapter: off (THUKY_QUERY_ADAPTER=false)", highlight=False, soft_wrap=True)
     else:
-        adapter_path, adapted = train_adapter(home, data_dir, indexes, resolvers, seed=seed, force=force)
+        adapted = AdaptedDev(indexes, resolvers, data_dir, seed=seed)
+        adapter_path, fitted = train_adapter(home, data_dir, indexes, resolvers, seed=seed, force=force,
+                                             sets=lambda: adapted.training_sets)
         adapter = load_adapter(home)
         if adapter_path is None:
             console.print("query adapter: not trained (an index has no dense side)", highlight=False, soft_wrap=True)
+            adapted = None
         else:
-            console.print(f"query adapter: {adapter_path} {'trained' if adapted else 'up to date'}, "
+            console.print(f"query adapter: {adapter_path} {'trained' if fitted else 'up to date'}, "
                           f"{time.perf_counter() - t0:.0f}s", highlight=False, soft_wrap=True)
     for index in indexes.values():
         attach_adapter(index, adapter)
+    if adapted is not None and any(index.query_adapter is None for index in indexes.values()):
+        adapted = None  # not attached (another dimension than the encoder's): the indexes search without it
     t0 = time.perf_counter()
-    directory, trained = train_from_dev(home, data_dir, indexes, resolvers, seed=seed, force=force)
+    directory, trained = train_from_dev(home, data_dir, indexes, resolvers, seed=seed, force=force,
+                                        dev=(lambda: adapted.features) if adapted is not None else None)
     console.print(f"ranker: {directory} {'trained' if trained else 'up to date'}, {time.perf_counter() - t0:.0f}s",
                   highlight=False, soft_wrap=True)
     t1 = time.perf_counter()
@@ -147,10 +154,8 @@ def train(
         def draft(text: str, corpus: str, choices):
             return assistant.draft(text, corpus=corpus, choices=choices, abstain_rule=False)
 
-        adapter_sets = adapter_training_sets(indexes, resolvers, data_dir)  # one adapter per fold
         with _progress("answering the dev questions out of fold") as tick:
-            rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, seed=seed, progress=tick,
-                                      adapter_sets=adapter_sets)
+            rows = answer_out_of_fold(draft, indexes, resolvers, data_dir, seed=seed, progress=tick, adapted=adapted)
         try:
             summary = cv_summary(rows)
             model = fit_confidence(rows, meta={"fingerprint": fingerprint, "cv_abstained": summary})

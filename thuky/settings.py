@@ -48,10 +48,10 @@ class Settings(BaseSettings, ServiceConfig):
                                      "key), when the server asks for them")
     learned_ranker: bool = Field(default=True, description="Re-rank search candidates with the model `thuky models "
                                  "train` trained under home (when there is one)")
-    query_adapter: bool = Field(default=False, description="Map dense query vectors through the query adapter "
-                                "`thuky models train` then fits (indexing/query_adapter.py). Off by default: out of "
-                                "fold it ranks Zalo's questions better but its confidence abstains more on them and "
-                                "less outside the corpus (README)")
+    query_adapter: bool = Field(default=True, description="Map dense query vectors through the query adapter "
+                                "`thuky models train` fits (indexing/query_adapter.py; its ranker learns from each "
+                                "dev question searched through an adapter that did not see it). Out of fold it ranks "
+                                "and answers real users' questions better at the same abstention (README)")
     learned_confidence: bool = Field(default=True, description="Answer confidence and abstention from the model "
                                      "`thuky models train` fitted under home (else the evidence-score rule)")
     llm_url: str | None = Field(default=None, description="OpenAI-compatible endpoint (vLLM, llama.cpp server), "

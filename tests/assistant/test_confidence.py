@@ -161,8 +161,9 @@ def test_answer_out_of_fold_uses_a_ranker_that_did_not_see_the_question(assistan
 
 
 def test_each_fold_searches_through_an_adapter_fitted_without_its_questions(assistant, tmp_path):  # noqa: F811
-    """With the query adapter's training rows, every fold fits its own adapter on the other folds' questions (and
-    its ranker on that adapter's candidates); none is left attached."""
+    """With the query adapter's dev rows, every fold searches through its own adapter fitted on the other folds'
+    questions, and its ranker learns from the other folds' out-of-fold features; none is left attached."""
+    from indexing.adapted_dev import AdaptedDev
     from indexing.query_adapter import TrainingSet
 
     index = assistant.index_for("t")
@@ -186,12 +187,15 @@ def test_each_fold_searches_through_an_adapter_fitted_without_its_questions(assi
         def resolve(self, name):
             return name
 
-    out = answer_out_of_fold(draft, {"alqac": index, "zalo": index}, {"alqac": Resolver(), "zalo": Resolver()},
-                             tmp_path, k=5, seed=3, adapter_sets={"alqac": rows, "zalo": rows})
+    indexes = {"alqac": index, "zalo": index}
+    adapted = AdaptedDev(indexes, {"alqac": Resolver(), "zalo": Resolver()}, tmp_path, k=5, seed=3)
+    adapted.training_sets = {"alqac": rows, "zalo": rows}  # the lexical test index has no encoder
+    out = answer_out_of_fold(draft, indexes, {}, tmp_path, seed=3, adapted=adapted)
     assert {r.fold for r in out} == set(range(5)) and len({id(a) for a in seen}) == 5  # one adapter per fold
+    assert all(seen[i] is adapted.fold_adapters.adapters[r.fold] for i, r in enumerate(out))
     assert index.query_adapter is None and not any(isinstance(r, IndexRanker) for r in index.rerankers)
-    trained = [rows.subset(np.arange(5) != i) for i in range(5)]
-    assert all(len(t.positives) == 4 and t.queries.shape == (4, 8) for t in trained)
+    assert all(a.meta["trained_on"] == [4, 4] for a in adapted.fold_adapters.adapters)  # four of five, each set
+    assert [q["text"] for q in adapted.features["zalo"].questions] == texts
 
 
 def test_the_confidence_learns_from_scope_scores_of_unseen_questions(monkeypatch):

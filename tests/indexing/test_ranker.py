@@ -76,6 +76,21 @@ def test_features_shape_and_values():
     assert list(g["passage_rank"]) == [2, 1, 3]
 
 
+def test_case_kind_reads_the_kind_of_case_the_question_and_the_document_title_name():
+    records = [ArticleRecord(("TTDS", "273"), "Bộ luật Tố tụng dân sự", "Bộ luật", "Thời hạn kháng cáo", "15 ngày."),
+               ArticleRecord(("TTHS", "333"), "Bộ luật Tố tụng hình sự", "Bộ luật", "Thời hạn kháng cáo", "15 ngày."),
+               ArticleRecord(("LVC", "29"), "Luật Viên chức", "Luật", "Đơn phương chấm dứt hợp đồng", "Viên chức.")]
+    info = RecordInfo.from_records(records)
+    cands = [Candidate(r.key, 1.0, 0.9, 1.0) for r in records]
+
+    def kind(question):
+        return list(features(info, question, [], cands)[:, FEATURES.index("case_kind")])
+
+    assert kind("Thời hạn kháng cáo bản án sơ thẩm trong vụ án dân sự?") == [1.0, -1.0, 0.0]
+    assert kind("Thời hạn kháng cáo trong vụ án Hình sự?") == [-1.0, 1.0, 0.0]
+    assert np.isnan(kind("Thời hạn kháng cáo là bao lâu?")).all()  # the question names no kind of case
+
+
 def _toy_training(seed: int = 0, questions: int = 60):
     """Groups of 8 candidates where the gold one has the best dense score but a random fused rank."""
     rng = np.random.RandomState(seed)
