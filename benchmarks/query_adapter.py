@@ -11,7 +11,9 @@ fold f the adapter is trained on the other folds of both sets and adapts fold f'
 epochs and its penalty are chosen inside the training folds (an inner 2-fold split of them: the setting with the
 best mean of the two sets' inner held-out dense nDCG@10). The out-of-fold adapted vectors then replace the lab's
 query vectors, and the table gives, per set, dense-only, hybrid (the product's fusion, ``FusionConfig()``) and
-hybrid + learned ranker (the ranker's own 5-fold CV, ``retrieval_tune.ranker_cv``) nDCG@10, before and after.
+hybrid + learned ranker (the ranker's own 5-fold CV, ``retrieval_tune.ranker_cv``) nDCG@10, before and after. The
+product's ranker learns from such rows too: each dev question searched through an adapter fitted without it
+(``indexing/adapted_dev.py``).
 
     PYTHONPATH=. .venv/bin/python benchmarks/query_adapter.py --cache /tmp/adapter-lab --inner 0 --epochs 120 --l2 0.01
     PYTHONPATH=. .venv/bin/python benchmarks/query_adapter.py --cache /tmp/adapter-lab --rank 0 32   # with selection

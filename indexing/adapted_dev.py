@@ -15,7 +15,9 @@ other folds' rows, so one set of fold adapters serves both.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -43,8 +45,21 @@ class FoldAdapters:
 def fold_adapters(sets: Mapping[str, TrainingSet], *, k: int = FOLDS, seed: int = 13) -> FoldAdapters:
     """One adapter per fold of ``sets`` (each dev set's training rows, in the order of its questions), fitted with
     ``seed`` on the questions of the other folds."""
+    import torch
+
     fold_of = {name: folds(len(s.positives), k, seed) for name, s in sets.items()}
-    adapters = [fit([sets[name].subset(fold_of[name] != f) for name in sorted(sets)], seed=seed) for f in range(k)]
+
+    def fit_fold(f: int) -> QueryAdapter:
+        return fit([sets[name].subset(fold_of[name] != f) for name in sorted(sets)], seed=seed)
+
+    # each fit runs on one thread, as it does alone (so the same adapters), and the folds side by side on the cores
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(k, os.cpu_count() or 1))) as pool:
+            adapters = list(pool.map(fit_fold, range(k)))
+    finally:
+        torch.set_num_threads(threads)
     return FoldAdapters(fold_of, adapters)
 
 

@@ -95,7 +95,8 @@ def train(
     THUKY_DATA_DIR.
 
     The query adapter (a linear map of the dense query vector) and then the ranker (LightGBM LambdaMART, on the
-    adapted search's candidates) learn from ALQAC's questions on corpus ``alqac`` and Zalo's on ``statutes``; the
+    candidates of each question searched through an adapter fitted without it) learn from ALQAC's questions on corpus
+    ``alqac`` and Zalo's on ``statutes`` (THUKY_QUERY_ADAPTER=false: no adapter, the ranker on the plain search); the
     confidence model from out-of-fold answers to those and to Zalo's questions whose law is not in the corpus.
     Needs both corpora's built indexes; each model is skipped when it was fitted on the same inputs."""
     from assistant.calibration import (OUTSIDE_FILE, answer_out_of_fold, confidence_fingerprint, cv_summary,
