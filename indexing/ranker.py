@@ -193,8 +193,8 @@ def features(info: RecordInfo, query_text: str, named_docs: Sequence[str], cands
     q = set(q_syl)
     q_joined = f" {' '.join(q_syl)} "
     asks_definition = float(bool(_ASKS_DEFINITION.search(fold(query_text))))
-    q_kinds = case_kinds(query_text)
     q_bi = set(zip(q_syl, q_syl[1:]))
+    q_kinds = frozenset(q_bi & CASE_KINDS)  # case_kinds(query_text), from the syllable pairs at hand
     q_w = math.fsum(info.weight(w) for w in q) or 1.0
     rows = info.rows([c.key for c in cands])
     bm = [c.bm25 for c in cands]
